@@ -34,11 +34,13 @@ typecheck: install
 test: install lint typecheck
 	$(BIN)/pytest -n 2 tests
 
+# Every script in eval/ scores one stage on ../shared/data and rewrites its section of docs/evaluation.md.
 eval: install
-	$(PY) eval/extraction.py
+	@set -e; for f in eval/[a-z]*.py; do echo "== $$f"; $(PY) $$f; done
 
+# Every script in benchmarks/ prints speed figures (not timed assertions).
 bench: install
-	$(PY) benchmarks/ingest.py
+	@set -e; for f in benchmarks/[a-z]*.py; do echo "== $$f"; $(PY) $$f; done
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
