@@ -39,6 +39,8 @@ def write_section(name: str, title: str, body: str) -> None:
         f"<!-- BEGIN {name} -->\n## {title}\n\n_Written by `eval/{name}.py` on {stamp}._\n\n"
         f"{body.strip()}\n<!-- END {name} -->"
     )
-    pattern = re.compile(rf"<!-- BEGIN {re.escape(name)} -->.*?<!-- END {re.escape(name)} -->", re.S)
+    pattern = re.compile(
+        rf"<!-- BEGIN {re.escape(name)} -->.*?<!-- END {re.escape(name)} -->", re.S
+    )
     text = pattern.sub(lambda _: section, text) if pattern.search(text) else f"{text}\n{section}\n"
     REPORT.write_text(text, encoding="utf-8")

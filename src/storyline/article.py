@@ -126,6 +126,9 @@ class Article:
     # Extra metadata from the input that has no field of its own (e.g. HTML sitename, feed title).
     # Stages never overwrite a field the input set (title, published, source, ...): they fill gaps.
     hints: dict[str, str] = field(default_factory=dict)
+    # Transient per-run annotations shared between stages (e.g. the spaCy Doc from storyline.nlp);
+    # never stored or exported.
+    annotations: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # Content hash of the input text as ingested (before cleaning, so a better cleaner later does
     # not change ids): the same article ingested twice gets the same id (idempotent store).

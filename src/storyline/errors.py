@@ -1,9 +1,9 @@
 """One exception tree for storyline.
 
-    StorylineError
-    ├── InputError        an input item could not be read (names the item and the reason)
-    ├── StoreError        the database could not be opened, migrated or written
-    └── ConfigError       a configuration file or value is invalid
+StorylineError
+├── InputError        an input item could not be read (names the item and the reason)
+├── StoreError        the database could not be opened, migrated or written
+└── ConfigError       a configuration file or value is invalid
 """
 
 from __future__ import annotations

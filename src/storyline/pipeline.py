@@ -1,16 +1,16 @@
 """The whole flow on one screen: ingest → the stages below, in order → store → export.
 
-=========  ==============================================  ============================================
-stage      reads                                           assigns
-=========  ==============================================  ============================================
-language   raw_text                                        language, language_score
-clean      raw_text, language, source                      text, title, removed
-metadata   removed, text, url, language                    published, published_source, source, author
-entities   text, language                                  entities (+ the corpus entity registry)
-quotes     text, language, entities                        quotes
-claims     text, language, entities, quotes                claims
-stories    title, text, language, entities, published      story_id, thread_id, duplicate_of, ...
-=========  ==============================================  ============================================
+========  ========================================  ===========================================
+stage     reads                                     assigns
+========  ========================================  ===========================================
+language  raw_text                                  language, language_score
+clean     raw_text, language, source                text, title, removed
+metadata  removed, text, url, language              published, published_source, source, author
+entities  text, language                            entities (+ the corpus entity registry)
+quotes    text, language, entities                  quotes
+claims    text, language, entities, quotes          claims
+stories   title, text, language, entities, published story_id, thread_id, duplicate_of, ...
+========  ========================================  ===========================================
 
 Stages run stage by stage over a batch (:meth:`Pipeline.run`), so a stage may look at the whole
 batch first (:meth:`Stage.prepare`): the cleaner counts lines recurring per source, the story stage

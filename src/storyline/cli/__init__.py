@@ -1,8 +1,8 @@
-"""Command line: ``storyline ingest|articles|show|export|...``. Each module registers its commands."""
+"""Command line: ``storyline ingest|articles|show|export|...``; each module registers commands."""
 
 from __future__ import annotations
 
-from storyline.cli import articles as articles  # noqa: F401  (registers commands)
+from storyline.cli import articles as articles  # registers its commands
 from storyline.cli._app import app
 
 

@@ -11,8 +11,8 @@ from storyline.stages import Corpus
 
 class ClaimStage:
     name = "claims"
-    requires = ('text', 'language', 'entities', 'quotes')
-    assigns = ('claims',)
+    requires: tuple[str, ...] = ("text", "language", "entities", "quotes")
+    assigns: tuple[str, ...] = ("claims",)
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus

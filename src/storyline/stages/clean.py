@@ -11,8 +11,8 @@ from storyline.stages import Corpus
 
 class CleanStage:
     name = "clean"
-    requires = ('raw_text', 'language', 'source')
-    assigns = ('text', 'title', 'removed')
+    requires: tuple[str, ...] = ("raw_text", "language", "source")
+    assigns: tuple[str, ...] = ("text", "title", "removed")
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus

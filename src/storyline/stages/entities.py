@@ -11,8 +11,8 @@ from storyline.stages import Corpus
 
 class EntityStage:
     name = "entities"
-    requires = ('text', 'language')
-    assigns = ('entities',)
+    requires: tuple[str, ...] = ("text", "language")
+    assigns: tuple[str, ...] = ("entities",)
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus

@@ -11,8 +11,8 @@ from storyline.stages import Corpus
 
 class LanguageStage:
     name = "language"
-    requires = ('raw_text',)
-    assigns = ('language', 'language_score')
+    requires: tuple[str, ...] = ("raw_text",)
+    assigns: tuple[str, ...] = ("language", "language_score")
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus

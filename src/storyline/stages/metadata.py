@@ -11,8 +11,8 @@ from storyline.stages import Corpus
 
 class MetadataStage:
     name = "metadata"
-    requires = ('removed', 'text', 'url', 'language')
-    assigns = ('published', 'published_source', 'source', 'author')
+    requires: tuple[str, ...] = ("removed", "text", "url", "language")
+    assigns: tuple[str, ...] = ("published", "published_source", "source", "author")
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus

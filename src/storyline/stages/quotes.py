@@ -11,8 +11,8 @@ from storyline.stages import Corpus
 
 class QuoteStage:
     name = "quotes"
-    requires = ('text', 'language', 'entities')
-    assigns = ('quotes',)
+    requires: tuple[str, ...] = ("text", "language", "entities")
+    assigns: tuple[str, ...] = ("quotes",)
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus

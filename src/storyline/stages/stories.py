@@ -11,8 +11,8 @@ from storyline.stages import Corpus
 
 class StoryStage:
     name = "stories"
-    requires = ('title', 'text', 'language', 'entities', 'published')
-    assigns = ('story_id', 'thread_id', 'duplicate_of', 'translation_of')
+    requires: tuple[str, ...] = ("title", "text", "language", "entities", "published")
+    assigns: tuple[str, ...] = ("story_id", "thread_id", "duplicate_of", "translation_of")
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
