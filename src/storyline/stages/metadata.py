@@ -1,24 +1,153 @@
-"""Publication date, outlet and author.
+"""Publication date, outlet and author: ``published``, ``published_source``, ``source``, ``author``.
 
-PLACEHOLDER: passes articles through unchanged until this stage is built.
+Reads ``removed`` (the byline, dateline, caption and credit lines the cleaner took out), ``url``,
+``hints`` and ``language``. Whatever the input already set (HTML/feed/WARC/JSONL metadata) is never
+overwritten: this stage fills gaps only.
+
+- **Date**: from a removed byline ("By AFP - Dec 08,2017 - Last updated at …") or dateline
+  ("2 Aug, 2018 14:54 / Updated 6 years ago") only, parsed by dateparser with the article language
+  as hint; an absolute day-month-year is required ("6 years ago" is refused), and a "published"
+  date wins over an "updated" one. A date merely mentioned in the story body is never used: the
+  body is not read at all.
+- **Source** (the outlet), in order of trust: the site name the input carried, the URL's domain,
+  the outlet named in caption suffixes ("… - Sputnik International"), a wire agency byline
+  ("By AFP"), the first © credit ("© Sputnik / …").
+- **Author**: the names of a byline ("By John Smith and Jane Roe" → "John Smith and Jane Roe"); an
+  agency byline ("By AFP") gives the agency as author.
+
+Limits: a date printed only inside the first paragraph ("MOSCOW, Dec 8 (Reuters) -") is not used;
+a © credit may name a photo agency rather than the outlet, which is why it comes last.
 """
 
 from __future__ import annotations
 
-from storyline.article import Article
+from collections import Counter
+from datetime import date
+from urllib.parse import urlsplit
+
+from storyline.article import Article, PublishedSource
 from storyline.stages import Corpus
+from storyline.stages.clean import (
+    Cues,
+    byline_names,
+    caption_outlet,
+    credit_outlet,
+    date_segments,
+    packaged_cues,
+    parse_absolute_date,
+    strip_date_cue,
+)
+
+# Wire agencies: a byline naming one of these is an agency credit, which also tells the source.
+# (Names of news agencies in the languages we read; not tied to any article.)
+WIRE_AGENCIES = frozenset(
+    {
+        "afp", "ap", "associated press", "reuters", "tass", "ria novosti", "interfax", "xinhua",
+        "dpa", "efe", "ansa", "upi", "anadolu", "anadolu agency", "pap", "ctk", "čtk", "bta",
+        "ukrinform", "sputnik", "kyodo", "yonhap", "europa press", "agence france-presse", "apa",
+        "sda", "belga", "anp", "ria", "bloomberg", "ips", "irna", "sana", "mena", "wam",
+    }
+)  # fmt: skip
+# Dates outside this range are misreadings (a page counter, a phone number), not publication dates.
+EARLIEST_YEAR = 1990
+# "Last updated" / "modified" segments give a date only when no publication date is found.
+UPDATE_WORDS = ("updat", "modif", "mis à jour", "actualiz", "aktualisiert", "обновл", "aggiorn")
+
+
+def domain_of(url: str | None) -> str | None:
+    """The host of ``url`` without ``www.``; None when there is none."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+    except ValueError:
+        return None
+    host = host.removeprefix("www.")
+    return host or None
+
+
+def date_from_line(line: str, language: str | None, cues: Cues) -> tuple[date | None, bool]:
+    """The publication date printed in a byline/dateline, and whether it is an "updated" date."""
+    named = byline_names(line, cues)
+    text = named[1] if named else line
+    fallback: date | None = None
+    for segment in date_segments(text):
+        rest, _ = strip_date_cue(segment, cues)
+        parsed = parse_absolute_date(rest, language)
+        if parsed is None or not EARLIEST_YEAR <= parsed.year <= date.today().year + 1:
+            continue
+        if any(word in segment.casefold() for word in UPDATE_WORDS):
+            fallback = fallback or parsed.date()
+            continue
+        return parsed.date(), False
+    return fallback, fallback is not None
+
+
+def is_agency(name: str) -> bool:
+    return name.casefold() in WIRE_AGENCIES
 
 
 class MetadataStage:
+    """Fills ``published``/``published_source``, ``source`` and ``author`` where the input did not."""
+
     name = "metadata"
     requires: tuple[str, ...] = ("removed", "text", "url", "language")
     assigns: tuple[str, ...] = ("published", "published_source", "source", "author")
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, cues: Cues | None = None) -> None:
         self.corpus = corpus
+        self.cues = cues or packaged_cues()
 
     def prepare(self, batch: list[Article]) -> None:
         pass
 
     def __call__(self, article: Article) -> Article:
+        if article.published is None:
+            self._date(article)
+        bylines = [r.line for r in article.removed if r.reason == "byline"]
+        names = [n[0] for n in map(lambda x: byline_names(x, self.cues), bylines) if n and n[0]]
+        if not article.author and names:
+            article.author = names[0]
+        if not article.source:
+            article.source = self._source(article, names)
         return article
+
+    def _date(self, article: Article) -> None:
+        updated: tuple[date, PublishedSource] | None = None
+        for removed in article.removed:
+            if removed.reason not in ("byline", "dateline"):
+                continue
+            found, is_update = date_from_line(removed.line, article.language, self.cues)
+            if found is None:
+                continue
+            source: PublishedSource = "byline" if removed.reason == "byline" else "dateline"
+            if is_update:
+                updated = updated or (found, source)
+                continue
+            article.published, article.published_source = found, source
+            return
+        if updated is not None:
+            article.published, article.published_source = updated
+
+    def _source(self, article: Article, byline_names_found: list[str]) -> str | None:
+        if article.hints.get("sitename"):
+            return article.hints["sitename"]
+        domain = domain_of(article.url)
+        if domain:
+            return domain
+        captions = Counter(
+            o
+            for o in (caption_outlet(r.line) for r in article.removed if r.reason == "caption")
+            if o
+        )
+        if captions:
+            return captions.most_common(1)[0][0]
+        agencies = [n for n in byline_names_found if is_agency(n)]
+        if agencies:
+            return agencies[0]
+        for removed in article.removed:
+            if removed.reason == "photo-credit":
+                credited = credit_outlet(removed.line)
+                if credited:
+                    return credited
+        return None
