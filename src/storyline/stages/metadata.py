@@ -88,7 +88,7 @@ def is_agency(name: str) -> bool:
 
 
 class MetadataStage:
-    """Fills ``published``/``published_source``, ``source`` and ``author`` where the input did not."""
+    """Fills ``published``, ``published_source``, ``source``, ``author`` the input left empty."""
 
     name = "metadata"
     requires: tuple[str, ...] = ("removed", "text", "url", "language")
