@@ -1,0 +1,153 @@
+"""The ingest runner: read inputs → store them raw → analyse them in chunks → store the results.
+
+Two phases, each crash-safe:
+
+1. **read** — every item from :func:`storyline.ingest.read_paths` is stored as read (raw bytes
+   verbatim, status ``pending``) in its own short transaction; an id already stored is
+   ``unchanged`` and costs nothing more. Unreadable items become failures naming the item.
+2. **analyse** — every stored article not yet analysed (this run's and any left ``pending`` or
+   ``failed`` by an earlier, interrupted or failing run) is analysed in chunks of
+   :data:`CHUNK_SIZE`, stage by stage (:meth:`Pipeline.run`), and each result is saved in its own
+   transaction.
+
+Killing the process therefore loses at most the chunk being analysed — which the next run finds
+still ``pending`` and finishes — and never anything already read.
+
+A stage raising on one article must not sink the batch: when a chunk fails, its articles are run
+again one by one from their stored input, so only the culprit is reported failed (with the
+exception) and the others land. Limit: in that fallback each article is analysed without its
+chunk's batch context (e.g. lines recurring across the batch's articles of one source).
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from storyline.article import Article
+from storyline.errors import InputError
+from storyline.ingest import read_paths
+from storyline.pipeline import Pipeline
+from storyline.store.sqlite import SQLiteStore
+
+# Articles analysed per Pipeline.run call. Bigger chunks give batch-level stages (the cleaner's
+# per-source recurring lines, the story stage's date ordering) more context; smaller ones lose less
+# on a kill and hold fewer spaCy docs in memory. 64 seed-sized articles take a few seconds on
+# 2 cores with every stage, so a kill loses seconds of work.
+CHUNK_SIZE = 64
+
+Phase = Literal["read", "analyse"]
+# progress(phase, done, total): total is None while reading (inputs are streamed).
+Progress = Callable[[Phase, int, int | None], None]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One item that could not be read or analysed: ``item`` is ``path`` or ``path:record``."""
+
+    item: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What one :func:`ingest` call did. ``read`` counts items read successfully (new or not)."""
+
+    ingested: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    read: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def nothing_read(self) -> bool:
+        """True when not a single item could be read (the CLI exits non-zero)."""
+        return self.read == 0
+
+
+def ingest(
+    paths: Iterable[str],
+    store: SQLiteStore,
+    pipeline: Pipeline,
+    *,
+    stdin: BinaryIO | None = None,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> IngestReport:
+    """Ingest ``paths`` (files, directories, ``-`` for ``stdin``) into ``store``.
+
+    Returns counts of articles ingested (newly analysed), unchanged (already stored) and failed,
+    with one :class:`Failure` per unreadable item or article that a stage could not analyse.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    report = IngestReport()
+    notify: Progress = progress or (lambda phase, done, total: None)
+
+    kwargs: dict[str, Any] = {"stdin": stdin} if stdin is not None else {}
+    for done, item in enumerate(read_paths(list(paths), **kwargs), start=1):
+        if isinstance(item, InputError):
+            report.failed += 1
+            report.failures.append(Failure(item.item, item.reason))
+            store.record_failure(item.item, item.reason)
+        else:
+            report.read += 1
+            status = store.status(item.id)
+            if status is None:
+                store.add_raw(item)
+            elif status == "analysed":
+                report.unchanged += 1
+            # else pending/failed from an earlier run: phase 2 retries it and counts it there.
+        notify("read", done, None)
+
+    todo = store.unfinished_ids()
+    notify("analyse", 0, len(todo))
+    for start in range(0, len(todo), chunk_size):
+        chunk = [a for i in todo[start : start + chunk_size] if (a := store.input_article(i))]
+        for article, error in _analyse_chunk(chunk, store, pipeline):
+            if error is None:
+                store.save_article(article)
+                report.ingested += 1
+            else:
+                report.failed += 1
+                report.failures.append(Failure(article.label, error))
+                store.mark_failed(article.id, article.label, error)
+        notify("analyse", min(start + chunk_size, len(todo)), len(todo))
+    return report
+
+
+def _analyse_chunk(
+    chunk: list[Article], store: SQLiteStore, pipeline: Pipeline
+) -> list[tuple[Article, str | None]]:
+    """Run the pipeline over a chunk; on an exception, rerun it article by article from the
+    stored input (stages mutate articles in place, so the failed run's objects are not reused)."""
+    if not chunk:
+        return []
+    try:
+        return [(article, None) for article in pipeline.run(chunk)]
+    except Exception:
+        pass
+    results: list[tuple[Article, str | None]] = []
+    for original in chunk:
+        article = store.input_article(original.id) or original
+        try:
+            results.append((pipeline.run([article])[0], None))
+        except Exception as exc:
+            results.append((article, _describe(exc)))
+    return results
+
+
+def _describe(exc: BaseException) -> str:
+    """How a stage's exception reads in the report: the stage (from the traceback), the
+    exception type and its message, on one line."""
+    message = " ".join(str(exc).split()) or "(no message)"
+    where = "analysis"
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        parts = Path(frame.filename).parts
+        if len(parts) >= 2 and parts[-2] == "stages" and parts[-1] != "__init__.py":
+            where = f"stage {Path(frame.filename).stem}"
+            break
+    return f"{where} failed: {type(exc).__name__}: {message}"
