@@ -1,12 +1,33 @@
-"""Story clustering across outlets and languages.
+"""Stories across outlets and languages: ``story_id``, ``thread_id``, ``duplicate_of``,
+``translation_of``.
 
-PLACEHOLDER: passes articles through unchanged until this stage is built.
+Reads ``title``, ``text`` (``raw_text`` until the cleaner has run), ``language``, ``entities``,
+``published``, ``source``. :meth:`StoryStage.prepare` sees the whole batch: it embeds every
+article's title and lead in one call, orders the batch by publication date
+(:func:`storyline.story_index.stream_order`, so file order does not matter beyond ties) and feeds
+it to the online clusterer (:class:`storyline.story_index.StoryIndex`); the per-article call only
+copies the decision onto the article.
+
+State: with a store that exposes a SQL connection (``corpus.store.conn``, SQLite), the clusterer
+is loaded from and saved to the tables of ``store/migrations/0004_stories.sql``, so the next
+``storyline ingest`` continues the same stories; without one it lives in memory for the life of
+the pipeline. An article already clustered in an earlier run keeps its story.
+
+Limits: see :mod:`storyline.story_index` (window, undated articles) and
+:mod:`storyline.similarity` (what the pair model can and cannot tell).
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
 from storyline.article import Article
+from storyline.dedup import CopyIndex
+from storyline.embed import E5Embedder, Embedder
+from storyline.similarity import build_evidence
 from storyline.stages import Corpus
+from storyline.story_index import Assignment, StoryIndex, stream_order
 
 
 class StoryStage:
@@ -14,11 +35,93 @@ class StoryStage:
     requires: tuple[str, ...] = ("title", "text", "language", "entities", "published")
     assigns: tuple[str, ...] = ("story_id", "thread_id", "duplicate_of", "translation_of")
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, embedder: Embedder | None = None) -> None:
         self.corpus = corpus
+        self.embedder: Embedder = embedder or E5Embedder()
+        self._index: StoryIndex | None = None
+        self._next_seq = 0
+        self._decided: dict[str, Assignment] = {}
 
+    # -- state ----------------------------------------------------------------------------------
+    def _conn(self) -> Any | None:
+        return getattr(self.corpus.store, "conn", None)
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        store = self.corpus.store
+        if store is not None and hasattr(store, "transaction"):
+            return store.transaction()  # type: ignore[no-any-return]
+        return nullcontext(self._conn())
+
+    @property
+    def index(self) -> StoryIndex:
+        if self._index is None:
+            conn = self._conn()
+            if conn is not None:
+                from storyline.story_store import ensure_schema, load_index
+
+                row = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story_members'"
+                ).fetchone()
+                if row is None:
+                    ensure_schema(conn)
+                self._index, self._next_seq = load_index(conn, self.embedder.dim)
+            else:
+                self._index = StoryIndex(dim=self.embedder.dim)
+        return self._index
+
+    # -- stage protocol ---------------------------------------------------------------------------
     def prepare(self, batch: list[Article]) -> None:
-        pass
+        """Cluster the whole batch in publication order; the calls then read the decisions."""
+        # Decisions are kept for the current batch only (memory stays flat over a long stream).
+        self._decided = {a.id: self._decided[a.id] for a in batch if a.id in self._decided}
+        todo = {a.id: a for a in batch if a.id not in self._decided}
+        index = self.index
+        conn = self._conn()
+        if conn is not None and todo:
+            from storyline.story_store import known_assignments
+
+            known = known_assignments(conn, list(todo))
+            self._decided.update(known)
+            for article_id in known:
+                del todo[article_id]
+        if not todo:
+            return
+        order = stream_order((a.id, a.published) for a in todo.values())
+        articles = [todo[i] for i in order]
+        evidence = build_evidence([_record(a) for a in articles], self.embedder)
+        done = []
+        for article, item in zip(articles, evidence, strict=True):
+            body = article.text or article.raw_text
+            assignment = index.assign(item, body)
+            self._decided[article.id] = assignment
+            sketch = index.copies.sketch_of(article.id)
+            done.append(
+                (assignment, item, article.source, CopyIndex.to_bytes(sketch) if sketch else None)
+            )
+        if conn is not None:
+            from storyline.story_store import save_batch
+
+            with self._transaction() as tx:
+                self._next_seq = save_batch(tx, index, done, self._next_seq)
 
     def __call__(self, article: Article) -> Article:
+        decision = self._decided.get(article.id)
+        if decision is None:  # called without prepare(): a batch of one
+            self.prepare([article])
+            decision = self._decided[article.id]
+        article.story_id = decision.story_id
+        article.thread_id = decision.thread_id
+        article.duplicate_of = article.duplicate_of or decision.duplicate_of
+        article.translation_of = article.translation_of or decision.translation_of
         return article
+
+
+def _record(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "text": article.text or article.raw_text,
+        "language": article.language,
+        "published": article.published,
+        "entities": article.entities,
+    }

@@ -1,0 +1,151 @@
+"""Commands over stories: ``stories``, ``story ID``, ``pairs FILE.jsonl|-``.
+
+Thin shells over :mod:`storyline.threads` and :func:`storyline.similarity.score_pairs`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from storyline.cli._app import DbOption, app, console, err_console
+
+
+def _open(db: str | None) -> Any:
+    from storyline.store import open_store
+
+    store = open_store(db)
+    if not hasattr(store, "conn"):
+        err_console.print("this store has no SQL connection: stories need the SQLite store")
+        raise typer.Exit(2)
+    return store
+
+
+@app.command("stories")
+def stories_cmd(
+    lang: str | None = typer.Option(None, "--lang", help="Only stories with an article in LANG."),
+    since: str | None = typer.Option(None, "--since", help="Only stories active since YYYY-MM-DD."),
+    limit: int = typer.Option(50, "--limit", help="At most this many stories."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    db: str | None = DbOption,
+) -> None:
+    """List stories, most recent first: headline, languages, articles, independent sources."""
+    from storyline.config import Settings
+    from storyline.threads import list_stories
+
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        err_console.print(f"--since {since!r}: expected a date as YYYY-MM-DD")
+        raise typer.Exit(2) from None
+    settings = Settings.load()
+    store = _open(db)
+    try:
+        rows = list_stories(
+            store.conn, store.get_article, lang, since_date, settings.preferred_languages, limit
+        )
+    finally:
+        store.close()
+    if as_json:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table("story", "first", "last", "langs", "arts", "indep.", "headline")
+    for row in rows:
+        table.add_row(
+            row["id"][:14],
+            row["first"] or "?",
+            row["last"] or "?",
+            ",".join(row["languages"]),
+            str(row["articles"]),
+            str(row["independent_sources"]),
+            row["headline"][:80],
+        )
+    console.print(table)
+
+
+@app.command("story")
+def story_cmd(
+    story_id: str = typer.Argument(..., help="Story id (s-…) or thread id (t-…), or a prefix."),
+    as_json: bool = typer.Option(False, "--json", help="Print the timeline as JSON."),
+    db: str | None = DbOption,
+) -> None:
+    """A story's (or thread's) timeline: articles with language and source, quotes, claims."""
+    from storyline.config import Settings
+    from storyline.threads import story_timeline
+
+    store = _open(db)
+    try:
+        found = story_timeline(
+            store.conn, store.get_article, story_id, Settings.load().preferred_languages
+        )
+    except ValueError as exc:
+        err_console.print(str(exc))
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    if found is None:
+        err_console.print(f"no story or thread {story_id!r}")
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(f"[bold]{found['headline']}[/bold]  ({found['id']}, thread {found['thread_id']})")
+    console.print(
+        f"{found['articles']} articles, {found['independent_sources']} independent sources, "
+        f"languages {', '.join(found['languages']) or '?'}"
+    )
+    for event in found["timeline"]:
+        copy = event["duplicate_of"] or event["translation_of"]
+        note = f" (copy of {copy[:8]})" if copy else ""
+        console.print(
+            f"{event['date'] or '????-??-??'}  [{event['language'] or '?'}] "
+            f"{event['source'] or '-'}: {event['title']}{note}",
+            markup=False,
+        )
+        for quote in event["quotes"]:
+            console.print(f"    “{quote['text']}” — {quote.get('speaker') or '?'}", markup=False)
+        for claim in event["claims"]:
+            console.print(f"    claim: {claim['text']}", markup=False)
+
+
+@app.command("pairs")
+def pairs_cmd(
+    path: str = typer.Argument(..., help='JSONL file of {"id","a":{...},"b":{...}}, or - (stdin).'),
+) -> None:
+    """Score article pairs: one {"id","score","same_story"} per line (the clustering's model)."""
+    from storyline.embed import E5Embedder
+    from storyline.similarity import score_pairs
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        err_console.print(f"{path}: cannot read: {exc}")
+        raise typer.Exit(2) from None
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            err_console.print(f"{path}:{number}: not JSON: {exc}")
+            raise typer.Exit(2) from None
+        if not isinstance(row, dict):
+            err_console.print(f"{path}:{number}: expected an object with 'a' and 'b'")
+            raise typer.Exit(2)
+        rows.append(row)
+    try:
+        results = score_pairs(rows, E5Embedder())
+    except ValueError as exc:
+        err_console.print(f"{path}: {exc}")
+        raise typer.Exit(2) from None
+    for result in results:
+        sys.stdout.write(json.dumps(result) + "\n")
