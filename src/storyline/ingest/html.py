@@ -1,0 +1,251 @@
+"""HTML pages → :class:`~storyline.article.Article`: main text and metadata via trafilatura.
+
+:func:`read_html` is the one entry point; the other ingest formats call it for HTML files, JSONL
+``html`` fields, feed entries carrying HTML and WARC response records.
+
+What it does:
+
+* decodes bytes (BOM, strict UTF-8, the page's own ``<meta charset>``, then charset-normalizer's
+  guess) and records the encoding used;
+* runs trafilatura's ``bare_extraction`` once, with metadata: the main text (boilerplate such as
+  navigation, footers, share bars and comments left out), title, author, site name, canonical URL
+  and the publication date, which trafilatura obtains from htmldate itself — htmldate is not
+  called a second time;
+* normalises the text as every ingest format does: NFC, odd spaces (no-break, thin, ideographic
+  ...) to plain spaces, zero-width characters dropped, one paragraph per block separated by a
+  blank line.
+
+Limits: one article per page (a front page listing many stories gives the extractor's pick of
+the main block, or nothing); text rendered by JavaScript is not there to extract; the date is
+the page's declared or inferred publication date and can be the last-modified date on pages that
+declare nothing else. Accuracy on the dev pages: ``eval/extraction.py`` (docs/evaluation.md).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+from storyline.article import Article
+from storyline.errors import InputError
+
+# trafilatura options, chosen on the 482 trafilatura dev pages by eval/extraction.py (docs/
+# evaluation.md, "options" table). Comments are reader comments, not the article: leaving them
+# out is what trafilatura's own benchmark does (include_comments=True cost precision there).
+# Tables stay in: news pages put results, figures and timelines in tables (recall).
+INCLUDE_COMMENTS = False
+INCLUDE_TABLES = True
+# favor_precision / favor_recall / fast: see the options table; the balanced default scored best.
+FAVOR_PRECISION = False
+FAVOR_RECALL = False
+FAST = False
+# htmldate through trafilatura. extensive_search=False keeps to dates the page declares (meta
+# tags, time elements, URL, structured data) instead of also scanning free text, where a date
+# merely mentioned in the story could be taken for the publication date; the metadata stage falls
+# back to bylines/datelines in the text. Accuracy and speed of both settings: docs/evaluation.md.
+DATE_EXTENSIVE_SEARCH = False
+# The date a page was first published, not its last update (htmldate's original_date).
+DATE_ORIGINAL = True
+
+# A page whose main text is shorter than this is not an article (a nav-only page gives "Home",
+# a broken fragment a stray word): InputError. One news sentence is longer; the shortest body
+# on the 482 trafilatura and 800 htmldate dev pages is far above it (docs/evaluation.md).
+MIN_BODY_CHARS = 50
+# How far into the page to look for a ``<meta charset>`` declaration (the HTML standard's
+# prescan reads 1024 bytes; real pages put long <head> scripts first, so look further).
+CHARSET_PRESCAN_BYTES = 4096
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# Title separators between an article headline and the site name ("Headline | Site").
+_TITLE_SITE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " « ", " » ")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def read_html(
+    data: bytes | str,
+    *,
+    source_path: str | None,
+    url: str | None = None,
+    record: str | None = None,
+) -> Article:
+    """Extract one article from an HTML page.
+
+    ``data`` is the page as bytes (decoded here) or as text; ``source_path`` and ``record`` name
+    the item in messages; ``url`` is the page address when known (JSONL, feeds, WARC): it helps
+    the date search and fills ``Article.url`` when the page has no canonical link.
+
+    Raises :class:`~storyline.errors.InputError` when the page has no extractable main text
+    (empty, not HTML, or only boilerplate).
+    """
+    item = _label(source_path, record)
+    raw = data if isinstance(data, bytes) else data.encode("utf-8")
+    if isinstance(data, bytes):
+        html, encoding = decode_html(data)
+    else:
+        html, encoding = data, None
+    if not html.strip():
+        raise InputError(item, "empty HTML page")
+    document = _extract(html, url)
+    if document is None:
+        raise InputError(item, "no article text found in the HTML (not HTML, or only boilerplate)")
+    text = normalise_body(document.text or "")
+    if len(text) < MIN_BODY_CHARS:
+        raise InputError(
+            item,
+            f"no article text found in the HTML (main text {len(text)} < {MIN_BODY_CHARS} chars)",
+        )
+
+    page_url = document.url or url
+    sitename = _clean(document.sitename)
+    title = strip_site_from_title(_clean(document.title), sitename)
+    article = Article(
+        raw_text=text,
+        source_path=source_path,
+        record=record,
+        input_format="html",
+        raw=raw,
+        encoding=encoding,
+        url=page_url,
+        source=sitename or _domain(page_url) or _clean(document.hostname),
+        author=_clean(document.author),
+        title=title,
+    )
+    published = _parse_date(document.date)
+    if published is not None:
+        article.published = published
+        article.published_source = "meta"
+    if sitename:
+        article.hints["sitename"] = sitename
+    description = _clean(document.description)
+    if description:
+        article.hints["description"] = description
+    return article
+
+
+def _extract(html: str, url: str | None) -> Any:
+    """One trafilatura pass: text and metadata (htmldate runs inside it, once)."""
+    from datetime import datetime
+
+    from trafilatura import bare_extraction
+
+    return bare_extraction(
+        html,
+        url=url,
+        fast=FAST,
+        favor_precision=FAVOR_PRECISION,
+        favor_recall=FAVOR_RECALL,
+        include_comments=INCLUDE_COMMENTS,
+        include_tables=INCLUDE_TABLES,
+        with_metadata=True,
+        date_extraction_params={
+            "extensive_search": DATE_EXTENSIVE_SEARCH,
+            "original_date": DATE_ORIGINAL,
+            "max_date": datetime.now().astimezone().strftime("%Y-%m-%d"),
+        },
+    )
+
+
+def decode_html(data: bytes) -> tuple[str, str]:
+    """Decode an HTML page: ``(text, encoding)``.
+
+    Order: byte-order mark, strict UTF-8 (most of the web), the page's declared charset when the
+    bytes decode cleanly with it, then charset-normalizer's best guess; cp1252 with replacement
+    characters as the last resort, so a page is never lost to its encoding.
+    """
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+        if data.startswith(bom):
+            return data.decode(name, errors="replace"), name
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _declared_charset(data)
+    if declared is not None:
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        return str(best), best.encoding
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:CHARSET_PRESCAN_BYTES])
+    if match is None:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    # Pages that say latin-1 are written in cp1252 in practice (the HTML standard maps the
+    # label so); cp1252 decodes curly quotes and dashes that latin-1 would turn into controls.
+    if name in {"latin-1", "iso8859-1", "ascii"}:
+        return "cp1252"
+    # A page that declares UTF-8 but failed strict UTF-8 decoding above is mis-declared.
+    return None if name in {"utf-8", "utf-16"} else name
+
+
+def normalise_body(text: str) -> str:
+    """NFC, odd spaces to plain spaces, zero-width characters dropped, paragraphs separated by a
+    blank line (trafilatura puts one block element per line)."""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    text = "".join(" " if ch != " " and _is_odd_space(ch) else ch for ch in text)
+    paragraphs = (" ".join(line.split()) for line in text.splitlines())
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _is_odd_space(ch: str) -> bool:
+    return ch == "\t" or unicodedata.category(ch) == "Zs"
+
+
+def strip_site_from_title(title: str | None, sitename: str | None) -> str | None:
+    """ "Headline | Site" or "Site - Headline" → "Headline", when the site name is known."""
+    if not title or not sitename:
+        return title
+    folded_site = sitename.casefold()
+    for sep in _TITLE_SITE_SEPARATORS:
+        head, found, tail = title.rpartition(sep)
+        if found and tail.strip().casefold() == folded_site and head.strip():
+            return head.strip()
+        head, found, tail = title.partition(sep)
+        if found and head.strip().casefold() == folded_site and tail.strip():
+            return tail.strip()
+    return title
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = " ".join(unicodedata.normalize("NFC", value).split())
+    return value or None
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else f"//{url}").hostname
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _label(source_path: str | None, record: str | None) -> str:
+    where = source_path or "<input>"
+    return f"{where}:{record}" if record else where
