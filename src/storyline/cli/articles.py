@@ -1,11 +1,265 @@
-"""Commands over articles: ingest, articles, show, export, summary.
+"""Commands over articles: ``ingest``, ``articles``, ``show``, ``export``, ``summary``, ``version``.
 
-PLACEHOLDER until the store and CLI are built.
+Thin shells: each opens the store named by ``--db`` / ``$STORYLINE_DB`` / settings, calls one
+library function (:func:`storyline.batch.ingest`, :mod:`storyline.export`,
+:meth:`SQLiteStore.summary`) and renders its plain-data result with Rich. Tables and reports go to
+stdout, progress bars and errors to stderr, so ``storyline export > file`` stays clean.
 """
 
 from __future__ import annotations
 
-from storyline.cli._app import app, console
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.columns import Columns
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline.cli._app import DbOption, app, console, err_console
+from storyline.config import Settings
+from storyline.errors import StorylineError
+from storyline.store.sqlite import SQLiteStore
+
+
+@contextmanager
+def _open_store(db: str | None) -> Iterator[SQLiteStore]:
+    """The store for a command; storyline errors become a one-line message and exit code 1."""
+    try:
+        settings = Settings.load(db=db)
+        store = SQLiteStore(settings.db)
+    except StorylineError as exc:
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    try:
+        yield store
+    except StorylineError as exc:
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    finally:
+        store.close()
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(  # noqa: B008
+        ..., help="Files or directories (read recursively); '-' reads stdin."
+    ),
+    db: str | None = DbOption,
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 if any item failed."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Read articles (text, HTML, JSONL, RSS/Atom, WARC), analyse them and store them.
+
+    Already stored articles are skipped; articles left unfinished by an interrupted run are
+    finished. Exit code 1 if nothing could be read, or with --strict if anything failed.
+    """
+    from storyline.batch import Phase
+    from storyline.batch import ingest as run_ingest
+    from storyline.pipeline import Pipeline
+
+    with _open_store(db) as store:
+        pipeline = Pipeline(Settings.load(db=db), store=store)
+        progress = Progress(
+            TextColumn("{task.description:>9}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            disable=quiet,
+            transient=False,
+        )
+        tasks: dict[str, Any] = {}
+
+        def update(phase: Phase, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = progress.add_task(phase, total=total)
+            progress.update(tasks[phase], completed=done, total=total)
+
+        with progress:
+            report = run_ingest(paths, store, pipeline, progress=update)
+
+    table = Table(title="ingest", show_header=True)
+    for column in ("ingested", "unchanged", "failed"):
+        table.add_column(column, justify="right")
+    table.add_row(str(report.ingested), str(report.unchanged), str(report.failed))
+    console.print(table)
+    for failure in report.failures:
+        console.print(f"[red]failed[/red] {escape(failure.item)}: {escape(failure.reason)}")
+    if report.nothing_read:
+        err_console.print("[red]error:[/red] nothing could be read from the given paths")
+        raise typer.Exit(1)
+    if strict and report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("articles")
+def list_articles(
+    db: str | None = DbOption,
+    limit: int | None = typer.Option(None, "--limit", "-n", help="Show at most N articles."),
+) -> None:
+    """List analysed articles: id, date, language, source, title (oldest first)."""
+    with _open_store(db) as store:
+        # expand + ratio: id/date/lang keep their width, the title takes what is left.
+        table = Table(show_header=True, header_style="bold", expand=True)
+        table.add_column("id", no_wrap=True)
+        table.add_column("date", no_wrap=True)
+        table.add_column("lang", no_wrap=True)
+        table.add_column("source", max_width=18, no_wrap=True, overflow="ellipsis")
+        table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
+        for count, article in enumerate(store.iter_articles()):
+            if limit is not None and count >= limit:
+                break
+            table.add_row(
+                article.id,
+                article.published.isoformat() if article.published else "",
+                article.language or "",
+                escape(article.source or ""),
+                escape(article.title or ""),
+            )
+        console.print(table)
+
+
+@app.command()
+def show(
+    article_id: str = typer.Argument(..., metavar="ID", help="Article id or a unique prefix."),
+    db: str | None = DbOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the export object instead."),
+) -> None:
+    """Show one article: metadata, cleaned text, removed lines with their reasons."""
+    import json
+
+    with _open_store(db) as store:
+        article = store.find_article(article_id)
+        if article is None:
+            err_console.print(f"[red]error:[/red] no article with id {escape(article_id)!r}")
+            raise typer.Exit(1)
+        status = store.status(article.id)
+        error = store.last_error(article.id)
+    if as_json:
+        sys.stdout.write(json.dumps(article.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+
+    meta = Table(show_header=False, box=None, pad_edge=False)
+    meta.add_column(style="bold")
+    meta.add_column()
+    published = article.published.isoformat() if article.published else ""
+    if article.published_source:
+        published += f" ({article.published_source})"
+    language = article.language or ""
+    if article.language_score is not None:
+        language += f" ({article.language_score:.2f})"
+    rows = [
+        ("id", article.id),
+        ("status", status + (f": {error}" if error else "") if status else ""),
+        ("title", article.title),
+        ("source", article.source),
+        ("author", article.author),
+        ("published", published),
+        ("language", language),
+        ("url", article.url),
+        ("input", f"{article.label} ({article.input_format}, {article.encoding or '?'})"),
+        ("story", article.story_id),
+        ("thread", article.thread_id),
+        ("duplicate of", article.duplicate_of),
+        ("translation of", article.translation_of),
+    ]
+    for key, value in rows:
+        if value:
+            meta.add_row(key, escape(str(value)))
+    console.print(meta)
+    console.rule("text")
+    console.print(escape(article.text or "(not analysed yet)"))
+    if article.quotes:
+        console.rule(f"quotes ({len(article.quotes)})")
+        for quote in article.quotes:
+            speaker = quote.speaker or "?"
+            console.print(f"[bold]{escape(speaker)}[/bold] ({quote.type}): {escape(quote.text)}")
+    if article.claims:
+        console.rule(f"claims ({len(article.claims)})")
+        for claim in article.claims:
+            console.print(f"[bold]{claim.kind}[/bold]: {escape(claim.text)}")
+    if article.entities:
+        names = sorted({m.canonical or m.text for m in article.entities})
+        console.rule(f"entities ({len(names)})")
+        console.print(escape(", ".join(names)))
+    console.rule(f"removed lines ({len(article.removed)})")
+    for removed in article.removed:
+        console.print(f"[dim]{escape(removed.reason)}[/dim]  {escape(removed.line)}")
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or parquet."),
+    output: Path | None = typer.Option(  # noqa: B008
+        None, "--output", "-o", help="Output file (default stdout; parquet needs a file)."
+    ),
+    db: str | None = DbOption,
+) -> None:
+    """Export every analysed article in the export contract (docs/schema.md)."""
+    from storyline.export import FORMATS
+    from storyline.export import export as run_export
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt == "parquet" and output is None:
+        raise typer.BadParameter("parquet is binary: give an output file", param_hint="-o")
+    with _open_store(db) as store:
+        articles = store.iter_articles()
+        chosen = fmt
+        if output is None:
+            count = run_export(articles, chosen, out=sys.stdout)
+            sys.stdout.flush()
+        else:
+            count = run_export(articles, chosen, path=output)
+    err_console.print(f"exported {count} articles" + (f" to {output}" if output else ""))
+
+
+@app.command()
+def summary(db: str | None = DbOption) -> None:
+    """What the store holds: articles per language and source, dates, failures, stories."""
+    with _open_store(db) as store:
+        data = store.summary()
+    status = data["status"]
+    console.print(
+        f"[bold]{escape(data['database'])}[/bold] (schema {data['schema_version']}): "
+        f"{status.get('analysed', 0)} articles analysed, {status.get('pending', 0)} pending, "
+        f"{status.get('failed', 0)} failed, {data['unreadable_items']} unreadable inputs"
+    )
+    if data["published_from"]:
+        console.print(
+            f"published {data['published_from']} … {data['published_to']} ({data['dated']} dated)"
+        )
+    tables = []
+    for title, counts in (
+        ("language", data["languages"]),
+        ("source", data["sources"]),
+        ("format", data["formats"]),
+    ):
+        table = Table(title=title, show_header=False, title_justify="left")
+        table.add_column()
+        table.add_column(justify="right")
+        for key, value in counts.items():
+            table.add_row(escape(key), str(value))
+        tables.append(table)
+    console.print(Columns(tables, padding=(0, 4)))
+    found = {
+        "mentions": data["mentions"],
+        "quotes": data["quotes"],
+        "claims": data["claims"],
+        "stories": data["stories"],
+        "duplicates": data["duplicates"],
+        "translations": data["translations"],
+    }
+    console.print(", ".join(f"{value} {key}" for key, value in found.items()))
+    if data["tables"]:
+        console.print(
+            "tables: " + ", ".join(f"{name} {rows}" for name, rows in data["tables"].items())
+        )
 
 
 @app.command()

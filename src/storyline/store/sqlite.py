@@ -304,6 +304,73 @@ class SQLiteStore:
             raise StoreError(f"id prefix {prefix!r} is ambiguous: {ids}, ...")
         return _article_from_row(rows[0]) if rows else None
 
+    def last_error(self, article_id: str) -> str | None:
+        """Why the last analysis of ``article_id`` failed (None unless its status is failed)."""
+        row = self.conn.execute("SELECT error FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return str(row[0]) if row and row[0] is not None else None
+
+    def summary(self) -> dict[str, Any]:
+        """Plain-data overview of the store (``storyline summary``, ``make run``).
+
+        Counts per status, language and source, the publication date range, ingest failures,
+        mentions/quotes/claims/stories found, and the row count of every table later migrations
+        added (entity registry, stories, ...), so the summary grows with the schema.
+        """
+
+        def pairs(query: str) -> dict[str, int]:
+            return {str(key): int(n) for key, n in self.conn.execute(query).fetchall()}
+
+        analysed = "FROM articles WHERE status = 'analysed'"
+        totals = self.conn.execute(
+            "SELECT min(published), max(published), count(published),"
+            " coalesce(sum(json_array_length(entities)), 0),"
+            " coalesce(sum(json_array_length(quotes)), 0),"
+            " coalesce(sum(json_array_length(claims)), 0),"
+            " count(DISTINCT story_id), count(duplicate_of), count(translation_of) " + analysed
+        ).fetchone()
+        own = {"articles", "failures", "schema_version"}
+        listed = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).fetchall()
+        # Full-text indexes and their shadow tables are plumbing, not content: leave them out.
+        virtual = [name for name, sql in listed if (sql or "").upper().startswith("CREATE VIRTUAL")]
+        tables = {
+            name: int(self.conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+            for name, _ in listed
+            if name not in own
+            and name not in virtual
+            and not any(name.startswith(f"{v}_") for v in virtual)
+        }
+        return {
+            "database": self.path,
+            "schema_version": self.schema_version(),
+            "status": pairs("SELECT status, count(*) FROM articles GROUP BY status ORDER BY 1"),
+            "languages": pairs(
+                f"SELECT coalesce(language, '?'), count(*) {analysed} GROUP BY 1 ORDER BY 2 DESC, 1"
+            ),
+            "sources": pairs(
+                f"SELECT coalesce(source, '?'), count(*) {analysed} GROUP BY 1 ORDER BY 2 DESC, 1"
+            ),
+            "formats": pairs(f"SELECT input_format, count(*) {analysed} GROUP BY 1 ORDER BY 1"),
+            "published_from": totals[0],
+            "published_to": totals[1],
+            "dated": int(totals[2]),
+            "mentions": int(totals[3]),
+            "quotes": int(totals[4]),
+            "claims": int(totals[5]),
+            "stories": int(totals[6]),
+            "duplicates": int(totals[7]),
+            "translations": int(totals[8]),
+            # Items that could not be read, over every ingest run (failed analyses are in status).
+            "unreadable_items": int(
+                self.conn.execute(
+                    "SELECT count(DISTINCT item) FROM failures WHERE article_id IS NULL"
+                ).fetchone()[0]
+            ),
+            "tables": tables,
+        }
+
     def get_raw(self, article_id: str) -> bytes | None:
         row = self.conn.execute("SELECT raw FROM articles WHERE id = ?", (article_id,)).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
