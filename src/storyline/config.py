@@ -25,6 +25,9 @@ class Settings:
     preferred_languages: list[str] = field(default_factory=lambda: ["en"])
     # Extra alias table (YAML) for the entity registry, on top of the packaged one.
     aliases_file: str | None = None
+    # Bearer token that enables POST /api/articles (ingest over HTTP); unset, the endpoint is off.
+    # Set it with STORYLINE_API_TOKEN rather than in a config file.
+    api_token: str | None = None
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:
