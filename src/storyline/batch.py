@@ -25,12 +25,11 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, Protocol
 
 from storyline.article import Article
 from storyline.errors import InputError
 from storyline.ingest import read_paths
-from storyline.pipeline import Pipeline
 from storyline.store.sqlite import SQLiteStore
 
 # Articles analysed per Pipeline.run call. Bigger chunks give batch-level stages (the cleaner's
@@ -42,6 +41,12 @@ CHUNK_SIZE = 64
 Phase = Literal["read", "analyse"]
 # progress(phase, done, total): total is None while reading (inputs are streamed).
 Progress = Callable[[Phase, int, int | None], None]
+
+
+class Analyser(Protocol):
+    """What ingest needs of a :class:`~storyline.pipeline.Pipeline`: analyse a batch in place."""
+
+    def run(self, batch: Iterable[Article]) -> list[Article]: ...
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ class IngestReport:
 def ingest(
     paths: Iterable[str],
     store: SQLiteStore,
-    pipeline: Pipeline,
+    pipeline: Analyser,
     *,
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
@@ -120,7 +125,7 @@ def ingest(
 
 
 def _analyse_chunk(
-    chunk: list[Article], store: SQLiteStore, pipeline: Pipeline
+    chunk: list[Article], store: SQLiteStore, pipeline: Analyser
 ) -> list[tuple[Article, str | None]]:
     """Run the pipeline over a chunk; on an exception, rerun it article by article from the
     stored input (stages mutate articles in place, so the failed run's objects are not reused)."""

@@ -52,6 +52,11 @@ def ingest(
     db: str | None = DbOption,
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any item failed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    stages: str | None = typer.Option(
+        None,
+        "--stages",
+        help="Comma-separated subset of stages to run (default all), e.g. language,clean,metadata.",
+    ),
 ) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC), analyse them and store them.
 
@@ -62,8 +67,12 @@ def ingest(
     from storyline.batch import ingest as run_ingest
     from storyline.pipeline import Pipeline
 
+    wanted = [name.strip() for name in stages.split(",") if name.strip()] if stages else None
     with _open_store(db) as store:
-        pipeline = Pipeline(Settings.load(db=db), store=store)
+        try:
+            pipeline = Pipeline(Settings.load(db=db), store=store, stages=wanted)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--stages") from exc
         progress = Progress(
             TextColumn("{task.description:>9}"),
             BarColumn(),
