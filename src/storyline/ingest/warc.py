@@ -1,0 +1,142 @@
+"""WARC and WARC.gz files → one Article per HTML response record (warcio).
+
+Records read: ``response`` records with a 2xx HTTP status and an HTML content type, and
+``resource`` records with an HTML content type. Everything else (warcinfo, request, metadata,
+redirects, images, CSS) is skipped silently: a crawl holds far more of those than articles.
+
+Per record: the HTTP payload (de-chunked and decompressed by warcio) goes through the HTML
+extractor (:func:`storyline.ingest.page.read_page`) with ``url`` = ``WARC-Target-URI``;
+``WARC-Date`` becomes ``published`` (``published_source="warc"``) only when the page itself gives
+no date, since it is the crawl date, not the publication date. ``record`` = ``"record N"`` (the
+N-th WARC record of the file, 1-based, counting every type); ``raw`` = the HTTP payload;
+``hints["warc_record_id"]`` = ``WARC-Record-ID``.
+
+The file is streamed record by record, so it may be any size; each HTML payload is limited to
+:data:`~storyline.ingest.sniff.MAX_RECORD_BYTES`. A truncated or damaged file: the records before
+the damage land, then one :class:`~storyline.errors.InputError` names the record where reading
+stopped (warcio returns a short record silently; it is caught by the bytes its length promised
+and never came).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any, BinaryIO
+
+from storyline.article import Article
+from storyline.errors import InputError
+from storyline.ingest.page import read_page
+from storyline.ingest.sniff import MAX_RECORD_BYTES, too_big
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+# Read size when draining a record that is not read as an article.
+_CHUNK = 1 << 16
+
+
+def read_warc(stream: BinaryIO, *, source_path: str) -> Iterator[Article | InputError]:
+    """Yield one Article (or InputError) per HTML response record of the WARC in ``stream``."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    number = 0
+    found = 0
+    records = iter(ArchiveIterator(stream))
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
+            yield _damaged(source_path, number + 1, f"{type(exc).__name__}: {exc}")
+            return
+        number += 1
+        label = f"record {number}"
+        try:
+            payload = _html_payload(record)
+            _drain(record)
+        except (EOFError, OSError, zlib.error, ValueError) as exc:
+            yield _damaged(source_path, number, f"{type(exc).__name__}: {exc}")
+            return
+        missing = getattr(record.raw_stream, "limit", 0) or 0
+        if missing > 0:
+            promised = record.length or 0
+            yield _damaged(
+                source_path,
+                number,
+                f"the record ends after {promised - missing} of {promised} bytes",
+            )
+            return
+        if payload is None:
+            continue
+        found += 1
+        if len(payload) > MAX_RECORD_BYTES:
+            yield InputError(f"{source_path}:{label}", too_big(len(payload)))
+            continue
+        try:
+            yield _article(record, payload, source_path=source_path, record_label=label)
+        except InputError as exc:
+            yield exc
+    if not found and number:
+        yield InputError(source_path, f"no HTML response records among its {number} WARC records")
+    elif not number:
+        yield InputError(source_path, "no WARC records")
+
+
+def _html_payload(record: Any) -> bytes | None:
+    """The HTML payload of a record that holds a page (at most one byte over the limit)."""
+    if record.rec_type == "response":
+        headers = record.http_headers
+        if headers is None:
+            return None
+        status = headers.get_statuscode() or ""
+        content_type = headers.get_header("Content-Type") or ""
+        if not status.startswith("2"):
+            return None
+    elif record.rec_type == "resource":
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    else:
+        return None
+    if content_type.split(";")[0].strip().lower() not in _HTML_TYPES:
+        return None
+    data: bytes = record.content_stream().read(MAX_RECORD_BYTES + 1)
+    return data
+
+
+def _drain(record: Any) -> None:
+    """Read the rest of a record, so a short one is noticed (its stream's limit stays above 0)."""
+    while record.raw_stream.read(_CHUNK):
+        pass
+
+
+def _article(record: Any, payload: bytes, *, source_path: str, record_label: str) -> Article:
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    article = read_page(
+        payload, source_path=source_path, url=url, record=record_label, input_format="warc"
+    )
+    record_id = record.rec_headers.get_header("WARC-Record-ID")
+    if record_id:
+        article.hints["warc_record_id"] = record_id
+    if article.published is None:
+        crawled = warc_date(record.rec_headers.get_header("WARC-Date"))
+        if crawled is not None:
+            article.published, article.published_source = crawled, "warc"
+    return article
+
+
+def warc_date(value: str | None) -> date | None:
+    """The day of a ``WARC-Date`` (ISO 8601, UTC)."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _damaged(source_path: str, number: int, why: str) -> InputError:
+    return InputError(
+        f"{source_path}:record {number}",
+        f"truncated or damaged WARC from here on ({why}); the records before it were read",
+    )
