@@ -1,0 +1,237 @@
+"""The ingest runner: idempotency, bad items, a stage raising, and crash safety (pending finished
+on rerun, including after a hard kill of the process)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from storyline.article import Article
+from storyline.batch import IngestReport, ingest
+from storyline.pipeline import Pipeline
+from storyline.store.sqlite import SQLiteStore
+
+
+class FakeAnalyser:
+    """Stands in for Pipeline.run: marks articles analysed; raises on ``fail_on`` text, or with
+    ``interrupt`` (a BaseException, like Ctrl-C) once ``interrupt_after`` articles are done."""
+
+    def __init__(
+        self,
+        fail_on: str | None = None,
+        interrupt_after: int | None = None,
+    ) -> None:
+        self.fail_on = fail_on
+        self.interrupt_after = interrupt_after
+        self.batches: list[list[str]] = []
+        self.done = 0
+
+    def run(self, batch: Iterable[Article]) -> list[Article]:
+        articles = list(batch)
+        self.batches.append([a.id for a in articles])
+        for article in articles:
+            if self.interrupt_after is not None and self.done >= self.interrupt_after:
+                raise KeyboardInterrupt
+            if self.fail_on and self.fail_on in article.raw_text:
+                raise ValueError(f"cannot digest {self.fail_on!r}")
+            assert not article.text, "the fallback must restart from the stored input"
+            article.text = article.raw_text.strip()
+            article.language = "en"
+        self.done += len(articles)
+        return articles
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    with SQLiteStore(tmp_path / "b.db") as s:
+        yield s
+
+
+def _corpus(directory: Path, n: int = 5) -> list[Path]:
+    directory.mkdir(exist_ok=True)
+    paths = []
+    for i in range(n):
+        path = directory / f"article_{i}.txt"
+        path.write_text(f"Headline number {i}\n\nThe body of article {i} says something.\n")
+        paths.append(path)
+    return paths
+
+
+def test_ingest_twice_adds_nothing(tmp_path: Path, store: SQLiteStore) -> None:
+    _corpus(tmp_path / "in")
+    first = ingest([str(tmp_path / "in")], store, FakeAnalyser())
+    assert (first.ingested, first.unchanged, first.failed, first.read) == (5, 0, 0, 5)
+    analyser = FakeAnalyser()
+    second = ingest([str(tmp_path / "in")], store, analyser)
+    assert (second.ingested, second.unchanged, second.failed) == (0, 5, 0)
+    assert analyser.batches == []  # nothing analysed again
+    assert store.count_articles() == 5
+    assert {a.text.split()[-1] for a in store.iter_articles()} == {"something."}
+
+
+def test_raw_bytes_and_source_path_kept_as_given(tmp_path: Path, store: SQLiteStore) -> None:
+    path = tmp_path / "latin.txt"
+    raw = "Le président a parlé à l’Élysée.\n".encode("cp1252")
+    path.write_bytes(raw)
+    ingest([str(path)], store, FakeAnalyser())
+    [article] = store.iter_articles()
+    assert store.get_raw(article.id) == raw
+    assert article.source_path == str(path)
+    assert "président" in article.text
+
+
+def test_bad_items_fail_and_the_rest_lands(tmp_path: Path, store: SQLiteStore) -> None:
+    src = tmp_path / "in"
+    _corpus(src, 3)
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (src / "feed.jsonl").write_text(
+        '{"title": "One", "text": "First JSON article body."}\n'
+        "{not json\n"
+        '{"title": "Two", "text": "Second JSON article body."}\n'
+    )
+    report = ingest([str(src), str(tmp_path / "missing.txt")], store, FakeAnalyser())
+    assert report.ingested == 5
+    assert report.failed == 4
+    items = {f.item for f in report.failures}
+    assert any(i.endswith("empty.txt") for i in items)
+    assert any(i.endswith("binary.txt") for i in items)
+    assert any("feed.jsonl" in i and "2" in i for i in items)  # names the line
+    assert any(i.endswith("missing.txt") for i in items)
+    assert all(f.reason for f in report.failures)
+    assert store.count_articles("analysed") == 5
+    assert store.summary()["unreadable_items"] == 4
+
+
+def test_a_stage_raising_fails_only_that_article(tmp_path: Path, store: SQLiteStore) -> None:
+    src = tmp_path / "in"
+    _corpus(src, 4)
+    (src / "poison.txt").write_text("Poison headline\n\nThis body contains POISON for the stage.\n")
+    analyser = FakeAnalyser(fail_on="POISON")
+    report = ingest([str(src)], store, analyser)
+    assert (report.ingested, report.failed) == (4, 1)
+    [failure] = report.failures
+    assert failure.item.endswith("poison.txt")
+    assert "ValueError" in failure.reason and "POISON" in failure.reason
+    assert len(analyser.batches[0]) == 5  # one chunk first, then one by one
+    assert [len(b) for b in analyser.batches[1:]] == [1] * 5
+    poison_id = next(i for i in store.unfinished_ids())
+    assert store.status(poison_id) == "failed"
+    assert "POISON" in (store.last_error(poison_id) or "")
+
+    # Fixed stage: a rerun retries the failed article and leaves the others alone.
+    rerun = ingest([str(src)], store, FakeAnalyser())
+    assert (rerun.ingested, rerun.unchanged, rerun.failed) == (1, 4, 0)
+    assert store.status(poison_id) == "analysed"
+
+
+def test_interrupted_run_loses_nothing_read_and_rerun_finishes(
+    tmp_path: Path, store: SQLiteStore
+) -> None:
+    _corpus(tmp_path / "in", 6)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([str(tmp_path / "in")], store, FakeAnalyser(interrupt_after=2), chunk_size=2)
+    assert store.count_articles() == 6  # every article read is stored
+    assert store.count_articles("analysed") == 2
+    assert store.count_articles("pending") == 4
+    report = ingest([str(tmp_path / "in")], store, FakeAnalyser(), chunk_size=2)
+    assert (report.ingested, report.unchanged, report.failed) == (4, 2, 0)
+    assert store.count_articles("analysed") == 6
+
+
+def test_pending_articles_are_finished_even_without_their_paths(
+    tmp_path: Path, store: SQLiteStore
+) -> None:
+    _corpus(tmp_path / "in", 3)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([str(tmp_path / "in")], store, FakeAnalyser(interrupt_after=0))
+    report = ingest([], store, FakeAnalyser())
+    assert report.ingested == 3 and report.nothing_read
+
+
+def test_hard_kill_mid_analysis_keeps_the_store_consistent(tmp_path: Path) -> None:
+    """A real process killed with os._exit (no cleanup, no rollback) in its third chunk."""
+    _corpus(tmp_path / "in", 7)
+    db = tmp_path / "killed.db"
+    script = textwrap.dedent(
+        f"""
+        import os
+        from storyline.batch import ingest
+        from storyline.store.sqlite import SQLiteStore
+
+        class Dies:
+            calls = 0
+            def run(self, batch):
+                batch = list(batch)
+                Dies.calls += 1
+                if Dies.calls == 3:
+                    os._exit(9)
+                for a in batch:
+                    a.text = a.raw_text
+                return batch
+
+        ingest([{str(tmp_path / "in")!r}], SQLiteStore({str(db)!r}), Dies(), chunk_size=2)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert done.returncode == 9, done.stderr.decode()
+    with SQLiteStore(db) as store:
+        assert store.count_articles() == 7
+        assert store.count_articles("analysed") == 4
+        report = ingest([str(tmp_path / "in")], store, FakeAnalyser())
+        assert (report.ingested, report.unchanged) == (3, 4)
+        assert store.count_articles("analysed") == 7
+
+
+def test_progress_reports_both_phases(tmp_path: Path, store: SQLiteStore) -> None:
+    _corpus(tmp_path / "in", 3)
+    events: list[tuple[str, int, int | None]] = []
+    ingest(
+        [str(tmp_path / "in")],
+        store,
+        FakeAnalyser(),
+        progress=lambda phase, done, total: events.append((phase, done, total)),
+    )
+    assert events[:3] == [("read", 1, None), ("read", 2, None), ("read", 3, None)]
+    assert events[-1] == ("analyse", 3, 3)
+
+
+def test_stdin_is_read(store: SQLiteStore) -> None:
+    import io
+
+    stdin = io.BytesIO(b"Headline from a pipe\n\nA body that arrived on standard input.\n")
+    report = ingest(["-"], store, FakeAnalyser(), stdin=stdin)
+    assert report.ingested == 1
+    [article] = store.iter_articles()
+    assert "standard input" in article.text
+
+
+def test_report_defaults() -> None:
+    report = IngestReport()
+    assert report.nothing_read and report.failures == []
+
+
+@pytest.fixture(scope="module")
+def light_pipeline() -> Pipeline:
+    # The stages this part of the product owns the interface to; the model-heavy ones are
+    # exercised by their own tests and by tests/test_cli.py's full run.
+    return Pipeline(stages=("language", "clean", "metadata"))
+
+
+def test_real_pipeline_on_the_seeds(
+    seed_paths: list[Path], store: SQLiteStore, light_pipeline: Pipeline
+) -> None:
+    report = ingest([str(p) for p in seed_paths], store, light_pipeline)
+    assert (report.ingested, report.failed) == (5, 0)
+    by_name = {Path(a.source_path or "").name[:3]: a for a in store.iter_articles()}
+    assert [by_name[k].language for k in sorted(by_name)] == ["en", "en", "en", "en", "fr"]
+    assert str(by_name["002"].published) == "2018-08-02"
+    assert str(by_name["003"].published) == "2017-12-08"
+    assert all(a.text and a.title for a in by_name.values())
+    again = ingest([str(p) for p in seed_paths], store, light_pipeline)
+    assert (again.ingested, again.unchanged) == (0, 5)
