@@ -1,12 +1,72 @@
-"""Named entities, resolved to canonical entities.
+"""Named entities, resolved to canonical entities of the corpus: sets ``entities``.
 
-PLACEHOLDER: passes articles through unchanged until this stage is built.
+Reads ``text``, ``language``, ``published``. For each article:
+
+1. NER routed by language (:mod:`storyline.ner`: spaCy en/fr/es with ``nlp.pipe`` over the batch
+   in :meth:`EntityStage.prepare`, natasha ru with lemmas, capitalised-name fallback + registry
+   gazetteer elsewhere); spans cleaned, titles split off person spans;
+2. mentions the model missed: alias-table acronyms in the text ("ISIL", "US"), and acronyms a name
+   introduces in brackets ("Islamic State (IS, …)");
+3. type cues (a title before a person, "in X" before a place, digits in a channel name) and one
+   harmonisation: a multi-word name whose last word is a person mention of the same article is a
+   person ("Aleksandr Kinshak" tagged as a place, "Kinshak said" tagged as a person);
+4. resolution against the corpus :class:`~storyline.registry.EntityRegistry` (see its docstring),
+   then each mention takes its entity's type (type votes across all its mentions) and canonical
+   name;
+5. titles/roles next to persons go to the registry (``registry.titles_of``); aliases stated in text
+   ("X, also known as Y", "formerly", "aka", "dit", "также известный как") merge the two entities.
+
+The registry is built on first use from ``corpus.store`` when the store exposes a SQLite ``conn``
+(tables of migration 0002, :class:`~storyline.registry.RegistryStore`), else kept in memory; it is
+persisted after each article. Other stages reach it as ``article.annotations["entity_registry"]``
+(quotes: ``registry.resolve_role(article, "the diplomat", offset)``, ``registry.titles_of(id)``).
+
+Limits: NER quality is the models' (eval/entities.py has F1 per language); a title-only mention
+("the Russian diplomat") is not added as a mention: :meth:`EntityRegistry.resolve_role` resolves it
+on demand.
 """
 
 from __future__ import annotations
 
-from storyline.article import Article
+import itertools
+import re
+import sqlite3
+from typing import TYPE_CHECKING
+
+from storyline.article import Article, EntityType, Mention
+from storyline.ner import (
+    NerBackend,
+    backend_for,
+    clean_span,
+    pipe_docs,
+    split_title,
+    title_after,
+    title_before,
+    type_cue,
+)
+from storyline.registry import (
+    CUE_VOTE,
+    EntityRegistry,
+    RegistryStore,
+    is_acronym,
+    new_registry,
+)
 from storyline.stages import Corpus
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# Text between two mentions that states they are one entity under two names.
+ALIAS_CUES = re.compile(
+    r"^[\s,(]*(?:also\s+known\s+as|formerly(?:\s+known\s+as)?|previously|a\.?k\.?a\.?|"
+    r"better\s+known\s+as|renamed|dit(?:e|s)?|alias|connu\s+(?:aussi\s+)?sous\s+le\s+nom\s+de|"
+    r"anciennement|también\s+conocid[oa]\s+como|antes|также\s+известн\w*\s+как|"
+    r"ранее|известн\w*\s+как|bekannt\s+als|vormals)"
+    r"[\s,]*(?:the|le|la|l['’]|el)?\s*[\"“«]?\s*$",
+    re.IGNORECASE,
+)
+# "Long Name (ACR" introduces an acronym; the bracket may go on ("(IS, formerly ISIS)").
+_BRACKET_ACRONYM = re.compile(r"\s*\(\s*([^\W\d_][^\W_]{1,5})\b")
 
 
 class EntityStage:
@@ -14,11 +74,161 @@ class EntityStage:
     requires: tuple[str, ...] = ("text", "language")
     assigns: tuple[str, ...] = ("entities",)
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        registry: EntityRegistry | None = None,
+        backend: NerBackend | None = None,
+    ) -> None:
         self.corpus = corpus
+        self._registry = registry
+        self._backend = backend  # a fixed backend (tests); else routed by language
+        self._persist: RegistryStore | None = None
+
+    @property
+    def registry(self) -> EntityRegistry:
+        """The corpus registry, loaded from the store on first use."""
+        if self._registry is None:
+            settings = self.corpus.settings
+            self._registry = new_registry(settings.aliases_file, settings.preferred_languages)
+            conn = getattr(self.corpus.store, "conn", None)
+            if isinstance(conn, sqlite3.Connection):
+                self._persist = RegistryStore(conn)
+                self._persist.load(self._registry)
+        return self._registry
 
     def prepare(self, batch: list[Article]) -> None:
-        pass
+        if self._backend is None:
+            pipe_docs(batch)
 
     def __call__(self, article: Article) -> Article:
+        registry = self.registry
+        article.annotations["entity_registry"] = registry
+        text = article.text
+        if not text:
+            article.entities = []
+            return article
+        backend = self._backend or backend_for(article.language, self._gazetteer)
+        doc: Doc | None = article.annotations.get("doc")
+        if doc is not None and doc.text != text:
+            doc = None
+        mentions, titles = self._find(article, backend, doc)
+        ctx = registry.context(article.id, article.language, article.published)
+        for mention in mentions:
+            seen = titles.get(mention.start, [])
+            cue = type_cue(text, mention, seen[0] if seen else None)
+            if cue is not None:
+                mention.type = cue
+            entity = registry.resolve(
+                mention.text,
+                mention.type,
+                ctx,
+                lemma=mention.lemma,
+                weight=CUE_VOTE if cue else 1,
+            )
+            mention.entity_id = entity.id
+            if mention.type != "PER" and (acr := _bracket_acronym(text, mention.end)):
+                registry.note_acronym(ctx, acr, entity.id)
+            if entity.type == "PER":
+                for title in seen:
+                    registry.add_title(entity.id, title, article.language)
+        self._learn_aliases(text, mentions, registry)
+        for mention in mentions:
+            final = registry.get(mention.entity_id or "")
+            if final is not None:
+                mention.entity_id = final.id
+                mention.canonical = final.canonical
+                mention.type = final.type
+        article.entities = mentions
+        if self._persist is not None:
+            self._persist.save(registry)
         return article
+
+    def _gazetteer(self, name: str) -> EntityType | None:
+        entity = self.registry.find(name)
+        return entity.type if entity is not None else None
+
+    def _find(
+        self, article: Article, backend: NerBackend, doc: Doc | None
+    ) -> tuple[list[Mention], dict[int, list[str]]]:
+        """Model mentions, cleaned, plus the acronyms the model missed; titles by start offset."""
+        text = article.text
+        found: list[Mention] = []
+        titles: dict[int, list[str]] = {}
+        for raw in backend(article):
+            span = clean_span(text, raw.start, raw.end)
+            if span is None:
+                continue
+            start, end = span
+            title = None
+            if raw.type == "PER":
+                start, title = split_title(text, start, end)
+            lemma = raw.lemma if (start, end) == (raw.start, raw.end) else None
+            mention = Mention(text[start:end], start, end, raw.type, lemma=lemma)
+            # every mention is tried: a role right before a "place" makes it a person
+            # ("the UN’s Syria envoy Staffan de Mistura" tagged as an organisation)
+            found_titles = [t for t in (title, title_before(text, start, doc)) if t]
+            if raw.type == "PER" or found_titles:
+                found_titles.append(title_after(text, end, doc) or "")
+            found_titles = list(dict.fromkeys(t for t in found_titles if t))
+            if found_titles:
+                titles[start] = found_titles
+            found.append(mention)
+        found.extend(self._missed_acronyms(text, found))
+        found.sort(key=lambda m: (m.start, -m.end))
+        mentions: list[Mention] = []
+        for mention in found:
+            if mentions and mention.start < mentions[-1].end:
+                continue  # overlapping: the earlier (longer) span wins
+            mentions.append(mention)
+        _harmonise_persons(mentions)
+        return mentions, titles
+
+    def _missed_acronyms(self, text: str, found: list[Mention]) -> list[Mention]:
+        taken = [(m.start, m.end) for m in found]
+        surfaces = self.registry.alias_surfaces()
+        # acronyms a name of this article introduces in brackets: "Islamic State (IS, …)"
+        for mention in found:
+            acr = _bracket_acronym(text, mention.end)
+            if acr and mention.type != "PER":
+                surfaces.setdefault(acr, "")
+        out: list[Mention] = []
+        if not surfaces:
+            return out
+        pattern = re.compile(
+            r"(?<![^\W_])("
+            + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+            + r")(?![^\W_])"
+        )
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            entity = self.registry.get(surfaces[m.group()]) if surfaces[m.group()] else None
+            type_: EntityType = entity.type if entity is not None else "ORG"
+            out.append(Mention(m.group(), m.start(), m.end(), type_))
+        return out
+
+    def _learn_aliases(self, text: str, mentions: list[Mention], registry: EntityRegistry) -> None:
+        for left, right in itertools.pairwise(mentions):
+            if left.entity_id is None or right.entity_id is None or left.type == "PER":
+                continue
+            between = text[left.end : right.start]
+            if len(between) <= 40 and ALIAS_CUES.match(between):
+                registry.merge(left.entity_id, right.entity_id)
+
+
+def _bracket_acronym(text: str, end: int) -> str | None:
+    m = _BRACKET_ACRONYM.match(text, end)
+    if m is None or not is_acronym(m.group(1)):
+        return None
+    return m.group(1)
+
+
+def _harmonise_persons(mentions: list[Mention]) -> None:
+    """A multi-word name ending in the surname of a person mention of the article is a person."""
+    surnames = {m.text.casefold() for m in mentions if m.type == "PER" and len(m.text.split()) == 1}
+    for mention in mentions:
+        words = mention.text.split()
+        in_article = words and words[-1].casefold() in surnames
+        if mention.type in ("LOC", "MISC") and 2 <= len(words) <= 3 and in_article:
+            mention.type = "PER"
