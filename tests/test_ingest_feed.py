@@ -83,7 +83,8 @@ def test_rss_entries(tmp_path: Path) -> None:
     first, error, third = items
     assert isinstance(first, Article) and isinstance(third, Article)
     assert first.raw_text == (
-        'Talks resumed on Thursday.\n\n"We are ready," the minister said.\nSecond line.\n\none\n\ntwo'
+        'Talks resumed on Thursday.\n\n"We are ready," the minister said.\nSecond line.'
+        "\n\none\n\ntwo"
     )
     assert first.title == "Talks resume in Geneva"
     assert first.url == "https://news.example.org/geneva"
