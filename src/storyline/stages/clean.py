@@ -89,6 +89,12 @@ SCRIPT_MISMATCH_MAX_WORDS = 12
 # boilerplate (footer, widget); content paragraphs are exempt (wire background paragraphs recur).
 RECURRING_MIN_ARTICLES = 3
 RECURRING_MIN_SHARE = 0.5
+# Extractor output has one paragraph per line and (almost) no blank lines: when blank-line runs
+# number less than this share of the lines, every line is its own block (so context rules that
+# need "same block" do not join unrelated paragraphs). Seeds: >= 0.4; trafilatura output: < 0.05.
+ONE_PER_LINE_BLANK_SHARE = 0.1
+# "Category: News", "Tel.: +49 …": page-furniture labels, short lines only.
+LABEL_MAX_WORDS = 12
 # The title of a text dump is searched among the first non-blank lines only.
 TITLE_SEARCH_LINES = 5
 TITLE_MIN_WORDS = 2
@@ -128,11 +134,21 @@ QUOTE_CLOSE_RE = re.compile(r"\w[.,!?…]?\s*[”»\"」』]\s*$")
 
 READER_RE = re.compile(
     r"(?i:(?<!\w)(?:you|your|yours|vous|votre|vos|tu|tú|usted|ustedes|du|dein|deine|вы|вас|ваш"
-    r"|ваша|ваше|ты|тебя|voi|tuo|tua)(?!\w))|(?<!\w)(?:Sie|Ihr|Ihre|Ihren|Ihnen)(?!\w)"
+    r"|ваша|ваше|ты|тебя|voi|tuo|tua|dir|dich|deinen|deiner|euch|euer|eure)(?!\w))|(?<!\w)(?:Sie|Ihr|Ihre|Ihren|Ihnen)(?!\w)"
 )
+# "us"/"our" of the outlet, and social networks: with a CTA verb first, a line is a call to action.
+OUTLET_RE = re.compile(
+    r"(?i:(?<!\w)(?:us|our|nous|nos|notre|nos|nuestro|nuestra|nuestros|nos|uns|unser|unsere|unseren"
+    r"|нас|наш|наши|нашу|ci|nostro|nostra|twitter|facebook|instagram|telegram|tiktok|youtube|x\.com"
+    r"|whatsapp|linkedin|newsletter|app|apps)(?!\w))"
+)
+# A word mixing two scripts ("Yоur" with a Cyrillic о) is obfuscated spam, never prose.
+MIXED_SCRIPT_MIN_WORDS = 2
 # "- Sputnik International" at the end of a caption or related headline: an outlet is 1-4 words.
 CAPTION_SUFFIX_RE = re.compile(r"^(?P<body>.+?)\s+[-–—|]\s+(?P<outlet>[^-–—|]{2,60})$")
 CONNECTORS = frozenset({"de", "of", "the", "la", "le", "el", "der", "die", "du", "des", "and", "&"})
+# Share/comment counters: digits with thousands separators, optionally 1.2K / 3M ("2 1,834", "0").
+COUNTER_RE = re.compile(r"^[\d\s.,]*\d[\d\s.,]*[KkMm]?$")
 PHOTO_PAREN_RE = re.compile(r"\(([^()]{1,60})\)\s*$")
 COPYRIGHT_RE = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b)", re.I)
 SEGMENT_SPLIT_RE = re.compile(r"\s+[/|•·–—-]\s+|\s*[|•·]\s*|\s+/\s*|\s*/\s+")
@@ -182,6 +198,10 @@ class Cues:
     dateline: re.Pattern[str]
     photo_credit: re.Pattern[str]
     photo_prefix: re.Pattern[str]
+    related_start: re.Pattern[str]
+    label: re.Pattern[str]
+    disclosure: re.Pattern[str]
+    cta_start: re.Pattern[str]
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -215,7 +235,11 @@ def compile_cues(table: dict[str, dict[str, list[str]]]) -> Cues:
         byline=re.compile(rf"^(?:{words('byline')})\s*:?\s+(?P<rest>\S.*)$", re.I),
         dateline=re.compile(rf"^\W*(?:{words('dateline')})(?!\w)\s*:?\s*(?:at|on|le|el|am)?", re.I),
         photo_credit=anywhere("photo_credit"),
-        photo_prefix=re.compile(rf"^\W*(?:{words('photo_credit')})\s*:", re.I),
+        photo_prefix=re.compile(rf"^\W*(?:{words('photo_credit')})\.?\s*:", re.I),
+        related_start=re.compile(rf"^[\W_]*(?:{words('related')})(?!\w)", re.I),
+        label=re.compile(rf"^[\W_]*(?:{words('label')})\.?\s*:\s*\S", re.I),
+        disclosure=anywhere("disclosure"),
+        cta_start=re.compile(rf"^[\W_]*(?:{words('cta_start')})(?!\w)", re.I),
     )
 
 
@@ -431,7 +455,9 @@ def split_lines(text: str) -> list[Line]:
     """Non-blank lines with their block number. A text with no blank lines at all (extractor
     output: one paragraph per line) has one block per line."""
     raw_lines = text.split("\n")
-    one_per_line = "\n\n" not in text.strip("\n")
+    filled = sum(1 for line in raw_lines if line)
+    blank_runs = text.strip("\n").count("\n\n")
+    one_per_line = blank_runs < ONE_PER_LINE_BLANK_SHARE * filled
     lines: list[Line] = []
     block = 0
     for i, line in enumerate(raw_lines):
@@ -533,9 +559,8 @@ class Cleaner:
         for line in head:
             if self._judge(line, language, None, set()) is not None:
                 continue
-            if TITLE_MIN_WORDS <= line.words <= TITLE_MAX_WORDS and not (
-                line.text.endswith(".") and line.words > TITLE_MAX_WORDS // 2
-            ):
+            headline = not line.text.endswith(".")  # headlines do not end with a full stop
+            if headline and TITLE_MIN_WORDS <= line.words <= TITLE_MAX_WORDS:
                 line.reason = "title"
                 return line.text
             if line.words > TITLE_MAX_WORDS or sentence_shaped(line.text):
@@ -550,17 +575,29 @@ class Cleaner:
         matchable = text.replace("’", "'")
         letters = sum(ch.isalpha() for ch in text)
         if letters == 0:
-            return "share-counter" if any(ch.isdigit() for ch in text) else "separator"
+            if COUNTER_RE.match(text):
+                return "share-counter"
+            return None if any(ch.isdigit() for ch in text) else "separator"
         if cues.advertisement_line.match(matchable):
             return "advertisement"
         if line.words <= 8 and cues.vote_counter.match(matchable):
             return "vote-counter"
         if cues.related_prefix.match(matchable) and line.words <= CAPTION_MAX_WORDS:
             return "related-headline"
+        if cues.related_start.match(matchable) and (
+            text.endswith(":") or (line.words <= 6 and not sentence_shaped(text))
+        ):
+            return "related-headline"
         if COPYRIGHT_RE.match(text) or (
             cues.photo_prefix.match(matchable) and line.words <= CAPTION_MAX_WORDS
         ):
             return "photo-credit"
+        if "©" in text and line.words <= CAPTION_MAX_WORDS:
+            return "caption"  # a caption ending in its credit: "Name, skier. © AFP / NAME"
+        if cues.disclosure.search(matchable) and line.words <= CTA_MAX_WORDS:
+            return "advertisement"
+        if cues.label.match(matchable) and line.words <= LABEL_MAX_WORDS:
+            return "navigation"
         if line.words <= CAPTION_MAX_WORDS and self._is_caption(text, outlets):
             return "caption"
         if byline_names(text, cues) is not None:
@@ -573,6 +610,18 @@ class Cleaner:
             and (addresses_reader(text) or not sentence_shaped(text) or line.words <= 6)
         ):
             return "call-to-action"
+        if (
+            line.words <= CTA_MAX_WORDS
+            and cues.cta_start.match(matchable)
+            and (
+                addresses_reader(text)
+                or OUTLET_RE.search(text)
+                or cues.call_to_action.search(matchable)
+            )
+        ):
+            return "call-to-action"
+        if mixed_script_words(text) >= MIXED_SCRIPT_MIN_WORDS:
+            return "script-mismatch"
         if script and self._script_mismatch(line, script):
             return "script-mismatch"
         if cues.navigation_line.match(matchable) or cues.related_line.match(matchable):
@@ -600,7 +649,7 @@ class Cleaner:
         foreign = total - shares.get(script, 0)
         if foreign / total < SCRIPT_MISMATCH_SHARE:
             return False
-        return line.words <= SCRIPT_MISMATCH_MAX_WORDS or not sentence_shaped(line.text)
+        return line.words <= SCRIPT_MISMATCH_MAX_WORDS and not sentence_shaped(line.text)
 
     def _context(self, lines: list[Line], language: str | None) -> None:
         """Related headlines under captions, lines glued to calls to action."""
@@ -647,7 +696,8 @@ class Cleaner:
                         break
 
     def _interface_words(self, lines: list[Line]) -> None:
-        """Very short non-sentence lines in the head or tail of an article (or all lower case)."""
+        """Very short non-sentence lines next to other junk in the head or tail of an article
+        (before its first / after its last content paragraph), or all in lower case."""
         content = [
             i
             for i, line in enumerate(lines)
@@ -655,19 +705,36 @@ class Cleaner:
             and sentence_shaped(line.text)
             and line.words >= CONTENT_MIN_WORDS
         ]
-        first, last = (content[0], content[-1]) if content else (len(lines), -1)
+        if not content:
+            return  # no prose to tell head and tail from (a list page): keep its short lines
+        junk = [line.reason not in (None, "title") for line in lines]
         for i, line in enumerate(lines):
             if line.reason is not None or line.guarded or line.words > NAV_MAX_WORDS:
                 continue
-            if line.text.rstrip(CLOSERS)[-1:] in SENTENCE_END:
+            if line.text.rstrip(CLOSERS)[-1:] in SENTENCE_END + ",;:":
                 continue
-            lower = line.text == line.text.lower() and any(ch.isalpha() for ch in line.text)
-            if i < first or i > last or lower:
+            lower = line.text == line.text.lower()
+            edge = i < content[0] or i > content[-1]
+            beside_junk = (i > 0 and junk[i - 1]) or (i + 1 < len(lines) and junk[i + 1])
+            if beside_junk and (edge or lower):
                 line.reason = "navigation"
 
 
+def mixed_script_words(text: str) -> int:
+    """Words whose letters come from more than one script (homoglyph obfuscation)."""
+    mixed = 0
+    for word in text.split():
+        scripts = {char_script(ch) for ch in word if ch.isalpha()}
+        mixed += len(scripts) > 1
+    return mixed
+
+
 def headline_like(line: Line) -> bool:
-    return 2 <= line.words <= CAPTION_MAX_WORDS and not sentence_shaped(line.text)
+    """A headline: a few words, starting with a capital, digit or quote mark, no sentence end
+    (a list item "- then turn left" is not one)."""
+    first = line.text[:1]
+    starts = first.isupper() or first.isdigit() or first in OPENERS.replace("-", "")
+    return starts and 2 <= line.words <= CAPTION_MAX_WORDS and not sentence_shaped(line.text)
 
 
 def near_duplicate(text: str, captions: list[str]) -> bool:
