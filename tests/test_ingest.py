@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from storyline.article import Article
 from storyline.errors import InputError
@@ -190,3 +192,72 @@ def test_sniff_format(head: bytes, expected: str) -> None:
 
 def test_record_limit_is_ten_megabytes() -> None:
     assert MAX_RECORD_BYTES == 10 * 1024 * 1024
+
+
+PAGE = (
+    "<!DOCTYPE html><html><head><title>Talks resume | Example</title></head><body>"
+    "<nav>Home | World</nav><article><h1>Talks resume</h1>"
+    "<p>The minister told reporters on Thursday that the negotiations would continue next week"
+    " in Geneva, after two days of talks both delegations called constructive.</p>"
+    "<p>\u201cWe are ready for a dialogue,\u201d he said, adding that a new round was planned"
+    " for the autumn and that observers would attend.</p></article></body></html>"
+)
+
+
+def test_html_files_go_through_the_extractor(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text(PAGE, encoding="utf-8")
+    (tmp_path / "b.page").write_text(PAGE.replace("Talks resume", "Talks end"), encoding="utf-8")
+    broken = PAGE[: PAGE.index("</p>") + 4]  # cut mid-document: unclosed article, body, html
+    (tmp_path / "c-broken.html").write_text(broken, encoding="utf-8")
+    (tmp_path / "d-no-body.html").write_text("<html><head><title>t</title></head></html>")
+    (tmp_path / "e-binary.html").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(500))
+    items = list(read_paths([str(tmp_path)]))
+    assert [type(i).__name__ for i in items] == ["Article"] * 3 + ["InputError"] * 2
+    a, b, c = (i for i in items if isinstance(i, Article))
+    assert a.input_format == "html" and b.input_format == "html"  # b.page: sniffed
+    assert "negotiations would continue next week in Geneva" in a.raw_text
+    assert "Home | World" not in a.raw_text and a.title == "Talks resume"
+    assert a.raw == PAGE.encode("utf-8") and a.encoding == "utf-8"
+    assert b.title == "Talks end"
+    # broken HTML still yields the text it holds
+    assert c.raw_text.endswith(
+        "\n\nThe minister told reporters on Thursday that the negotiations"
+        " would continue next week in Geneva, after two days of talks both delegations called"
+        " constructive."
+    )
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert errors[0].item.endswith("d-no-body.html") and "no article text" in errors[0].reason
+    assert errors[1].item.endswith("e-binary.html") and "binary" in errors[1].reason
+
+
+def test_cp1251_html_page(tmp_path: Path) -> None:
+    page = PAGE.replace("<head>", '<head><meta charset="windows-1251">')
+    page = page.replace("Thursday", "в четверг").replace("Talks resume", "Переговоры")
+    path = tmp_path / "ru.html"
+    path.write_bytes(page.encode("cp1251"))
+    [article] = list(read_paths([str(path)]))
+    assert isinstance(article, Article)
+    assert "в четверг" in article.raw_text and article.title == "Переговоры"
+    assert article.raw == path.read_bytes()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.binary(max_size=600)
+    | st.text(max_size=300).map(lambda t: t.encode("utf-8"))
+    | st.sampled_from([b'{"text": 1}\n{', b"<rss><item>", b"WARC/1.0\r\n\r\n", b"\x1f\x8b\x08"]),
+    suffix=st.sampled_from([".txt", ".jsonl", ".rss", ".warc", ".warc.gz", ".gz", ".json", ""]),
+)
+def test_any_bytes_give_articles_or_errors_never_exceptions(
+    tmp_path: Path, data: bytes, suffix: str
+) -> None:
+    path = tmp_path / f"input{suffix}"
+    path.write_bytes(data)
+    for item in read_paths([str(path)]):
+        assert isinstance(item, Article | InputError)
+        if isinstance(item, Article):
+            assert item.raw_text.strip() and "\u00a0" not in item.raw_text
+        else:
+            assert item.item.startswith(str(path)) and item.reason
