@@ -1,0 +1,51 @@
+"""``storyline serve``: the HTTP API and web UI (:func:`storyline.api.create_app`) with uvicorn."""
+
+from __future__ import annotations
+
+import typer
+from rich.markup import escape
+
+from storyline.cli._app import DbOption, app, console, err_console
+from storyline.config import Settings
+from storyline.errors import StorylineError
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    db: str | None = DbOption,
+    workers: int = typer.Option(1, min=1, max=16, help="Server processes."),
+) -> None:
+    """Serve the web UI at / and the JSON API at /api (OpenAPI at /openapi.json)."""
+    import uvicorn
+
+    from storyline.api import create_app
+    from storyline.store.sqlite import SQLiteStore
+
+    try:
+        settings = Settings.load(db=db)
+        store = SQLiteStore(settings.db)
+    except StorylineError as exc:
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    if settings.api_token:
+        console.print("POST /api/articles is on (token set)")
+    console.print(
+        f"storyline on http://{host}:{port}/  (store {escape(settings.db)}; Ctrl-C stops)"
+    )
+    if workers > 1:
+        # uvicorn needs an import string to start several processes; each builds its own app.
+        import os
+
+        os.environ["STORYLINE_DB"] = settings.db
+        uvicorn.run(
+            "storyline.api:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+        return
+    uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")

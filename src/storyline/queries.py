@@ -1,0 +1,707 @@
+"""Read-side queries over the SQLite store, shared by the HTTP API, the web UI and the CLI.
+
+Plain functions over a ``sqlite3.Connection`` returning plain data (dicts and lists that serialise
+to JSON as they are). They read the ``articles`` table of migration 0001, whose analysed record
+carries entities, quotes and claims as JSON and ``story_id`` (the export contract,
+``docs/schema.md``), and use the tables later migrations add when present (``stories`` from 0004
+for the story list, ``entity_*`` from the entity registry). A store that has not got a table yet
+still answers: the pages show what the store has.
+
+Limits: the entity catalogue without a registry table is built by scanning every article's
+entities once and cached until the articles change (seconds on 100k articles; the registry tables
+are the fast path). Story pages list at most :data:`STORY_ARTICLE_LIMIT` articles.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+# Columns of an article in a list (everything but the text and the analysis JSON).
+SUMMARY_COLUMNS = (
+    "id",
+    "title",
+    "source",
+    "language",
+    "published",
+    "url",
+    "story_id",
+    "duplicate_of",
+    "translation_of",
+)
+# A story page lists up to this many articles (earliest first) and aggregates quotes, claims and
+# entities over them: a story that big is a running topic, and a page beyond this stops being read.
+STORY_ARTICLE_LIMIT = 500
+# Entities shown on a story card (home page) and on the story page.
+CARD_ENTITIES = 5
+STORY_ENTITIES = 20
+# Quotes and articles listed on an entity page.
+ENTITY_QUOTES = 100
+ENTITY_ARTICLES = 100
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filters shared by the article, quote, claim, story and search listings."""
+
+    language: str | None = None
+    source: str | None = None
+    since: date | None = None
+    until: date | None = None
+    entity: str | None = None
+    story: str | None = None
+
+    def where(self, alias: str = "a") -> tuple[str, list[Any]]:
+        """SQL conditions over the articles table (aliased ``alias``) and their parameters."""
+        clauses = [f"{alias}.status = 'analysed'"]
+        params: list[Any] = []
+        if self.language:
+            clauses.append(f"{alias}.language = ?")
+            params.append(self.language)
+        if self.source:
+            clauses.append(f"{alias}.source = ?")
+            params.append(self.source)
+        if self.since:
+            clauses.append(f"{alias}.published >= ?")
+            params.append(self.since.isoformat())
+        if self.until:
+            clauses.append(f"{alias}.published <= ?")
+            params.append(self.until.isoformat())
+        if self.story:
+            clauses.append(f"{alias}.story_id = ?")
+            params.append(self.story)
+        if self.entity:
+            # instr() first: a cheap substring test that skips the JSON parse for most rows.
+            clauses.append(
+                f"instr({alias}.entities, ?) > 0 AND EXISTS (SELECT 1 FROM"
+                f" json_each({alias}.entities) WHERE json_extract(value, '$.entity_id') = ?)"
+            )
+            params += [self.entity, self.entity]
+        return " AND ".join(clauses), params
+
+    def as_params(self) -> dict[str, str]:
+        """The filters as URL query parameters (for pagination links)."""
+        out = {
+            "language": self.language,
+            "source": self.source,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "entity": self.entity,
+            "story": self.story,
+        }
+        return {k: v for k, v in out.items() if v}
+
+
+NO_FILTERS = Filters()
+
+
+@dataclass
+class Page:
+    """One page of a listing: ``items`` from ``offset``, out of ``total``."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "items": self.items,
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
+            **self.extra,
+        }
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _json(value: str | None, default: Any) -> Any:
+    if not value:
+        return default
+    try:
+        return json.loads(value)
+    except ValueError:
+        return default
+
+
+def _clamp(limit: int, offset: int) -> tuple[int, int]:
+    return max(1, min(limit, MAX_PAGE)), max(0, offset)
+
+
+# -- articles ---------------------------------------------------------------------------------
+
+
+def list_articles(
+    conn: sqlite3.Connection, filters: Filters = NO_FILTERS, limit: int = 50, offset: int = 0
+) -> Page:
+    """Analysed articles, newest first (undated last)."""
+    limit, offset = _clamp(limit, offset)
+    where, params = filters.where()
+    total = conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
+    columns = ", ".join(f"a.{c}" for c in SUMMARY_COLUMNS)
+    items = _rows(
+        conn.execute(
+            f"SELECT {columns} FROM articles a WHERE {where}"
+            " ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    )
+    return Page(items, int(total), limit, offset)
+
+
+def get_article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    """One stored article with its analysis (the export contract plus ``status``)."""
+    cursor = conn.execute(
+        "SELECT id, status, error, source_path, record, input_format, url, source, author, title,"
+        " language, language_score, published, published_source, text, raw_text, removed,"
+        " entities, quotes, claims, story_id, thread_id, duplicate_of, translation_of,"
+        " ingested_at, analysed_at FROM articles WHERE id = ?",
+        (article_id,),
+    )
+    rows = _rows(cursor)
+    if not rows:
+        return None
+    article = rows[0]
+    for name in ("removed", "entities", "quotes", "claims"):
+        article[name] = _json(article[name], [])
+    if article["status"] != "analysed" and not article["text"]:
+        article["text"] = article["raw_text"]
+    del article["raw_text"]
+    return article
+
+
+# -- stories ----------------------------------------------------------------------------------
+
+
+def _story_title(rows: Sequence[dict[str, Any]], preferred: Sequence[str]) -> str | None:
+    """The headline of the earliest article in the most preferred language that has one."""
+    rank = {lang: i for i, lang in enumerate(preferred)}
+    titled = [r for r in rows if r.get("title")]
+    if not titled:
+        return None
+    best = min(
+        titled,
+        key=lambda r: (
+            rank.get(r.get("language") or "", len(rank)),
+            r.get("duplicate_of") is not None,
+            r.get("published") is None,
+            r.get("published") or "",
+        ),
+    )
+    return str(best["title"])
+
+
+def _independent_sources(rows: Iterable[dict[str, Any]]) -> int:
+    """Distinct outlets among the articles that are not copies of another one; an article whose
+    outlet is unknown counts as its own source (it cannot be shown to be a copy)."""
+    return len({r.get("source") or f"id:{r['id']}" for r in rows if not r.get("duplicate_of")})
+
+
+def _languages(rows: Iterable[dict[str, Any]]) -> list[tuple[str | None, int]]:
+    counts = Counter(r.get("language") for r in rows)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0] or ""))
+
+
+def _top_entities(articles: Iterable[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Entities mentioned in the most articles (each article counts once per entity)."""
+    per_article: Counter[str] = Counter()
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    types: dict[str, Counter[str]] = defaultdict(Counter)
+    for article in articles:
+        seen: set[str] = set()
+        for mention in article.get("entities") or []:
+            entity_id = mention.get("entity_id")
+            if not entity_id:
+                continue
+            names[entity_id][mention.get("canonical") or mention.get("text") or ""] += 1
+            types[entity_id][mention.get("type") or "MISC"] += 1
+            seen.add(entity_id)
+        per_article.update(seen)
+    return [
+        {
+            "id": entity_id,
+            "name": names[entity_id].most_common(1)[0][0],
+            "type": types[entity_id].most_common(1)[0][0],
+            "count": count,
+        }
+        for entity_id, count in per_article.most_common(limit)
+    ]
+
+
+def _story_members(
+    conn: sqlite3.Connection, story_ids: Sequence[str], with_analysis: bool = False
+) -> dict[str, list[dict[str, Any]]]:
+    if not story_ids:
+        return {}
+    columns = ", ".join(SUMMARY_COLUMNS)
+    if with_analysis:
+        columns += ", entities"
+    marks = ",".join("?" * len(story_ids))
+    rows = _rows(
+        conn.execute(
+            f"SELECT {columns} FROM articles WHERE status = 'analysed' AND story_id IN ({marks})"
+            " ORDER BY published IS NULL, published, id",
+            list(story_ids),
+        )
+    )
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if with_analysis:
+            row["entities"] = _json(row["entities"], [])
+        out[row["story_id"]].append(row)
+    return out
+
+
+def _story_summary(
+    story_id: str, members: list[dict[str, Any]], preferred: Sequence[str]
+) -> dict[str, Any]:
+    dates = [m["published"] for m in members if m.get("published")]
+    return {
+        "id": story_id,
+        "title": _story_title(members, preferred),
+        "article_count": len(members),
+        "source_count": _independent_sources(members),
+        "languages": _languages(members),
+        "first": min(dates) if dates else None,
+        "last": max(dates) if dates else None,
+    }
+
+
+def list_stories(
+    conn: sqlite3.Connection,
+    filters: Filters = NO_FILTERS,
+    limit: int = 20,
+    offset: int = 0,
+    preferred_languages: Sequence[str] = ("en",),
+    with_entities: bool = True,
+) -> Page:
+    """Stories, latest first (by their last article's publication date)."""
+    limit, offset = _clamp(limit, offset)
+    where, params = filters.where()
+    grouped = (
+        f"SELECT a.story_id AS id, max(a.published) AS last FROM articles a"
+        f" WHERE a.story_id IS NOT NULL AND {where} GROUP BY a.story_id"
+    )
+    total = conn.execute(f"SELECT count(*) FROM ({grouped})", params).fetchone()[0]
+    ids = [
+        row[0]
+        for row in conn.execute(
+            f"{grouped} ORDER BY last IS NULL, last DESC, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+    ]
+    members = _story_members(conn, ids, with_analysis=with_entities)
+    items = []
+    for story_id in ids:
+        rows = members.get(story_id, [])
+        summary = _story_summary(story_id, rows, preferred_languages)
+        if with_entities:
+            summary["entities"] = _top_entities(rows, CARD_ENTITIES)
+        items.append(summary)
+    return Page(items, int(total), limit, offset)
+
+
+def get_story(
+    conn: sqlite3.Connection, story_id: str, preferred_languages: Sequence[str] = ("en",)
+) -> dict[str, Any] | None:
+    """A story with its articles, timeline counts, quotes by speaker, claims and top entities."""
+    columns = ", ".join(SUMMARY_COLUMNS)
+    rows = _rows(
+        conn.execute(
+            f"SELECT {columns}, entities, quotes, claims FROM articles"
+            " WHERE status = 'analysed' AND story_id = ?"
+            " ORDER BY published IS NULL, published, id LIMIT ?",
+            (story_id, STORY_ARTICLE_LIMIT),
+        )
+    )
+    if not rows:
+        return None
+    for row in rows:
+        for name in ("entities", "quotes", "claims"):
+            row[name] = _json(row[name], [])
+    story = _story_summary(story_id, rows, preferred_languages)
+    story["article_count"] = conn.execute(
+        "SELECT count(*) FROM articles WHERE status = 'analysed' AND story_id = ?", (story_id,)
+    ).fetchone()[0]
+    story["timeline"] = timeline_counts(rows)
+    story["quotes_by_speaker"] = _quotes_by_speaker(rows)
+    claims, contradictions = _story_claims(rows)
+    story["claims"] = claims
+    story["contradictions"] = contradictions
+    story["entities"] = _top_entities(rows, STORY_ENTITIES)
+    story["articles"] = [{c: row[c] for c in SUMMARY_COLUMNS} for row in rows]
+    return story
+
+
+def timeline_counts(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Articles per publication day per language: ``[{day, series, count}]`` sorted by day."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        if row.get("published"):
+            counts[(str(row["published"])[:10], row.get("language") or "?")] += 1
+    return [
+        {"day": day, "series": series, "count": n} for (day, series), n in sorted(counts.items())
+    ]
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _quote_item(quote: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "text": quote.get("text") or "",
+        "type": quote.get("type"),
+        "speaker": quote.get("speaker"),
+        "speaker_entity_id": quote.get("speaker_entity_id"),
+        "cue": quote.get("cue"),
+        "language": quote.get("language") or row.get("language"),
+        "article_id": row["id"],
+        "source": row.get("source"),
+        "published": row.get("published"),
+    }
+
+
+def _quotes_by_speaker(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Quotes grouped by speaker (resolved entity, else the speaker's name), biggest group first;
+    the same words carried by several outlets are listed once."""
+    groups: dict[str, dict[str, Any]] = {}
+    seen: set[tuple[str, str]] = set()
+    for row in rows:
+        for quote in row.get("quotes") or []:
+            speaker = quote.get("speaker") or "Unattributed"
+            key = quote.get("speaker_entity_id") or f"name:{_normalised(speaker)}"
+            text_key = (key, _normalised(quote.get("text") or ""))
+            if text_key in seen:
+                continue
+            seen.add(text_key)
+            group = groups.setdefault(
+                key,
+                {"speaker": speaker, "entity_id": quote.get("speaker_entity_id"), "quotes": []},
+            )
+            group["quotes"].append(_quote_item(quote, row))
+    return sorted(
+        groups.values(), key=lambda g: (g["speaker"] == "Unattributed", -len(g["quotes"]))
+    )
+
+
+def _claim_item(claim: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    item = {
+        k: claim.get(k)
+        for k in (
+            "id",
+            "text",
+            "kind",
+            "value",
+            "value_max",
+            "unit",
+            "counted",
+            "holder",
+            "holder_entity_id",
+            "time_ref",
+        )
+    }
+    item["contradicts"] = list(claim.get("contradicts") or [])
+    item.update(
+        article_id=row["id"],
+        source=row.get("source"),
+        language=row.get("language"),
+        published=row.get("published"),
+    )
+    return item
+
+
+def _story_claims(
+    rows: Iterable[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """The story's claims, and the pairs of them that contradict each other (side by side)."""
+    claims = [_claim_item(c, row) for row in rows for c in row.get("claims") or []]
+    by_id = {c["id"]: c for c in claims if c.get("id")}
+    pairs: list[list[dict[str, Any]]] = []
+    done: set[frozenset[str]] = set()
+    for claim in claims:
+        for other_id in claim["contradicts"]:
+            other = by_id.get(other_id)
+            key = frozenset((claim.get("id") or "", other_id))
+            if other is None or key in done:
+                continue
+            done.add(key)
+            pairs.append([claim, other])
+    return claims, pairs
+
+
+# -- quotes and claims ------------------------------------------------------------------------
+
+
+def _flatten(
+    conn: sqlite3.Connection, column: str, filters: Filters, chunk: int = 500
+) -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
+    where, params = filters.where()
+    columns = ", ".join(f"a.{c}" for c in SUMMARY_COLUMNS)
+    cursor = conn.execute(
+        f"SELECT {columns}, a.{column} AS items FROM articles a WHERE {where}"
+        f" AND a.{column} != '[]' ORDER BY a.published IS NULL, a.published DESC, a.id",
+        params,
+    )
+    names = [d[0] for d in cursor.description]
+    while batch := cursor.fetchmany(chunk):
+        for values in batch:
+            row = dict(zip(names, values, strict=True))
+            for item in _json(row.pop("items"), []):
+                yield item, row
+
+
+def list_quotes(
+    conn: sqlite3.Connection,
+    filters: Filters = NO_FILTERS,
+    speaker: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Quotes, newest article first; ``speaker`` matches the speaker's entity id or name."""
+    limit, offset = _clamp(limit, offset)
+    wanted = _normalised(speaker) if speaker else None
+    items: list[dict[str, Any]] = []
+    total = 0
+    for quote, row in _flatten(conn, "quotes", filters):
+        if wanted and wanted not in (
+            _normalised(quote.get("speaker") or ""),
+            _normalised(quote.get("speaker_entity_id") or ""),
+        ):
+            continue
+        if offset <= total < offset + limit:
+            items.append(_quote_item(quote, row))
+        total += 1
+    return Page(items, total, limit, offset)
+
+
+def list_claims(
+    conn: sqlite3.Connection,
+    filters: Filters = NO_FILTERS,
+    kind: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Claims (numbers and predictions), newest article first."""
+    limit, offset = _clamp(limit, offset)
+    items: list[dict[str, Any]] = []
+    total = 0
+    for claim, row in _flatten(conn, "claims", filters):
+        if kind and claim.get("kind") != kind:
+            continue
+        if offset <= total < offset + limit:
+            items.append(_claim_item(claim, row))
+        total += 1
+    return Page(items, total, limit, offset)
+
+
+# -- entities ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entity:
+    id: str
+    names: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+    variants: Counter[tuple[str, str | None]] = field(default_factory=Counter)
+    articles: set[str] = field(default_factory=set)
+    mentions: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.names.most_common(1)[0][0],
+            "type": self.types.most_common(1)[0][0],
+            "article_count": len(self.articles),
+            "mention_count": self.mentions,
+        }
+
+
+_catalogue_lock = threading.Lock()
+_catalogues: dict[tuple[Any, ...], dict[str, _Entity]] = {}
+
+
+def _entity_catalogue(conn: sqlite3.Connection) -> dict[str, _Entity]:
+    """Every resolved entity with its names, variants and articles, built from the mentions in
+    the articles and cached until the articles change (count or last update)."""
+    db = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
+    count, updated = conn.execute(
+        "SELECT count(*), max(updated_at) FROM articles WHERE status = 'analysed'"
+    ).fetchone()
+    key = (db, count, updated)
+    with _catalogue_lock:
+        if key in _catalogues:
+            return _catalogues[key]
+    catalogue: dict[str, _Entity] = {}
+    cursor = conn.execute(
+        "SELECT id, language, entities FROM articles WHERE status = 'analysed' AND entities != '[]'"
+    )
+    while batch := cursor.fetchmany(1000):
+        for article_id, language, entities in batch:
+            for mention in _json(entities, []):
+                entity_id = mention.get("entity_id")
+                if not entity_id:
+                    continue
+                entity = catalogue.get(entity_id) or catalogue.setdefault(
+                    entity_id, _Entity(entity_id)
+                )
+                text = mention.get("text") or ""
+                entity.names[mention.get("canonical") or text] += 1
+                entity.types[mention.get("type") or "MISC"] += 1
+                entity.variants[(text, language)] += 1
+                entity.articles.add(article_id)
+                entity.mentions += 1
+    with _catalogue_lock:
+        # One cached catalogue per database: an older key for the same file is stale.
+        for stale in [k for k in _catalogues if k[0] == db]:
+            del _catalogues[stale]
+        _catalogues[key] = catalogue
+    return catalogue
+
+
+def list_entities(
+    conn: sqlite3.Connection,
+    name: str | None = None,
+    type: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Resolved entities, most widely reported first; ``name`` matches any spelling (substring,
+    case-insensitive), ``type`` is PER, ORG, LOC or MISC."""
+    limit, offset = _clamp(limit, offset)
+    wanted = _normalised(name) if name else None
+    matches = []
+    for entity in _entity_catalogue(conn).values():
+        summary = entity.summary()
+        if type and summary["type"] != type:
+            continue
+        if (
+            wanted
+            and not any(wanted in _normalised(n) for n in entity.names)
+            and not any(wanted in _normalised(v) for v, _ in entity.variants)
+        ):
+            continue
+        matches.append(summary)
+    matches.sort(key=lambda e: (-e["article_count"], -e["mention_count"], e["name"]))
+    return Page(matches[offset : offset + limit], len(matches), limit, offset)
+
+
+def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
+    """An entity: canonical name, spelling variants per language, quotes by and about it, the
+    articles mentioning it and its mentions over time."""
+    entity = _entity_catalogue(conn).get(entity_id)
+    if entity is None:
+        return None
+    out = entity.summary()
+    out["variants"] = [
+        {"spelling": spelling, "language": language, "count": n}
+        for (spelling, language), n in sorted(
+            entity.variants.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or "")
+        )
+    ]
+    out["roles"] = _entity_roles(conn, entity_id)
+    ids = sorted(entity.articles)
+    rows: list[dict[str, Any]] = []
+    columns = ", ".join(SUMMARY_COLUMNS)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows += _rows(
+            conn.execute(
+                f"SELECT {columns}, entities, quotes FROM articles WHERE id IN ({marks})", chunk
+            )
+        )
+    rows.sort(key=lambda r: (r.get("published") is None, r.get("published") or "", r["id"]))
+    out["timeline"] = [
+        {"day": t["day"], "series": out["type"], "count": t["count"]} for t in _per_day(rows)
+    ]
+    quotes_by: list[dict[str, Any]] = []
+    quotes_about: list[dict[str, Any]] = []
+    for row in rows:
+        mentions = [m for m in _json(row.pop("entities"), []) if m.get("entity_id") == entity_id]
+        for quote in _json(row.pop("quotes"), []):
+            if quote.get("speaker_entity_id") == entity_id:
+                quotes_by.append(_quote_item(quote, row))
+            elif any(
+                (quote.get("start") or 0) <= m.get("start", -1) < (quote.get("end") or 0)
+                for m in mentions
+            ):
+                quotes_about.append(_quote_item(quote, row))
+    out["quotes_by"] = quotes_by[:ENTITY_QUOTES]
+    out["quotes_about"] = quotes_about[:ENTITY_QUOTES]
+    out["articles"] = [{c: r[c] for c in SUMMARY_COLUMNS} for r in rows[-ENTITY_ARTICLES:]][::-1]
+    return out
+
+
+def _per_day(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts = Counter(str(r["published"])[:10] for r in rows if r.get("published"))
+    return [{"day": day, "count": n} for day, n in sorted(counts.items())]
+
+
+def _entity_roles(conn: sqlite3.Connection, entity_id: str) -> list[str]:
+    """Titles and roles the entity registry recorded for the entity, when it records them."""
+    if not has_table(conn, "entities"):
+        return []
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(entities)").fetchall()}
+    for column in ("roles", "titles"):
+        if column in columns and "id" in columns:
+            row = conn.execute(
+                f"SELECT {column} FROM entities WHERE id = ?", (entity_id,)
+            ).fetchone()
+            if row and row[0]:
+                value = _json(row[0], None)
+                if isinstance(value, list):
+                    return [str(v) for v in value]
+                if isinstance(value, dict):
+                    return [str(k) for k in value]
+                return [str(row[0])]
+    return []
+
+
+# -- health -----------------------------------------------------------------------------------
+
+
+def health(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Counts per article status, stories, schema version and which optional tables exist."""
+    statuses = dict(
+        conn.execute("SELECT status, count(*) FROM articles GROUP BY status").fetchall()
+    )
+    stories = conn.execute(
+        "SELECT count(DISTINCT story_id) FROM articles WHERE story_id IS NOT NULL"
+    ).fetchone()[0]
+    version = (
+        conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        if has_table(conn, "schema_version")
+        else None
+    )
+    return {
+        "status": "ok",
+        "articles": {
+            "analysed": statuses.get("analysed", 0),
+            "pending": statuses.get("pending", 0),
+            "failed": statuses.get("failed", 0),
+        },
+        "stories": stories,
+        "schema_version": version,
+        "keyword_search": has_table(conn, "articles_fts"),
+        "semantic_search": has_table(conn, "story_members"),
+    }

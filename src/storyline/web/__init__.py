@@ -1,0 +1,233 @@
+"""Server-rendered web UI: stories, entities, articles and search, in HTML that works without
+JavaScript.
+
+Templates (Jinja2, autoescaping on: article text is untrusted and is only ever inserted as text)
+and static files live beside this module and are served by the app itself, no CDN. Nothing inline
+is needed — no inline script, no style attribute — so :mod:`storyline.api` can send a strict
+Content-Security-Policy. The pages are thin shells over :mod:`storyline.queries` and
+:mod:`storyline.search`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode, urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from storyline import queries
+from storyline import search as search_module
+from storyline.web.charts import stacked_bars
+from storyline.web.highlight import segments
+
+HERE = Path(__file__).parent
+STATIC_DIR = HERE / "static"
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.autoescape = True  # every template, whatever its file name
+
+
+def _lang_class(value: str | None) -> str:
+    """A language code reduced to a safe CSS class fragment."""
+    return "".join(c for c in (value or "unknown").lower() if c.isalnum())[:8] or "unknown"
+
+
+def _with_offset(params: Any, offset: int) -> str:
+    values = dict(params) if params else {}
+    values["offset"] = max(0, int(offset))
+    return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def _is_web_url(value: str | None) -> bool:
+    """Only http(s) URLs become links: a stored ``javascript:`` URL is shown as text."""
+    return bool(value) and urlsplit(str(value)).scheme.lower() in ("http", "https")
+
+
+def _num(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+templates.env.filters["lang_class"] = _lang_class
+templates.env.filters["with_offset"] = _with_offset
+templates.env.filters["is_web_url"] = _is_web_url
+templates.env.filters["num"] = _num
+
+router = APIRouter(include_in_schema=False)
+
+
+def _conn(request: Request) -> Any:
+    """A read connection for this request (see :class:`storyline.api.Connections`)."""
+    with request.app.state.storyline.connections.read() as conn:
+        yield conn
+
+
+Conn = Annotated[sqlite3.Connection, Depends(_conn)]
+PageLimit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=10_000_000)]
+Lang = Annotated[str | None, Query(max_length=16)]
+Text = Annotated[str | None, Query(max_length=200)]
+
+
+def render(request: Request, conn: sqlite3.Connection, name: str, **context: Any) -> HTMLResponse:
+    from storyline import __version__
+
+    context.setdefault("article_total", conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    context.setdefault("version", __version__)
+    return templates.TemplateResponse(request, name, context)
+
+
+def _filters(
+    language: str | None = None,
+    source: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    entity: str | None = None,
+    story: str | None = None,
+) -> queries.Filters:
+    return queries.Filters(
+        language=language or None,
+        source=source or None,
+        since=since,
+        until=until,
+        entity=entity or None,
+        story=story or None,
+    )
+
+
+def _preferred(request: Request) -> list[str]:
+    return list(request.app.state.storyline.settings.preferred_languages)
+
+
+@router.get("/", response_class=HTMLResponse, name="home")
+def home(
+    request: Request,
+    conn: Conn,
+    language: Lang = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: PageLimit = 20,
+    offset: Offset = 0,
+) -> HTMLResponse:
+    filters = _filters(language=language, since=since, until=until)
+    stories = queries.list_stories(conn, filters, limit, offset, _preferred(request))
+    return render(request, conn, "home.html", stories=stories, filters=filters.as_params())
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse, name="story_page")
+def story_page(request: Request, conn: Conn, story_id: str) -> HTMLResponse:
+    story = queries.get_story(conn, story_id, _preferred(request))
+    if story is None:
+        raise HTTPException(404, f"No story with id {story_id!r}.")
+    story["timeline"] = stacked_bars(story["timeline"])
+    return render(request, conn, "story.html", story=story)
+
+
+@router.get("/entities", response_class=HTMLResponse, name="entities_page")
+def entities_page(
+    request: Request,
+    conn: Conn,
+    name: Text = None,
+    type: Annotated[str | None, Query(pattern="^(PER|ORG|LOC|MISC)?$")] = None,
+    limit: PageLimit = 50,
+    offset: Offset = 0,
+) -> HTMLResponse:
+    entities = queries.list_entities(conn, name or None, type or None, limit, offset)
+    filters = {k: v for k, v in {"name": name, "type": type}.items() if v}
+    return render(request, conn, "entities.html", entities=entities, filters=filters)
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse, name="entity_page")
+def entity_page(request: Request, conn: Conn, entity_id: str) -> HTMLResponse:
+    entity = queries.get_entity(conn, entity_id)
+    if entity is None:
+        raise HTTPException(404, f"No entity with id {entity_id!r}.")
+    entity["timeline"] = stacked_bars(entity["timeline"])
+    return render(request, conn, "entity.html", entity=entity)
+
+
+@router.get("/articles", response_class=HTMLResponse, name="articles_page")
+def articles_page(
+    request: Request,
+    conn: Conn,
+    language: Lang = None,
+    source: Text = None,
+    since: date | None = None,
+    until: date | None = None,
+    limit: PageLimit = 50,
+    offset: Offset = 0,
+) -> HTMLResponse:
+    filters = _filters(language=language, source=source, since=since, until=until)
+    articles = queries.list_articles(conn, filters, limit, offset)
+    return render(request, conn, "articles.html", articles=articles, filters=filters.as_params())
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse, name="article_page")
+def article_page(request: Request, conn: Conn, article_id: str) -> HTMLResponse:
+    article = queries.get_article(conn, article_id)
+    if article is None:
+        raise HTTPException(404, f"No article with id {article_id!r}.")
+    paragraphs = segments(article["text"] or "", article["entities"], article["quotes"])
+    story_title = None
+    if article.get("story_id"):
+        story = queries.list_stories(
+            conn, queries.Filters(story=article["story_id"]), 1, 0, _preferred(request), False
+        )
+        story_title = story.items[0]["title"] if story.items else None
+    return render(
+        request,
+        conn,
+        "article.html",
+        article=article,
+        paragraphs=paragraphs,
+        story_title=story_title,
+    )
+
+
+@router.get("/search", response_class=HTMLResponse, name="search_page")
+def search_page(
+    request: Request,
+    conn: Conn,
+    q: Annotated[str, Query(max_length=search_module.MAX_QUERY_CHARS)] = "",
+    language: Lang = None,
+    source: Text = None,
+    since: date | None = None,
+    until: date | None = None,
+    mode: Annotated[str, Query(pattern="^(hybrid|keyword|semantic)$")] = "hybrid",
+    limit: PageLimit = 20,
+    offset: Offset = 0,
+) -> HTMLResponse:
+    filters = _filters(language=language, source=source, since=since, until=until)
+    state = request.app.state.storyline
+    results = queries.Page([], 0, limit, offset)
+    notice = None
+    if q.strip():
+        results = search_module.search(
+            conn,
+            q,
+            filters,
+            mode=mode,  # type: ignore[arg-type]
+            embedder=state.embedder,
+            index=state.vectors,
+            limit=limit,
+            offset=offset,
+        )
+        notice = results.extra.get("notice")
+    params = {**filters.as_params(), "q": q, "mode": mode}
+    return render(
+        request,
+        conn,
+        "search.html",
+        q=q,
+        mode=mode,
+        results=results,
+        notice=notice,
+        filters=filters.as_params(),
+        params=params,
+    )
