@@ -42,11 +42,13 @@ API for other stages (quotes, claims, stories) — the registry of the article b
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -81,6 +83,11 @@ FUZZY_MIN_JW = 0.85
 # mention of a conflicting type (Jordan the country vs Jordan a person); below that, model type
 # errors (a person tagged as a place) are corrected by merging and voting.
 TYPE_LOCK_VOTES = 3
+# Person names whose surname skeletons differ (Barnier / Барние "barnie"): matched when the
+# first SURNAME_PREFIX letters of the skeleton agree, a given name matches, and the folded
+# surnames reach SURNAME_MIN_JW (slavicner: Barnier/Barnie 0.97; Rudskoy/Rudakov 0.87 fail it).
+SURNAME_PREFIX = 3
+SURNAME_MIN_JW = 0.9
 # Votes from a cue the stage checked (a title before a person, a locative preposition before a
 # place, the alias table) outweigh raw model labels, which err on news (see ner.py).
 CUE_VOTE = 2
@@ -186,6 +193,7 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("q", "k"),
     ("w", "v"),
     ("c", "k"),
+    ("z", "s"),  # voicing differs across transliterations: Tereza / Theresa, Zelensky / Selenskyj
 )
 _VOWELS = frozenset("aeiouy")
 
@@ -213,6 +221,22 @@ def name_key(token: str) -> str:
     if out[0] in "yj":
         out[0] = "i"
     return "".join(out)
+
+
+# Feminine surname endings of Czech/Slovak for foreign names (May → Mayová, Merkel → Merkelová):
+# a surname that ends so is also looked up without it. Folded forms, so "ová" is "ova": only
+# tried when the exact surname key found nobody (Russian Zakharova stays Zakharova).
+FEMININE_ENDINGS = ("ova", "ove", "ovou")
+
+
+def surname_keys(surname: str) -> list[str]:
+    """Keys to look a folded surname up under: its own, then without a feminine ending."""
+    keys = [name_key(surname)]
+    for ending in FEMININE_ENDINGS:
+        if surname.endswith(ending) and len(surname) > len(ending) + 2:
+            keys.append(name_key(surname[: -len(ending)]))
+            break
+    return keys
 
 
 def name_tokens(folded: str) -> list[str]:
@@ -325,6 +349,8 @@ class EntityRegistry:
         self._by_skeleton: dict[str, set[str]] = {}
         self._by_surname: dict[str, set[str]] = {}
         self._given: dict[str, _Given] = {}
+        self._by_surname_prefix: dict[str, set[str]] = {}
+        self._surnames: dict[str, set[str]] = {}  # entity id → folded surnames seen
         self._cooccur: dict[str, Counter[str]] = {}
         self._ids: set[str] = set()
         self.dirty: set[str] = set()  # entities changed since the last save
@@ -506,20 +532,39 @@ class EntityRegistry:
         return (shared, int(entity.from_alias_table), sum(entity.variants.values()))
 
     def _match_person(self, tokens: list[str], ctx: DocContext) -> Entity | None:
-        surname = name_key(tokens[-1])
-        cands = [
-            e
-            for i in self._by_surname.get(surname, ())
-            if (e := self.get(i)) is not None and e.type == "PER"
-        ]
-        cands = [e for e in cands if self._given_compatible(e.id, tokens)]
-        if not cands:
+        for surname in surname_keys(tokens[-1]):
+            cands = [
+                e
+                for i in self._by_surname.get(surname, ())
+                if (e := self.get(i)) is not None and e.type == "PER"
+            ]
+            cands = [e for e in cands if self._given_compatible(e.id, tokens)]
+            if cands:
+                # Several candidates (a surname-only mention with no full name in the article):
+                # the one sharing most co-occurring entities with the article, then the most
+                # frequent.
+                return max(cands, key=lambda e: self._affinity(e, ctx))
+        if len(tokens) < 2:
             return None
-        if len(tokens) == 1:
-            # Surname only, no full name in this article: the candidate sharing most co-occurring
-            # entities with the article (then the most frequent).
-            return max(cands, key=lambda e: self._affinity(e, ctx))
-        return max(cands, key=lambda e: self._affinity(e, ctx))
+        # Full name with a surname spelt beyond the skeleton (Barnier / Барние, a silent final
+        # letter): same surname-key prefix, given names that *match* (not merely absent), and
+        # close surnames.
+        prefix = name_key(tokens[-1])[:SURNAME_PREFIX]
+        best: tuple[float, Entity] | None = None
+        for eid in self._by_surname_prefix.get(prefix, ()):
+            cand = self.get(eid)
+            given = self._given.get(eid)
+            if cand is None or cand.type != "PER" or given is None or not given.keys:
+                continue
+            if not any(name_key(t) in given.keys for t in tokens[:-1] if len(t) > 1):
+                continue
+            sim = max(
+                (jaro_winkler_similarity(tokens[-1], s) for s in self._surnames.get(cand.id, ())),
+                default=0.0,
+            )
+            if sim >= SURNAME_MIN_JW and (best is None or sim > best[0]):
+                best = (sim, cand)
+        return best[1] if best else None
 
     def _given_compatible(self, entity_id: str, tokens: list[str]) -> bool:
         """Given names agree (or one side has none): Aleksandr ~ Alexander, A. ~ Alexander."""
@@ -556,6 +601,10 @@ class EntityRegistry:
         self._by_skeleton.setdefault(" ".join(name_key(t) for t in tokens), set()).add(entity.id)
         if entity.type == "PER" and tokens:
             self._by_surname.setdefault(name_key(tokens[-1]), set()).add(entity.id)
+            self._by_surname_prefix.setdefault(name_key(tokens[-1])[:SURNAME_PREFIX], set()).add(
+                entity.id
+            )
+            self._surnames.setdefault(entity.id, set()).add(tokens[-1])
             given = self._given.setdefault(entity.id, _Given())
             for tok in tokens[:-1]:
                 if len(tok) > 1:
@@ -660,7 +709,10 @@ class EntityRegistry:
             if d is not None:
                 keep.first_seen = min(keep.first_seen or d, d)
                 keep.last_seen = max(keep.last_seen or d, d)
-        for ids in (self._by_form, self._by_skeleton, self._by_surname):
+        surnames = self._surnames.pop(other.id, set())
+        if keep.type == "PER":
+            self._surnames.setdefault(keep.id, set()).update(surnames)
+        for ids in (self._by_form, self._by_skeleton, self._by_surname, self._by_surname_prefix):
             for key in self._keys_of(other):
                 bucket = ids.get(key)
                 if bucket is not None and other.id in bucket:
@@ -687,6 +739,7 @@ class EntityRegistry:
             yield " ".join(name_key(t) for t in tokens)
             if tokens:
                 yield name_key(tokens[-1])
+                yield name_key(tokens[-1])[:SURNAME_PREFIX]
 
     def __len__(self) -> int:
         return len(self.entities)
@@ -760,8 +813,13 @@ class RegistryStore:
     the store's migration runner has applied 0002.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        transaction: Callable[[], AbstractContextManager[Any]] | None = None,
+    ) -> None:
         self.conn = conn
+        self._transaction = transaction  # the store's (SQLiteStore.transaction), when there is one
         migration = resources.files("storyline.store").joinpath("migrations/0002_entities.sql")
         try:
             conn.executescript(migration.read_text(encoding="utf-8"))
@@ -821,7 +879,7 @@ class RegistryStore:
         """Write the entities changed since the last save; returns how many."""
         dirty = sorted(registry.dirty)
         try:
-            with self.conn:
+            with self._write():
                 for eid in dirty:
                     self._delete(eid)
                     if eid in registry.merged:
@@ -838,6 +896,24 @@ class RegistryStore:
         registry.dirty.clear()
         return len(dirty)
 
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        if self._transaction is not None:
+            with self._transaction():
+                yield
+            return
+        if self.conn.isolation_level is None:  # autocommit connection: one explicit transaction
+            self.conn.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+            return
+        with self.conn:
+            yield
+
     def _delete(self, eid: str) -> None:
         for table in ("entity_variants", "entity_titles", "entity_type_votes", "entity_articles"):
             self.conn.execute(f"DELETE FROM {table} WHERE entity_id = ?", (eid,))
@@ -845,8 +921,8 @@ class RegistryStore:
 
     def _insert(self, e: Entity) -> None:
         self.conn.execute(
-            "INSERT INTO entities(id, canonical, type, first_seen, last_seen, from_alias_table)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO entities(id, canonical, type, first_seen, last_seen, from_alias_table,"
+            " titles) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 e.id,
                 e.canonical,
@@ -854,6 +930,7 @@ class RegistryStore:
                 e.first_seen.isoformat() if e.first_seen else None,
                 e.last_seen.isoformat() if e.last_seen else None,
                 int(e.from_alias_table),
+                json.dumps([t for (t, _), _n in e.titles.most_common()], ensure_ascii=False),
             ),
         )
         self.conn.executemany(
@@ -872,3 +949,43 @@ class RegistryStore:
             "INSERT INTO entity_articles(entity_id, article_id) VALUES (?, ?)",
             [(e.id, a) for a in sorted(e.articles)],
         )
+
+
+def _row_type(value: object) -> EntityType:
+    """Row types beyond the four (slavicner EVT, PRO; spaCy GPE) map onto them."""
+    text = str(value or "").upper()
+    for type_ in ENTITY_TYPES:
+        if text == type_:
+            return type_
+    aliases: dict[str, EntityType] = {"PERSON": "PER", "GPE": "LOC", "FAC": "LOC"}
+    return aliases.get(text, "MISC")
+
+
+def resolve_rows(
+    rows: Iterable[Mapping[str, Any]], registry: EntityRegistry | None = None
+) -> Iterator[dict[str, Any]]:
+    """``storyline resolve``: mention rows (no NER) → the same rows plus ``entity_id``, in order.
+
+    Each row: ``id``, ``doc_id``, ``language``, ``text``, ``type`` and optionally ``lemma``.
+    Mentions of one ``doc_id`` share a document context (surname-only mentions, acronyms).
+    Raises ``ValueError`` naming the row when ``text`` or ``doc_id`` is missing.
+    """
+    registry = registry or new_registry()
+    contexts: dict[str, DocContext] = {}
+    for n, row in enumerate(rows, 1):
+        text, doc_id = row.get("text"), row.get("doc_id")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"row {n} (id {row.get('id')!r}): 'text' must be a non-empty string")
+        if doc_id is None:
+            raise ValueError(f"row {n} (id {row.get('id')!r}): 'doc_id' is missing")
+        language = row.get("language")
+        ctx = contexts.get(str(doc_id))
+        if ctx is None:
+            ctx = contexts[str(doc_id)] = registry.context(
+                str(doc_id), str(language) if language else None
+            )
+        lemma = row.get("lemma")
+        entity = registry.resolve(
+            text, _row_type(row.get("type")), ctx, lemma=lemma if isinstance(lemma, str) else None
+        )
+        yield {**row, "entity_id": entity.id}

@@ -93,7 +93,7 @@ class EntityStage:
             self._registry = new_registry(settings.aliases_file, settings.preferred_languages)
             conn = getattr(self.corpus.store, "conn", None)
             if isinstance(conn, sqlite3.Connection):
-                self._persist = RegistryStore(conn)
+                self._persist = RegistryStore(conn, getattr(self.corpus.store, "transaction", None))
                 self._persist.load(self._registry)
         return self._registry
 

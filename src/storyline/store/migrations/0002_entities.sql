@@ -7,7 +7,10 @@ CREATE TABLE IF NOT EXISTS entities (
     type TEXT NOT NULL CHECK (type IN ('PER', 'ORG', 'LOC', 'MISC')),
     first_seen TEXT,
     last_seen TEXT,
-    from_alias_table INTEGER NOT NULL DEFAULT 0
+    from_alias_table INTEGER NOT NULL DEFAULT 0,
+    -- JSON list of titles/roles, most frequent first (a denormalised copy of entity_titles for
+    -- readers that want one column, e.g. storyline.queries)
+    titles TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS entities_canonical ON entities (canonical);
 CREATE TABLE IF NOT EXISTS entity_variants (
