@@ -65,6 +65,9 @@ ALIAS_CUES = re.compile(
     r"[\s,]*(?:the|le|la|l['’]|el)?\s*[\"“«]?\s*$",
     re.IGNORECASE,
 )
+# Tagged names shorter than this are not propagated to their untagged occurrences: short
+# capitalised words are often sentence-initial common words. 4 keeps "Assad", "Trump", "Hama".
+PROPAGATE_MIN_CHARS = 4
 # "Long Name (ACR" introduces an acronym; the bracket may go on ("(IS, formerly ISIS)").
 _BRACKET_ACRONYM = re.compile(r"\s*\(\s*([^\W\d_][^\W_]{1,5})\b")
 
@@ -175,6 +178,7 @@ class EntityStage:
                 titles[start] = found_titles
             found.append(mention)
         found.extend(self._missed_acronyms(text, found))
+        found.extend(_propagate(text, found))
         found.sort(key=lambda m: (m.start, -m.end))
         mentions: list[Mention] = []
         for mention in found:
@@ -215,6 +219,39 @@ class EntityStage:
             between = text[left.end : right.start]
             if len(between) <= 40 and ALIAS_CUES.match(between):
                 registry.merge(left.entity_id, right.entity_id)
+
+
+def _propagate(text: str, found: list[Mention]) -> list[Mention]:
+    """Occurrences of names the model tagged elsewhere in the article but missed here.
+
+    Models label a name in one sentence and skip it in the next ("Kinshchak said" tagged once
+    in ten on the seeds); a name is one thing within an article, so every other occurrence of a
+    tagged name (and of a person's surname) is a mention too. Names shorter than
+    :data:`PROPAGATE_MIN_CHARS` or not capitalised are left alone (too ambiguous).
+    """
+    names: dict[str, EntityType] = {}
+    for mention in found:
+        if mention.lemma is not None and mention.lemma != mention.text:
+            continue  # an inflected form (natasha): other forms differ anyway
+        names.setdefault(mention.text, mention.type)
+        words = mention.text.split()
+        if mention.type == "PER" and len(words) >= 2:
+            names.setdefault(words[-1], "PER")
+    names = {n: t for n, t in names.items() if len(n) >= PROPAGATE_MIN_CHARS and n[:1].isupper()}
+    if not names:
+        return []
+    taken = sorted((m.start, m.end) for m in found)
+    pattern = re.compile(
+        r"(?<![^\W_])("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?![^\W_])"
+    )
+    out = []
+    for m in pattern.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        out.append(Mention(m.group(), m.start(), m.end(), names[m.group()]))
+    return out
 
 
 def _bracket_acronym(text: str, end: int) -> str | None:
