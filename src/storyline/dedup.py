@@ -28,6 +28,9 @@ SHINGLE_WORDS = 5
 # boilerplate measure 0.6–0.95; independent reports of one event stay below 0.3.
 COPY_JACCARD = 0.6
 MIN_SHINGLES = 20
+# The permutation scheme is pinned: stored sketches (story_members.minhash) must be comparable
+# with new ones after a datasketch upgrade.
+SCHEME = "affine32"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -42,7 +45,7 @@ def minhash(text: str) -> MinHash | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    sketch = MinHash(num_perm=NUM_PERM)
+    sketch = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     sketch.update_batch([g.encode("utf-8") for g in grams])
     return sketch
 
@@ -87,4 +90,6 @@ class CopyIndex:
 
     @staticmethod
     def from_bytes(blob: bytes) -> MinHash:
-        return MinHash(num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64))
+        return MinHash(
+            num_perm=NUM_PERM, hashvalues=np.frombuffer(blob, dtype=np.uint64), scheme=SCHEME
+        )

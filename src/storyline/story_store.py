@@ -128,7 +128,6 @@ def save_batch(
     next_seq: int,
 ) -> int:
     """Write a batch's assignments (with evidence, source and MinHash) and the touched stories."""
-    touched: dict[str, Story] = {}
     df_keys: set[str] = set()
     for seq, (assignment, evidence, source, sketch) in enumerate(done, next_seq):
         conn.execute(
@@ -150,11 +149,8 @@ def save_batch(
                 assignment.translation_of,
             ),
         )
-        story = index.stories.get(assignment.story_id)
-        if story is not None:
-            touched[story.id] = story
         df_keys.update(evidence.keys | evidence.numbers)
-    for story in touched.values():
+    for story in index.dirty.values():
         conn.execute(
             "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
@@ -170,6 +166,7 @@ def save_batch(
                 story.first.id,
             ),
         )
+    index.dirty.clear()
     for key in df_keys:
         conn.execute("INSERT OR REPLACE INTO story_df VALUES (?, ?)", (key, index.idf.df[key]))
     next_seq += len(done)

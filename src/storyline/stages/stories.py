@@ -103,6 +103,8 @@ class StoryStage:
 
             with self._transaction() as tx:
                 self._next_seq = save_batch(tx, index, done, self._next_seq)
+        else:
+            index.dirty.clear()
 
     def __call__(self, article: Article) -> Article:
         decision = self._decided.get(article.id)
