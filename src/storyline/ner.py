@@ -172,33 +172,65 @@ class PatternNer:
         out: list[Mention] = []
         i = 0
         while i < len(tokens):
-            start, _end, word = tokens[i]
-            if not word[:1].isupper():
+            if not tokens[i][2][:1].isupper():
                 i += 1
                 continue
             j = i + 1
             while j < len(tokens) and j - i < PATTERN_MAX_TOKENS:
+                prev, nxt = tokens[j - 1][2], tokens[j][2]
                 gap = text[tokens[j - 1][1] : tokens[j][0]]
-                nxt = tokens[j][2]
+                if prev.endswith(".") and len(prev) > 2:
+                    break  # a sentence ends here ("Präsidenten. Berlin")
                 if gap not in (" ", "-") or not (nxt[:1].isupper() or nxt.casefold() in PARTICLES):
                     break
                 j += 1
             while j - 1 > i and tokens[j - 1][2].casefold() in PARTICLES:
                 j -= 1
-            span_start, span_end = start, tokens[j - 1][1]
-            if text[span_end - 1] == "." and not _is_initial(text[span_start:span_end]):
-                span_end -= 1
-            name = text[span_start:span_end]
-            known = self.gazetteer(name)
-            sentence_start = _sentence_initial(text, span_start)
-            if known is not None:
-                out.append(Mention(name, span_start, span_end, known))
-            elif not sentence_start or j - i > 1:
-                n_words = j - i
-                type_: EntityType = "PER" if 2 <= n_words <= 3 and not name.isupper() else "MISC"
-                out.append(Mention(name, span_start, span_end, type_))
+            out.extend(self._run(text, tokens[i:j]))
             i = j
         return out
+
+    def _run(self, text: str, run: list[tuple[int, int, str]]) -> list[Mention]:
+        """Mentions in one capitalised run: known sub-runs (longest first), then the rest."""
+        out: list[Mention] = []
+        unknown: list[tuple[int, int, str]] = []
+        k = 0
+        while k < len(run):
+            for stop in range(len(run), k, -1):
+                start, end = run[k][0], _strip_dot(text, run[k][0], run[stop - 1][1])
+                known = self.gazetteer(text[start:end])
+                if known is not None:
+                    out.extend(self._unknown(text, unknown))
+                    unknown = []
+                    out.append(Mention(text[start:end], start, end, known))
+                    k = stop
+                    break
+            else:
+                unknown.append(run[k])
+                k += 1
+        out.extend(self._unknown(text, unknown))
+        return out
+
+    def _unknown(self, text: str, run: list[tuple[int, int, str]]) -> list[Mention]:
+        while run and run[0][2].casefold() in PARTICLES:
+            run = run[1:]
+        while run and run[-1][2].casefold() in PARTICLES:
+            run = run[:-1]
+        if not run:
+            return []
+        start, end = run[0][0], _strip_dot(text, run[0][0], run[-1][1])
+        if len(run) == 1 and _sentence_initial(text, start):
+            return []  # every sentence starts with a capital
+        name = text[start:end]
+        type_: EntityType = "PER" if 2 <= len(run) <= 3 and not name.isupper() else "MISC"
+        return [Mention(name, start, end, type_)]
+
+
+def _strip_dot(text: str, start: int, end: int) -> int:
+    """End of a name without a sentence's full stop ("Berlin." → "Berlin"; "J." keeps it)."""
+    if text[end - 1] == "." and not _is_initial(text[start:end]):
+        return end - 1
+    return end
 
 
 def _is_initial(name: str) -> bool:
