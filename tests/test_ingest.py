@@ -123,7 +123,7 @@ def test_bad_input_fails_alone(tmp_path: Path) -> None:
     assert "binary" in reasons["05-archive.txt"]
     assert "NUL" in reasons["06-nul.txt"]
     assert "not valid UTF-8" in reasons["07-garbage.txt"]
-    assert reasons["08-big.txt"].startswith("50.0 MB is over the 10 MB limit")
+    assert reasons["08-big.txt"] == "over the 10 MB limit for one article (50.0 MB)"
 
 
 def test_compressed_files_are_opened(tmp_path: Path) -> None:
@@ -206,7 +206,7 @@ PAGE = (
 
 def test_html_files_go_through_the_extractor(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text(PAGE, encoding="utf-8")
-    (tmp_path / "b.page").write_text(PAGE.replace("Talks resume", "Talks end"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PAGE.replace("Talks resume", "Talks end"), encoding="utf-8")
     broken = PAGE[: PAGE.index("</p>") + 4]  # cut mid-document: unclosed article, body, html
     (tmp_path / "c-broken.html").write_text(broken, encoding="utf-8")
     (tmp_path / "d-no-body.html").write_text("<html><head><title>t</title></head></html>")
@@ -214,7 +214,7 @@ def test_html_files_go_through_the_extractor(tmp_path: Path) -> None:
     items = list(read_paths([str(tmp_path)]))
     assert [type(i).__name__ for i in items] == ["Article"] * 3 + ["InputError"] * 2
     a, b, c = (i for i in items if isinstance(i, Article))
-    assert a.input_format == "html" and b.input_format == "html"  # b.page: sniffed
+    assert a.input_format == "html" and b.input_format == "html"  # b.txt: a saved page
     assert "negotiations would continue next week in Geneva" in a.raw_text
     assert "Home | World" not in a.raw_text and a.title == "Talks resume"
     assert a.raw == PAGE.encode("utf-8") and a.encoding == "utf-8"

@@ -106,6 +106,19 @@ def test_json_array_file(tmp_path: Path) -> None:
     assert isinstance(items[1], InputError) and items[1].item == f"{path}:item 2"
 
 
+def test_one_pretty_printed_object(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({"text": "Body.", "title": "T", "language": "FR"}, indent=2))
+    [article] = list(read_paths([str(path)]))
+    assert isinstance(article, Article)
+    assert (article.raw_text, article.title, article.language) == ("Body.", "T", "fr")
+    assert article.record is None and article.label == str(path)
+    path.write_text('{\n  "text": "unfinished",\n')
+    [error] = list(read_paths([str(path)]))
+    assert isinstance(error, InputError) and error.item == str(path)
+    assert error.reason.startswith("malformed JSON")
+
+
 def test_html_field_goes_through_the_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, object]] = []
 

@@ -35,6 +35,7 @@ from storyline.ingest.sniff import (
     MAX_RECORD_BYTES,
     SNIFF_BYTES,
     format_from_name,
+    is_html_document,
     sniff_format,
     too_big,
 )
@@ -110,6 +111,8 @@ def read_stream(
         yield InputError(label, "empty file" if label != STDIN_LABEL else "empty input")
         return
     fmt = format_from_name(name) if name else None
+    if fmt == "text" and is_html_document(head):
+        fmt = "html"  # a page saved as .txt: its markup must not reach the cleaner as text
     if fmt != "warc":
         for magic, kind, suffix in _COMPRESSED:
             if head.startswith(magic) and sniff_format(head) != "warc":
@@ -136,7 +139,7 @@ def _read_format(
     elif fmt == "feed":
         data = reader.read(MAX_FEED_BYTES + 1)
         if len(data) > MAX_FEED_BYTES:
-            yield InputError(label, too_big(size or len(data), MAX_FEED_BYTES, "a feed file"))
+            yield InputError(label, too_big(size, MAX_FEED_BYTES, "a feed file"))
             return
         from storyline.ingest.feed import read_feed
 
@@ -144,7 +147,7 @@ def _read_format(
     else:
         data = reader.read(MAX_RECORD_BYTES + 1)
         if len(data) > MAX_RECORD_BYTES:
-            yield InputError(label, too_big(size or len(data)))
+            yield InputError(label, too_big(size))
             return
         try:
             if fmt == "html":

@@ -12,7 +12,7 @@ held in memory. A bad line (malformed JSON, not an object, no text) is one
 :class:`~storyline.errors.InputError`; the other lines still land.
 
 A file holding one JSON array of such objects (``[{...}, {...}]``, often saved as ``.json``) is
-read too, with ``record = "item N"``.
+read too, with ``record = "item N"``, and so is one pretty-printed object (one article).
 """
 
 from __future__ import annotations
@@ -42,13 +42,15 @@ def read_jsonl(stream: BinaryIO, *, source_path: str) -> Iterator[Article | Inpu
     for number, line in _lines(stream):
         record = f"line {number}"
         if line is None:
-            yield InputError(f"{source_path}:{record}", too_big(MAX_RECORD_BYTES + 1))
+            yield InputError(f"{source_path}:{record}", too_big(None))
             first = False
             continue
         if not line.strip():
             continue
-        if first and line.lstrip(b"\xef\xbb\xbf \t").startswith(b"["):
-            yield from _read_array(line, stream, source_path=source_path)
+        opening = line.lstrip(b"\xef\xbb\xbf \t")
+        if first and (opening.startswith(b"[") or opening.rstrip() == b"{"):
+            # A JSON array, or one pretty-printed object (a JSON line is never a lone "{").
+            yield from _read_document(line, stream, source_path=source_path)
             return
         first = False
         try:
@@ -75,19 +77,28 @@ def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
         yield number, line
 
 
-def _read_array(
+def _read_document(
     first_line: bytes, stream: BinaryIO, *, source_path: str
 ) -> Iterator[Article | InputError]:
+    """A whole-file JSON document: an array of article objects, or one object."""
     data = first_line + stream.read(MAX_FEED_BYTES)
     if stream.read(1):
-        yield InputError(source_path, too_big(MAX_FEED_BYTES + 1, MAX_FEED_BYTES, "a JSON array"))
+        yield InputError(source_path, too_big(None, MAX_FEED_BYTES, "a JSON document"))
         return
     try:
-        items = json.loads(decode(data)[0])
+        document = json.loads(decode(data)[0])
     except (UndecodableError, ValueError) as exc:
         yield InputError(source_path, f"malformed JSON: {exc}")
         return
-    for number, obj in enumerate(items, 1):
+    if not isinstance(document, list):
+        try:
+            if len(data) > MAX_RECORD_BYTES:
+                raise InputError(source_path, too_big(len(data)))
+            yield _article_from_object(document, data, source_path=source_path, record=None)
+        except InputError as exc:
+            yield exc
+        return
+    for number, obj in enumerate(document, 1):
         record = f"item {number}"
         try:
             raw = json.dumps(obj, ensure_ascii=False).encode("utf-8")
@@ -109,8 +120,8 @@ def _article_from_line(line: bytes, *, source_path: str, record: str) -> Article
     return _article_from_object(obj, line.rstrip(b"\r\n"), source_path=source_path, record=record)
 
 
-def _article_from_object(obj: Any, raw: bytes, *, source_path: str, record: str) -> Article:
-    item = f"{source_path}:{record}"
+def _article_from_object(obj: Any, raw: bytes, *, source_path: str, record: str | None) -> Article:
+    item = f"{source_path}:{record}" if record else source_path
     if not isinstance(obj, dict):
         raise InputError(item, f"expected a JSON object, got {type(obj).__name__}")
     body = {key: obj.get(key) for key in _BODY_KEYS}
@@ -122,6 +133,8 @@ def _article_from_object(obj: Any, raw: bytes, *, source_path: str, record: str)
         value = obj.get(key)
         if isinstance(value, str) and value.strip():
             meta[key] = " ".join(normalise_text(value).split())
+            if key == "language":  # codes are case-insensitive ("EN", "fr-FR")
+                meta[key] = meta[key].lower()
         elif value is not None and not isinstance(value, str):
             raise InputError(item, f'"{key}" must be a string, got {type(value).__name__}')
     text, html = body["text"], body["html"]

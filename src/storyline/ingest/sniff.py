@@ -104,6 +104,15 @@ def sniff_format(head: bytes) -> InputFormat:
     return "text"
 
 
-def too_big(size: int, limit: int = MAX_RECORD_BYTES, what: str = "one article") -> str:
-    """The reason given for an item over a size limit."""
-    return f"{size / 1_048_576:.1f} MB is over the {limit / 1_048_576:g} MB limit for {what}"
+def too_big(size: int | None, limit: int = MAX_RECORD_BYTES, what: str = "one article") -> str:
+    """The reason given for an item over a size limit (``size`` None: not read to the end)."""
+    found = f"{size / 1_048_576:.1f} MB" if size is not None else "more than that"
+    return f"over the {limit / 1_048_576:g} MB limit for {what} ({found})"
+
+
+_HTML_DOCUMENT = re.compile(rb"(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE)
+
+
+def is_html_document(head: bytes) -> bool:
+    """Whether ``head`` opens a whole HTML document (a saved page, whatever its file name says)."""
+    return bool(_HTML_DOCUMENT.match(head.lstrip(b"\xef\xbb\xbf \t\r\n")))
