@@ -126,6 +126,13 @@ def test_bad_input_fails_alone(tmp_path: Path) -> None:
     assert reasons["08-big.txt"] == "over the 10 MB limit for one article (50.0 MB)"
 
 
+def test_xml_that_is_no_feed_is_refused(tmp_path: Path) -> None:
+    sitemap = tmp_path / "sitemap.xml"
+    sitemap.write_text('<?xml version="1.0"?>\n<urlset><url><loc>https://x</loc></url></urlset>')
+    [error] = list(read_paths([str(sitemap)]))
+    assert isinstance(error, InputError) and "neither an RSS/Atom feed nor a page" in error.reason
+
+
 def test_compressed_files_are_opened(tmp_path: Path) -> None:
     (tmp_path / "a.txt.gz").write_bytes(gzip.compress(FRENCH.encode()))
     (tmp_path / "b.jsonl.xz").write_bytes(lzma.compress(b'{"text": "xz line"}\n'))

@@ -122,7 +122,13 @@ def read_stream(
                     read_stream(inner, label=label, name=inner_name), label, f"damaged {kind} data"
                 )
                 return
-    yield from _read_format(fmt or sniff_format(head), reader, label=label, size=size)
+    if fmt is None:
+        fmt = sniff_format(head)
+        if fmt == "text" and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<?xml"):
+            # A sitemap, an office document, an API response: tags, not an article.
+            yield InputError(label, "an XML document that is neither an RSS/Atom feed nor a page")
+            return
+    yield from _read_format(fmt, reader, label=label, size=size)
 
 
 def _read_format(
