@@ -87,6 +87,13 @@ def is_agency(name: str) -> bool:
     return name.casefold() in WIRE_AGENCIES
 
 
+def split_credit(names: str) -> tuple[list[str], list[str]]:
+    """Persons and wire agencies of a byline: "John Smith and Jane Roe, Reuters" →
+    (["John Smith and Jane Roe"], ["Reuters"])."""
+    parts = [p.strip() for p in names.split(",") if p.strip()]
+    return [p for p in parts if not is_agency(p)], [p for p in parts if is_agency(p)]
+
+
 class MetadataStage:
     """Fills ``published``, ``published_source``, ``source``, ``author`` the input left empty."""
 
@@ -104,12 +111,18 @@ class MetadataStage:
     def __call__(self, article: Article) -> Article:
         if article.published is None:
             self._date(article)
-        bylines = [r.line for r in article.removed if r.reason == "byline"]
-        names = [n[0] for n in map(lambda x: byline_names(x, self.cues), bylines) if n and n[0]]
-        if not article.author and names:
-            article.author = names[0]
+        persons: list[str] = []
+        agencies: list[str] = []
+        for removed in article.removed:
+            named = byline_names(removed.line, self.cues) if removed.reason == "byline" else None
+            if named and named[0]:
+                credited = split_credit(named[0])
+                persons += credited[0]
+                agencies += credited[1]
+        if not article.author and (persons or agencies):
+            article.author = ", ".join(persons) if persons else agencies[0]
         if not article.source:
-            article.source = self._source(article, names)
+            article.source = self._source(article, agencies)
         return article
 
     def _date(self, article: Article) -> None:
@@ -129,7 +142,7 @@ class MetadataStage:
         if updated is not None:
             article.published, article.published_source = updated
 
-    def _source(self, article: Article, byline_names_found: list[str]) -> str | None:
+    def _source(self, article: Article, agencies: list[str]) -> str | None:
         if article.hints.get("sitename"):
             return article.hints["sitename"]
         domain = domain_of(article.url)
@@ -142,7 +155,6 @@ class MetadataStage:
         )
         if captions:
             return captions.most_common(1)[0][0]
-        agencies = [n for n in byline_names_found if is_agency(n)]
         if agencies:
             return agencies[0]
         for removed in article.removed:
