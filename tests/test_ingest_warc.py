@@ -136,6 +136,14 @@ def test_oversized_record_fails_alone(tmp_path: Path, monkeypatch: pytest.Monkey
     assert "limit" in items[0].reason  # type: ignore[union-attr]
 
 
+def test_not_a_warc(tmp_path: Path) -> None:
+    path = tmp_path / "fake.warc"
+    path.write_bytes(b"Just some text that is not a WARC file.\n")
+    [error] = list(read_paths([str(path)]))
+    assert isinstance(error, InputError) and error.item == str(path)
+    assert error.reason.startswith("not a readable WARC file")
+
+
 def test_stdin_warc_is_sniffed() -> None:
     items = list(read_paths(["-"], stdin=io.BytesIO(_warc(CRAWL[4:5], gz=True))))
     assert [getattr(i, "url", None) for i in items] == ["https://news.example.org/b"]

@@ -53,6 +53,10 @@ def read_warc(stream: BinaryIO, *, source_path: str) -> Iterator[Article | Input
             return
         number += 1
         label = f"record {number}"
+        if record.format == "arc" and "://" not in (record.rec_headers.get_header("uri") or ""):
+            # warcio reads any line as an old-style ARC header; real ones start with a URI.
+            yield _damaged(source_path, number, "no WARC or ARC record header")
+            return
         try:
             payload = _html_payload(record)
             _drain(record)
@@ -72,7 +76,7 @@ def read_warc(stream: BinaryIO, *, source_path: str) -> Iterator[Article | Input
             continue
         found += 1
         if len(payload) > MAX_RECORD_BYTES:
-            yield InputError(f"{source_path}:{label}", too_big(len(payload)))
+            yield InputError(f"{source_path}:{label}", too_big(None))
             continue
         try:
             yield _article(record, payload, source_path=source_path, record_label=label)
@@ -136,6 +140,8 @@ def warc_date(value: str | None) -> date | None:
 
 
 def _damaged(source_path: str, number: int, why: str) -> InputError:
+    if number == 1:
+        return InputError(source_path, f"not a readable WARC file ({why})")
     return InputError(
         f"{source_path}:record {number}",
         f"truncated or damaged WARC from here on ({why}); the records before it were read",
