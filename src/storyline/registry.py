@@ -354,6 +354,7 @@ class EntityRegistry:
         self._cooccur: dict[str, Counter[str]] = {}
         self._ids: set[str] = set()
         self.dirty: set[str] = set()  # entities changed since the last save
+        self._surfaces: dict[str, str] | None = None
 
     # ----------------------------------------------------------------- alias table
     def load_aliases(self, entries: Iterable[Mapping[str, Any]], origin: str = "aliases") -> None:
@@ -372,19 +373,28 @@ class EntityRegistry:
             entity = existing or self._new_entity(canonical, type_)
             entity.from_alias_table = True
             entity.type = type_
+            self._surfaces = None
             for name in [canonical, *aliases]:
                 self._index_form(entity, name)
 
     def alias_surfaces(self) -> dict[str, str]:
-        """Alias-table acronyms to look for in text, case-sensitively: surface → entity id."""
-        out: dict[str, str] = {}
-        for entity in self.entities.values():
-            if not entity.from_alias_table:
-                continue
-            for form, _lang in entity.variants:
-                if is_acronym(form) and "." not in form:
-                    out[form] = entity.id
-        return out
+        """Alias-table names to look for in text, case-sensitively: surface → entity id.
+
+        Acronyms ("ISIL", "US") and multi-word names ("Islamic State"): models miss both
+        ("Islamic" tagged as a nationality). Single words are left to the models (too ambiguous
+        as bare strings: "America", "Nusra").
+        """
+        if self._surfaces is None:
+            out: dict[str, str] = {}
+            for entity in self.entities.values():
+                if not entity.from_alias_table:
+                    continue
+                for form, _lang in entity.variants:
+                    multiword = " " in form and any(ch.isupper() for ch in form)
+                    if (is_acronym(form) and "." not in form) or multiword:
+                        out[form] = entity.id
+            self._surfaces = out
+        return dict(self._surfaces)
 
     # ----------------------------------------------------------------- look-up API
     def canonical_id(self, entity_id: str) -> str:
