@@ -30,7 +30,7 @@ from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
 
-from _report import DATA, open_maybe_xz, write_section
+from _report import DATA, REPORT, open_maybe_xz, write_section
 
 WEB = DATA / "web-extraction-eval"
 TRAF = WEB / "trafilatura" / "tests"
@@ -210,8 +210,8 @@ def evaluate_body() -> BodyResult:
                     out.changes.append(SnippetChange(item["file"], kind, snippet, reason))
     pages = len(jobs)
     out.table = [
-        f"{pages} pages, {sum(len(i['with']) for i in evaldata.values())} `with` and "
-        f"{sum(len(i['without']) for i in evaldata.values())} `without` snippets.",
+        f"{pages} pages, {sum(len(evaldata[u]['with']) for u, _ in jobs)} `with` and "
+        f"{sum(len(evaldata[u]['without']) for u, _ in jobs)} `without` snippets.",
         "",
         "| extractor | precision | recall | accuracy | F1 | failed pages | ms/page |",
         "|---|---|---|---|---|---|---|",
@@ -408,7 +408,13 @@ def main() -> int:
     lines += ["", f"Runtime: {time.perf_counter() - started:.0f} s with {PROCESSES} processes."]
     text = "\n".join(lines)
     if LIMIT is None:
-        write_section("extraction", "HTML extraction: main text and publication date", text)
+        # Keep the figures benchmarks/ingest.py put into this section (it is not rerun here).
+        previous = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
+        bench = re.search(
+            r"<!-- BEGIN bench-ingest -->.*?<!-- END bench-ingest -->", previous, re.S
+        )
+        body_text = f"{text}\n\n{bench.group(0)}" if bench else text
+        write_section("extraction", "HTML extraction: main text and publication date", body_text)
     print(text)
     return 0
 

@@ -133,6 +133,10 @@ def test_decode_html_order() -> None:
     # latin-1 labels decode as cp1252, which knows the curly quotes latin-1 lacks
     page = '<meta charset="iso-8859-1"><p>\u201cl\u00e0\u201d</p>'.encode("cp1252")
     assert decode_html(page) == ('<meta charset="iso-8859-1"><p>\u201cl\u00e0\u201d</p>', "cp1252")
+    # a UTF-8 page with one stray legacy byte stays UTF-8 (a guess would garble the rest)
+    mixed = ("Größe und Übermaß " * 10).encode() + b"K\xfcchen"
+    text, encoding = decode_html(mixed)
+    assert encoding == "utf-8" and text.startswith("Größe und Übermaß") and "\ufffd" in text
     # undeclared legacy bytes fall back to charset-normalizer
     text, encoding = decode_html(("Größenordnung der Änderungen " * 20).encode("cp1252"))
     assert "Größenordnung" in text and encoding
