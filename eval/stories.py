@@ -281,7 +281,7 @@ flag, logistic weights `{list(WEIGHTS)}`, same-story threshold {SAME_STORY_THRES
 | measure | value | goal |
 |---|---|---|
 | Pearson(score, 4 − Overall), shipped weights (fit on these same pairs) | {pearson:.3f} | ≥ 0.80 |
-| Pearson, 5-fold cross-validated (weights refit without each fold) | {cv_pearson:.3f} | |
+| Pearson, 5-fold CV (all 5 weights refit freely without each fold) | {cv_pearson:.3f} | |
 | Pearson of the embedding cosine alone | {cosine_only:.3f} | |
 | Pearson of the name-key overlap alone | {names_only:.3f} | |
 | same-story P / R / F1 (gold ≤ 1.5 vs ≥ 3), shipped threshold | {prf} | ≥ 0.80 |
@@ -300,6 +300,13 @@ Pearson by language pair (shipped weights):
 |---|---|---|---|---|
 | all topics in one stream ({ecb["n_pred"]:.0f} stories found) | {joint} | ≥ 0.85 |
 | one stream per topic (mean) | {topic} | |
+
+Caveats: the name and number weights were picked on this same ECB+ set (a 6 × 3 grid; with both
+at 0 the one-stream B³ F1 is 0.863), so the ECB+ figure is tuned on two parameters; the SemEval
+weights are fit on these same pairs (the cross-validated row shows the held-out figure). The
+Pearson goal of 0.80 is not reached: the e5-small embedding carries most of the signal (cosine
+alone 0.743) and name/number overlap adds little on SemEval; Arabic (no capitals: no name keys)
+and Polish/German are the weakest pairs.
 """
     if not args.no_write:
         from _report import write_section
