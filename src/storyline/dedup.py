@@ -7,8 +7,9 @@ article seen before?" in time that does not grow with the index (LSH buckets).
 
 Limits: a copy must share most of its body text; a rewrite or a translation is not a copy (the
 story model marks those ``translation_of``). Pages that are only one site's boilerplate (a
-paywall, an IP-block notice) look like copies of each other: the cleaner must drop them first. Text shorter than :data:`MIN_SHINGLES` shingles is
-never called a copy (a headline-only item would match too easily).
+paywall, an IP-block notice) look like copies of each other: the cleaner must drop them first.
+Text shorter than :data:`MIN_SHINGLES` shingles is never called a copy (a headline-only item
+would match too easily).
 """
 
 from __future__ import annotations
