@@ -57,10 +57,17 @@ def stories_cmd(
         return
     from rich.table import Table
 
-    table = Table("story", "first", "last", "langs", "arts", "indep.", "headline")
+    table = Table()
+    for column, width in (("story", 18), ("first", 10), ("last", 10)):
+        table.add_column(column, no_wrap=True, min_width=width)
+    for column in ("langs", "arts", "indep."):
+        table.add_column(column, no_wrap=True, min_width=len(column))
+    # The headline takes what the fixed columns (~80 characters with borders) leave.
+    headline_width = max(20, console.width - 80)
+    table.add_column("headline", no_wrap=True, overflow="ellipsis", max_width=headline_width)
     for row in rows:
         table.add_row(
-            row["id"][:14],
+            row["id"],
             row["first"] or "?",
             row["last"] or "?",
             ",".join(row["languages"]),
