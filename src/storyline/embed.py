@@ -24,9 +24,10 @@ from numpy.typing import NDArray
 
 Vectors = NDArray[np.float32]
 
-# Title + lead budget. 600 characters ≈ 120–150 e5 tokens: ~20 docs/s on 2 cores. On the semeval
-# dev pairs, 600 gave Pearson 0.01 higher than 1,500 characters and embedding was 2× faster
-# (longer leads drift into background paragraphs that same-topic stories share).
+# Title + lead budget. 600 characters ≈ title + 1–2 paragraphs ≈ 120–150 e5 tokens, the input
+# ../shared/MODELS.md measured at ~22 docs/s on 2 cores and found to rank the seeds' EN/FR pair
+# first. On the semeval dev pairs the cosine of these vectors alone gives Pearson 0.744
+# (eval/stories.py). Other lengths were not compared (each run re-embeds ~1,500 texts).
 LEAD_CHARS = 600
 # Paragraphs shorter than this (characters) are photo credits, bylines, share buttons: skipped.
 LEAD_MIN_PARAGRAPH = 40
