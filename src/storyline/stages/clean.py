@@ -103,15 +103,15 @@ TITLE_MAX_WORDS = 30
 # --- character classes -------------------------------------------------------------------------
 
 # Spaces that are not U+0020 (the seeds contain U+00A0) and invisible characters dropped outright.
-ODD_SPACES = dict.fromkeys(
-    map(
-        ord,
-        "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-        "\u202f\u205f\u3000\t\x0b\x0c",
-    ),
-    " ",
+# (regexes, not str.translate with a dict: 10x faster on long pages, profiled on the dev pages)
+ODD_SPACES_RE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\x0b\x0c]")
+INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+LINE_SEPARATORS_RE = re.compile("\r\n?|[\u2028\u2029\x85]")
+# Control characters, bidi marks, surrogates and private-use glyphs (icon fonts) are dropped.
+CONTROL_RE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x84\x86-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
 )
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 SENTENCE_END = ".!?…。！？؟"
 CLOSERS = "\"'”’»›)]」』*"
 OPENERS = "\"'“‘«‹„‚(「『¿¡—–-"
@@ -154,6 +154,10 @@ COPYRIGHT_RE = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b)", re.I)
 SEGMENT_SPLIT_RE = re.compile(r"\s+[/|•·–—-]\s+|\s*[|•·]\s*|\s+/\s*|\s*/\s+")
 NAME_CONNECTORS = frozenset({"and", "&", "et", "y", "und", "и", "e", "i", ",", "van", "von", "de"})
 NAME_SEPARATORS = "-–—|/•·("
+
+# A day-month-year date has a year: 4 digits 1900-2099, or a numeric d.m.yy. Segments without one
+# are not handed to dateparser at all.
+YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d\d(?!\d)")
 
 # Scripts by language; a language not listed takes the dominant script of its own text.
 LANGUAGE_SCRIPTS = {
@@ -269,10 +273,16 @@ def load_cues(extra: str | Path | None = None) -> Cues:
 def normalise_text(raw: str) -> str:
     """NFC, Unix newlines, odd spaces → ' ', invisible characters and other controls dropped,
     runs of spaces collapsed and each line stripped."""
-    text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(ODD_SPACES).translate(INVISIBLE)
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
+    text = LINE_SEPARATORS_RE.sub("\n", unicodedata.normalize("NFC", raw))
+    text = CONTROL_RE.sub("", INVISIBLE_RE.sub("", ODD_SPACES_RE.sub(" ", text)))
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+def ascii_digits(text: str) -> str:
+    """Arabic-Indic, Devanagari … digits as ASCII digits (for the year check only)."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
 def word_count(line: str) -> int:
@@ -385,21 +395,22 @@ def parse_absolute_date(segment: str, language: str | None) -> Any:
     """
     import dateparser
 
-    if not any(ch.isdigit() for ch in segment) or len(segment) > 60:
+    if len(segment) > 60 or not YEAR_RE.search(ascii_digits(segment)):
         return None
     settings = {
         "PARSERS": ["absolute-time", "custom-formats"],
         "REQUIRE_PARTS": ["day", "month", "year"],
     }
-    for languages in ([language] if language else [], None):
+    # The article language, then English (English month names and numeric dates are common on
+    # pages in any language). Never all locales: that costs ~50 ms a call (profiled on the
+    # trafilatura dev pages, where it made cleaning 0.35 s/article).
+    for languages in dict.fromkeys([language or "en", "en"]):
         try:
-            found = dateparser.parse(segment, languages=languages or None, settings=settings)
-        except (ValueError, TypeError, OverflowError, AssertionError):
+            found = dateparser.parse(segment, languages=[languages], settings=settings)
+        except Exception:
             found = None
         if found is not None:
             return found
-        if languages is None:
-            break
     return None
 
 
@@ -572,9 +583,13 @@ class Cleaner:
     ) -> str | None:
         """The reason to remove one line on its own (no context), or None."""
         text, cues = line.text, self.cues
+        if line.words > CAPTION_MAX_WORDS:
+            # every shape rule below is for short lines; long ones can only be credits or spam
+            if COPYRIGHT_RE.match(text):
+                return "photo-credit"
+            return "script-mismatch" if mixed_script_words(text) >= MIXED_SCRIPT_MIN_WORDS else None
         matchable = text.replace("’", "'")
-        letters = sum(ch.isalpha() for ch in text)
-        if letters == 0:
+        if not any(ch.isalpha() for ch in text):
             if COUNTER_RE.match(text):
                 return "share-counter"
             return None if any(ch.isdigit() for ch in text) else "separator"
@@ -642,14 +657,16 @@ class Cleaner:
         return bool(paren and self.cues.photo_credit.search(paren.group(1)))
 
     def _script_mismatch(self, line: Line, script: str) -> bool:
+        if line.words > SCRIPT_MISMATCH_MAX_WORDS or sentence_shaped(line.text):
+            return False
+        if script == "LATIN" and line.text.isascii():
+            return False
         shares = script_shares(line.text)
         total = sum(shares.values())
         if total < 3:
             return False
         foreign = total - shares.get(script, 0)
-        if foreign / total < SCRIPT_MISMATCH_SHARE:
-            return False
-        return line.words <= SCRIPT_MISMATCH_MAX_WORDS and not sentence_shaped(line.text)
+        return foreign / total >= SCRIPT_MISMATCH_SHARE
 
     def _context(self, lines: list[Line], language: str | None) -> None:
         """Related headlines under captions, lines glued to calls to action."""
@@ -722,6 +739,8 @@ class Cleaner:
 
 def mixed_script_words(text: str) -> int:
     """Words whose letters come from more than one script (homoglyph obfuscation)."""
+    if text.isascii():
+        return 0
     mixed = 0
     for word in text.split():
         scripts = {char_script(ch) for ch in word if ch.isalpha()}
