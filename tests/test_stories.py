@@ -190,3 +190,58 @@ def test_cli_pairs_names_the_bad_row(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["pairs", str(path)])
     assert result.exit_code == 2
     assert "row 1" in result.output and "'b'" in result.output
+
+
+WIRE = (
+    "Five surfers drowned off the Dutch coast at Scheveningen, near The Hague, on Monday evening "
+    "after being caught in heavy surf, police said on Tuesday.\n\n"
+    "Rescue teams searched the North Sea through the night with helicopters and boats. Three "
+    "bodies were recovered on Tuesday morning, two more on Monday night, the coastguard said.\n\n"
+    "The victims were experienced surfers aged between 23 and 38, according to the local surf "
+    "club, which described the accident as the worst in its history. Strong winds had whipped up "
+    "a thick layer of sea foam that made it hard for rescuers to see the swimmers.\n\n"
+    "Mayor Johan Remkes said the city was in mourning and flags would fly at half-mast."
+)
+
+
+def test_copies_and_independent_sources_are_counted_apart(
+    embedder: E5Embedder, store: SQLiteStore
+) -> None:
+    original = Article(raw_text=WIRE, title="Five surfers drown off Scheveningen", source="Wire A")
+    copy_text = WIRE + "\n\nRead more: our coverage of the North Sea coast. Subscribe now."
+    syndicated = Article(
+        raw_text=copy_text, title="Surfers die in North Sea", source="Daily B", language="en"
+    )
+    independent = Article(
+        raw_text=(
+            "Five young surfers lost their lives in the sea off Scheveningen on Monday. The group "
+            "went into the water despite a storm warning; the bodies of three of them were found "
+            "on Tuesday, police in The Hague said. Mayor Johan Remkes spoke of a black day for "
+            "the city and its surf community."
+        ),
+        title="Scheveningen: five surfers dead after storm",
+        source="Courier C",
+    )
+    other = Article(
+        raw_text="Apple unveiled three new iPhone models in Cupertino on Tuesday, with prices "
+        "starting at 699 dollars and a new camera system with an ultra-wide lens.",
+        title="Apple unveils new iPhones",
+        source="Daily B",
+    )
+    articles = [original, syndicated, independent, other]
+    for article in articles:
+        article.text = article.raw_text
+        article.language = "en"
+        article.published = date(2019, 12, 30) if article is not syndicated else date(2019, 12, 31)
+    _run(articles, embedder, store)
+    for article in articles:
+        store.save_article(article)
+    assert syndicated.duplicate_of == original.id
+    assert independent.duplicate_of is None and original.duplicate_of is None
+    assert original.story_id == syndicated.story_id == independent.story_id != other.story_id
+    summary = next(
+        s for s in list_stories(store.conn, store.get_article) if s["id"] == original.story_id
+    )
+    assert summary["articles"] == 3
+    assert summary["independent_sources"] == 2  # Wire A and Courier C; Daily B copied Wire A
+    assert summary["first"] == "2019-12-30" and summary["last"] == "2019-12-31"

@@ -206,6 +206,8 @@ def build_evidence(
         published = doc.get("published")
         if isinstance(published, str):
             published = parse_date(published)
+        elif not isinstance(published, date):
+            published = None
         out.append(
             Evidence(
                 id=str(doc.get("id", i)),

@@ -27,6 +27,8 @@ from numpy.typing import NDArray
 from storyline.article import Article
 
 TOP_ENTITIES = 8
+# Quotes listed in a summary (the timeline has them all): enough to show who is speaking.
+SUMMARY_QUOTES = 10
 
 
 @dataclass
@@ -129,7 +131,7 @@ def summarise(
         "first": dates[0].isoformat() if dates else None,
         "last": dates[-1].isoformat() if dates else None,
         "top_entities": [name for name, _ in entities.most_common(TOP_ENTITIES)],
-        "quotes": quotes,
+        "quotes": quotes[:SUMMARY_QUOTES],
     }
 
 
