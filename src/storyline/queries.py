@@ -632,7 +632,7 @@ def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | Non
         )
     rows.sort(key=lambda r: (r.get("published") is None, r.get("published") or "", r["id"]))
     out["timeline"] = [
-        {"day": t["day"], "series": out["type"], "count": t["count"]} for t in _per_day(rows)
+        {"day": t["day"], "series": "articles", "count": t["count"]} for t in _per_day(rows)
     ]
     quotes_by: list[dict[str, Any]] = []
     quotes_about: list[dict[str, Any]] = []
@@ -648,7 +648,9 @@ def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | Non
                 quotes_about.append(_quote_item(quote, row))
     out["quotes_by"] = quotes_by[:ENTITY_QUOTES]
     out["quotes_about"] = quotes_about[:ENTITY_QUOTES]
-    out["articles"] = [{c: r[c] for c in SUMMARY_COLUMNS} for r in rows[-ENTITY_ARTICLES:]][::-1]
+    newest = sorted(rows, key=lambda r: r.get("published") or "", reverse=True)
+    newest.sort(key=lambda r: r.get("published") is None)  # stable: undated last
+    out["articles"] = [{c: r[c] for c in SUMMARY_COLUMNS} for r in newest[:ENTITY_ARTICLES]]
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
 
+import jinja2
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -54,6 +55,14 @@ def _num(value: float | int | None) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
 
+@jinja2.pass_context
+def _path_for(context: Any, name: str, /, **params: Any) -> str:
+    """Like ``url_for`` but the path only: links do not echo the request's Host header (which a
+    client controls) and keep working behind a reverse proxy."""
+    return str(context["request"].url_for(name, **params).path)
+
+
+templates.env.globals["path_for"] = _path_for
 templates.env.filters["lang_class"] = _lang_class
 templates.env.filters["with_offset"] = _with_offset
 templates.env.filters["is_web_url"] = _is_web_url

@@ -122,7 +122,8 @@ def stacked_bars(counts: Iterable[Mapping[str, Any]]) -> Chart:
                 )
             )
     step = max(1, -(-len(bins) // MAX_TICKS))
+    tick_format = "%Y-%m" if unit == "month" else "%Y-%m-%d" if first.year != last.year else "%m-%d"
     for i in range(0, len(bins), step):
-        label = bins[i].strftime("%Y-%m" if unit == "month" else "%m-%d")
+        label = bins[i].strftime(tick_format)
         chart.ticks.append({"x": round(LEFT + 2 + i * slot + slot / 2, 1), "label": label})
     return chart
