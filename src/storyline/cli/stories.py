@@ -81,25 +81,45 @@ def stories_cmd(
 @app.command("story")
 def story_cmd(
     story_id: str = typer.Argument(..., help="Story id (s-…) or thread id (t-…), or a prefix."),
+    entity: bool = typer.Option(
+        False, "--entity", help="ID is an entity (canonical name or id): its timeline."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the timeline as JSON."),
     db: str | None = DbOption,
 ) -> None:
-    """A story's (or thread's) timeline: articles with language and source, quotes, claims."""
+    """A story's (or thread's, or entity's) timeline: articles with language and source, quotes,
+    claims."""
     from storyline.config import Settings
-    from storyline.threads import story_timeline
+    from storyline.threads import entity_timeline, story_timeline
 
     store = _open(db)
     try:
-        found = story_timeline(
-            store.conn, store.get_article, story_id, Settings.load().preferred_languages
-        )
+        if entity:
+            events = entity_timeline(store.conn, store.get_article, story_id)
+            found = (
+                {
+                    "id": story_id,
+                    "thread_id": "-",
+                    "headline": story_id,
+                    "articles": len(events),
+                    "independent_sources": len({e["source"] or e["article_id"] for e in events}),
+                    "languages": sorted({e["language"] for e in events if e["language"]}),
+                    "timeline": events,
+                }
+                if events
+                else None
+            )
+        else:
+            found = story_timeline(
+                store.conn, store.get_article, story_id, Settings.load().preferred_languages
+            )
     except ValueError as exc:
         err_console.print(str(exc))
         raise typer.Exit(2) from None
     finally:
         store.close()
     if found is None:
-        err_console.print(f"no story or thread {story_id!r}")
+        err_console.print(f"no {'entity' if entity else 'story or thread'} {story_id!r}")
         raise typer.Exit(1)
     if as_json:
         sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
@@ -110,8 +130,11 @@ def story_cmd(
         f"languages {', '.join(found['languages']) or '?'}"
     )
     for event in found["timeline"]:
-        copy = event["duplicate_of"] or event["translation_of"]
-        note = f" (copy of {copy[:8]})" if copy else ""
+        note = ""
+        if event["duplicate_of"]:
+            note = f" (copy of {event['duplicate_of'][:8]})"
+        elif event["translation_of"]:
+            note = f" (translation of {event['translation_of'][:8]})"
         console.print(
             f"{event['date'] or '????-??-??'}  [{event['language'] or '?'}] "
             f"{event['source'] or '-'}: {event['title']}{note}",
