@@ -96,7 +96,7 @@ def story_cmd(
     try:
         if entity:
             events = entity_timeline(store.conn, store.get_article, story_id)
-            found = (
+            found: dict[str, Any] | None = (
                 {
                     "id": story_id,
                     "thread_id": "-",
