@@ -5,7 +5,8 @@ that cannot be read. A bad item never stops the batch.
 - Paths are files, directories (walked recursively in sorted order, hidden files and folders
   skipped) or ``-`` for stdin (labelled ``<stdin>``).
 - The format comes from the file name when it is clear (:func:`.sniff.format_from_name`), else
-  from the first bytes (:func:`.sniff.sniff_format`). gzip, xz and bzip2
+  from the first bytes (:func:`.sniff.sniff_format`); a whole HTML page saved as ``.txt`` is read
+  as HTML, and XML that is neither a feed nor a page is refused. gzip, xz and bzip2
   files of any format are decompressed on the fly (``page.html.gz``, ``feed.xml.xz``); a
   ``.warc.gz`` is read by warcio itself.
 - One module per format: :mod:`.text`, :mod:`.jsonl`, :mod:`.feed`, :mod:`.warc`; HTML bodies go

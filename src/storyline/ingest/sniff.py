@@ -4,7 +4,7 @@ Formats: ``text`` (plain-text dumps), ``html``, ``jsonl``, ``feed`` (RSS/Atom/RD
 (WARC and WARC.gz). Names decide for ``.txt``, ``.html``, ``.jsonl``, ``.rss``/``.atom``,
 ``.warc``/``.warc.gz``; ``.xml``, ``.json``, unknown extensions and stdin are sniffed. Limits:
 sniffing looks only at the first :data:`SNIFF_BYTES`; an XML file that is neither a feed nor
-XHTML is read as text.
+XHTML sniffs as ``text`` (:func:`storyline.ingest.read_stream` then refuses it).
 """
 
 from __future__ import annotations
