@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml Makefile
 run: install
 	$(BIN)/storyline ingest examples/articles --db $(DB)
 	$(BIN)/storyline summary --db $(DB)
+	$(BIN)/storyline serve --db $(DB) --host $(HOST) --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check src tests eval benchmarks
