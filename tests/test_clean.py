@@ -303,6 +303,25 @@ def test_prose_with_cue_words_is_kept() -> None:
     assert len(article.text.split("\n\n")) == 4
 
 
+# Prose lines from the trafilatura dev pages that earlier versions of the rules removed.
+DEV_PAGE_PROSE = [
+    "Of course, it is the Government that negotiates trade agreements but it should be in "
+    "partnership with MPs.",
+    "Since your account login information for both Coinbase and Coinbase Pro are connected, they "
+    "both offer the same security features.",
+    "Einige Internetnutzer fragten, ob er versuche, im Vorfeld der Parlamentswahlen 2024 Werbung "
+    "für sich zu machen.",
+    "Von Barzahler-Rabatten profitieren",
+    "29.11.2022 - Sophie and the Giants - Grelle Forelle",
+]
+
+
+def test_dev_page_prose_is_kept() -> None:
+    raw = "Some Headline For The Page\n\n" + "\n\n".join(DEV_PAGE_PROSE)
+    (article,) = clean_batch([Article(raw_text=raw, language="en")])
+    assert [r.reason for r in article.removed] == ["title"]
+
+
 def test_input_title_is_kept_and_its_line_removed() -> None:
     raw = "A Headline Given By The Page\nFirst paragraph of the story, which is long enough."
     (article,) = clean_batch([Article(raw_text=raw, title="A Headline Given By The Page")])

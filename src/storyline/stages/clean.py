@@ -72,6 +72,10 @@ NAV_MAX_WORDS = 2
 # A call-to-action cue counts in lines up to this long (the longest CTA in the seeds has 17 words;
 # longer lines with "register"/"share" are prose).
 CTA_MAX_WORDS = 30
+# A sentence with a CTA cue that speaks to the reader is a CTA up to this length (or when it opens
+# with the cue): the seeds' CTA sentences have 10 words; longer ones in the dev pages were prose
+# ("Since your account login information ... are connected, they both offer ...", 20 words).
+CTA_SENTENCE_MAX_WORDS = 15
 # A line next to a call to action joins it if it is at most this long and speaks to the reader.
 CTA_NEIGHBOUR_MAX_WORDS = 15
 # Bylines and datelines are short; longer lines starting "By ..." are sentences
@@ -146,6 +150,7 @@ OUTLET_RE = re.compile(
 MIXED_SCRIPT_MIN_WORDS = 2
 # "- Sputnik International" at the end of a caption or related headline: an outlet is 1-4 words.
 CAPTION_SUFFIX_RE = re.compile(r"^(?P<body>.+?)\s+[-–—|]\s+(?P<outlet>[^-–—|]{2,60})$")
+CAPTION_SPLIT_RE = re.compile(r"\s[-–—|]\s")
 CONNECTORS = frozenset({"de", "of", "the", "la", "le", "el", "der", "die", "du", "des", "and", "&"})
 # Share/comment counters: digits with thousands separators, optionally 1.2K / 3M ("2 1,834", "0").
 COUNTER_RE = re.compile(r"^[\d\s.,]*\d[\d\s.,]*[KkMm]?$")
@@ -153,7 +158,9 @@ PHOTO_PAREN_RE = re.compile(r"\(([^()]{1,60})\)\s*$")
 COPYRIGHT_RE = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b)", re.I)
 SEGMENT_SPLIT_RE = re.compile(r"\s+[/|•·–—-]\s+|\s*[|•·]\s*|\s+/\s*|\s*/\s+")
 NAME_CONNECTORS = frozenset({"and", "&", "et", "y", "und", "и", "e", "i", ",", "van", "von", "de"})
-NAME_SEPARATORS = "-–—|/•·("
+# Where the names of a byline end: a spaced dash or slash, a bar, a bullet, a parenthesis
+# ("Barzahler-Rabatten" is one word).
+NAME_CUT_RE = re.compile(r"\s+[-–—/]\s+|\s*[|•·(]\s*")
 
 # A day-month-year date has a year: 4 digits 1900-2099, or a numeric d.m.yy. Segments without one
 # are not handed to dateparser at all.
@@ -342,7 +349,11 @@ def caption_outlet(line: str) -> str | None:
     if not all(w[:1].isupper() or w.lower() in CONNECTORS for w in words):
         return None
     body = match.group("body").rstrip(CLOSERS + " ")
-    if body and body[-1] in SENTENCE_END:
+    # A caption describes something (>= 3 words) in one piece; "29.11.2022 - Band - Venue"
+    # listings and "- item" list lines are not captions.
+    if word_count(body) < 3 or body[:1] in DASHES or CAPTION_SPLIT_RE.search(body):
+        return None
+    if body[-1] in SENTENCE_END:
         return None
     return outlet
 
@@ -365,11 +376,14 @@ def byline_names(line: str, cues: Cues | None = None) -> tuple[str, str] | None:
     """
     cues = cues or packaged_cues()
     match = cues.byline.match(line)
-    if not match or word_count(line) > BYLINE_MAX_WORDS:
+    # "von Künstlern, Bands, DJs," is a fragment of a sentence, not a byline
+    if not match or word_count(line) > BYLINE_MAX_WORDS or not line[:1].isupper():
+        return None
+    if line.endswith(","):
         return None
     rest = match.group("rest")
-    cut = min((i for i, ch in enumerate(rest) if ch in NAME_SEPARATORS and i > 0), default=-1)
-    names, tail = (rest[:cut], rest[cut + 1 :]) if cut > 0 else (rest, "")
+    cut = NAME_CUT_RE.search(rest)
+    names, tail = (rest[: cut.start()], rest[cut.end() :]) if cut else (rest, "")
     tokens = re.findall(r"[\w'’.-]+|,|&", names)
     capitalised = [t for t in tokens if t[:1].isupper()]
     if not capitalised or len(tokens) > 12:
@@ -407,7 +421,7 @@ def parse_absolute_date(segment: str, language: str | None) -> Any:
     for languages in dict.fromkeys([language or "en", "en"]):
         try:
             found = dateparser.parse(segment, languages=[languages], settings=settings)
-        except Exception:
+        except Exception:  # a third-party parser on arbitrary text: no date rather than a crash
             found = None
         if found is not None:
             return found
@@ -622,7 +636,7 @@ class Cleaner:
         if (
             line.words <= CTA_MAX_WORDS
             and cues.call_to_action.search(matchable)
-            and (addresses_reader(text) or not sentence_shaped(text) or line.words <= 6)
+            and (not sentence_shaped(text) or line.words <= 6 or self._cta_sentence(line))
         ):
             return "call-to-action"
         if (
@@ -642,6 +656,16 @@ class Cleaner:
         if cues.navigation_line.match(matchable) or cues.related_line.match(matchable):
             return "navigation"
         return None
+
+    def _cta_sentence(self, line: Line) -> bool:
+        """A sentence with a CTA cue is a call to action when it speaks to the reader and is
+        short or opens with the cue ("Sign up here to get …"); "Since your account login …
+        they both offer the same security features." is prose."""
+        if not addresses_reader(line.text):
+            return False
+        matchable = line.text.replace("’", "'")
+        opens = self.cues.call_to_action.match(matchable) or self.cues.cta_start.match(matchable)
+        return line.words <= CTA_SENTENCE_MAX_WORDS or bool(opens)
 
     def _is_caption(self, text: str, outlets: set[str]) -> bool:
         outlet = caption_outlet(text)
