@@ -98,7 +98,10 @@ def ingest(
     table.add_row(str(report.ingested), str(report.unchanged), str(report.failed))
     console.print(table)
     for failure in report.failures:
-        console.print(f"[red]failed[/red] {escape(failure.item)}: {escape(failure.reason)}")
+        # soft_wrap: one line per failure however long, so it can be grepped and copied.
+        console.print(
+            f"[red]failed[/red] {escape(failure.item)}: {escape(failure.reason)}", soft_wrap=True
+        )
     if report.nothing_read:
         err_console.print("[red]error:[/red] nothing could be read from the given paths")
         raise typer.Exit(1)
