@@ -1,8 +1,9 @@
 """Write examples/articles/warc/arctic-post-2024-03.warc.gz: a small crawl of two news pages.
 
 The sample corpus keeps its WARC as generated output so the pages stay readable here; rerun
-``.venv/bin/python examples/make_warc.py`` after editing them. One request record, two HTML response
-records (one with a WARC-Date only, one with a meta date) and one non-HTML response that ingest skips.
+``.venv/bin/python examples/make_warc.py`` after editing them. Per page a request record and an
+HTML response record (one page has a meta date, the other only its WARC-Date), plus one non-HTML
+response that ingest skips.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ PAGES = [
 <title>Finnmark fishermen protest cod quota cut | Arctic Post</title>
 <meta property="og:site_name" content="Arctic Post">
 <meta property="article:published_time" content="2024-03-15T10:30:00+01:00">
-</head><body><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/fisheries">Fisheries</a></nav>
+</head><body><nav><a href="/">Home</a> <a href="/news">News</a>
+<a href="/fisheries">Fisheries</a></nav>
 <article><h1>Finnmark fishermen protest cod quota cut</h1>
 <p>Around 150 fishing boats blocked the harbour in Honningsvåg on Friday in protest against this
-year's 20 per cent cut to the Barents Sea cod quota, agreed by Norway and Russia earlier this week.</p>
+year's 20 per cent cut to the Barents Sea cod quota, agreed by Norway and Russia earlier this
+week.</p>
 <p>"They cut the quota in Tromsø, but the bill comes to us," said Tor Eriksen, chairman of the
 Finnmark boat owners' association. He said small coastal vessels would lose up to a third of their
 income this year.</p>
@@ -45,9 +48,10 @@ showed the stock recovering faster than expected.</p>
 </head><body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
 <article><h1>Last Norwegian coal mine on Svalbard to close in 2025</h1>
 <p>Norway's last coal mine on Svalbard will close in the autumn of 2025, two years later than first
-planned, the state mining company Store Norske said on Monday.</p>
-<p>Chief executive Hanne Solberg said the delay would allow the mine to supply the Longyearbyen power
-plant until a new energy system was ready. "We will not leave the town without power," she said.</p>
+planned, the state-owned mining company Nordkull said on Monday.</p>
+<p>Chief executive Hanne Solberg said the delay would allow the mine to supply the Longyearbyen
+power plant until a new energy system was ready. "We will not leave the town without power," she
+said.</p>
 <p>The mine produced about 60,000 tonnes of coal last year and employs 80 people.</p>
 </article><footer>© Arctic Post 2024</footer></body></html>""",
     ),
