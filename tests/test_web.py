@@ -149,6 +149,10 @@ def test_search_page_finds_the_english_article_for_a_french_query(client: TestCl
     assert "semantic" in html
     assert page(client, "/search").count('class="result"') == 0  # the empty form
     page(client, "/search", status=400, q="x", mode="bogus")
+    # A submitted form sends its empty fields: they mean "no filter", not an error.
+    empty = {"language": "", "source": "", "since": "", "until": "", "mode": "keyword"}
+    assert 'class="result"' in page(client, "/search", q="Kinshak", **empty)
+    assert "is not a date" in page(client, "/search", status=400, q="x", since="2024-99-01")
 
 
 def test_hostile_article_shows_as_text_everywhere(client: TestClient) -> None:

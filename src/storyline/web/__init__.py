@@ -82,6 +82,17 @@ PageLimit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Lang = Annotated[str | None, Query(max_length=16)]
 Text = Annotated[str | None, Query(max_length=200)]
+# Dates as strings: an HTML form submits an empty field as "", which means "no filter" here.
+Day = Annotated[str | None, Query(max_length=10, description="YYYY-MM-DD")]
+
+
+def _day(name: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def render(request: Request, conn: sqlite3.Connection, name: str, **context: Any) -> HTMLResponse:
@@ -95,16 +106,16 @@ def render(request: Request, conn: sqlite3.Connection, name: str, **context: Any
 def _filters(
     language: str | None = None,
     source: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: Day = None,
+    until: Day = None,
     entity: str | None = None,
     story: str | None = None,
 ) -> queries.Filters:
     return queries.Filters(
         language=language or None,
         source=source or None,
-        since=since,
-        until=until,
+        since=_day("since", since),
+        until=_day("until", until),
         entity=entity or None,
         story=story or None,
     )
@@ -119,8 +130,8 @@ def home(
     request: Request,
     conn: Conn,
     language: Lang = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: Day = None,
+    until: Day = None,
     limit: PageLimit = 20,
     offset: Offset = 0,
 ) -> HTMLResponse:
@@ -167,8 +178,8 @@ def articles_page(
     conn: Conn,
     language: Lang = None,
     source: Text = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: Day = None,
+    until: Day = None,
     limit: PageLimit = 50,
     offset: Offset = 0,
 ) -> HTMLResponse:
@@ -206,8 +217,8 @@ def search_page(
     q: Annotated[str, Query(max_length=search_module.MAX_QUERY_CHARS)] = "",
     language: Lang = None,
     source: Text = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: Day = None,
+    until: Day = None,
     mode: Annotated[str, Query(pattern="^(hybrid|keyword|semantic)$")] = "hybrid",
     limit: PageLimit = 20,
     offset: Offset = 0,
