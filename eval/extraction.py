@@ -233,6 +233,15 @@ DATE_RUNS = (
     "storyline `read_html`, fast date search, with the page URL",
     "storyline `read_html`, extensive date search, no URL",
 )
+
+
+@dataclass
+class Failed:
+    """read_html raised InputError on a page (the reason, as it crosses process boundaries)."""
+
+    reason: str
+
+
 # The read_html runs whose Articles go on through the stages (the "full path" rows).
 FULL_PATH = {
     DATE_RUNS[3]: "storyline full path: `read_html` (fast date search) + language, clean, metadata",
@@ -258,8 +267,8 @@ def _date_worker(
         html.DATE_EXTENSIVE_SEARCH = extensive
         try:
             return html.read_html(data, source_path=filename, url=page_url)
-        except InputError as exc:
-            return exc
+        except InputError as exc:  # InputError does not survive pickling: pass its reason on
+            return Failed(exc.reason)
         finally:
             html.DATE_EXTENSIVE_SEARCH = default
 
@@ -276,7 +285,7 @@ def _date_worker(
         DATE_RUNS[5]: lambda: ours(True, None),
     }
     results: dict[str, tuple[str | None, float]] = {}
-    kept: dict[str, Any] = {}  # run name -> Article (or InputError) for the full-path rows
+    kept: dict[str, Any] = {}  # run name -> Article (or Failed) for the full-path rows
     for name, run in runs.items():
         start = time.perf_counter()
         try:
@@ -284,7 +293,7 @@ def _date_worker(
         except Exception:
             value = None
         seconds = time.perf_counter() - start
-        if value is not None and not isinstance(value, str):  # an Article or an InputError
+        if value is not None and not isinstance(value, str):  # an Article or a Failed
             if name in FULL_PATH:
                 kept[name] = value
                 if hasattr(value, "raw"):
@@ -296,7 +305,6 @@ def _date_worker(
 
 
 def evaluate_dates() -> list[str]:
-    from storyline.errors import InputError
     from storyline.pipeline import Pipeline
 
     gold: dict[str, dict[str, str]] = json.loads(
@@ -320,15 +328,15 @@ def evaluate_dates() -> list[str]:
     failures = sorted(
         f"{gold[url]['file']} ({item.reason})"
         for url, item in kept[DATE_RUNS[3]].items()
-        if isinstance(item, InputError)
+        if isinstance(item, Failed)
     )
     lengths = sorted(
-        len(a.raw_text) for a in kept[DATE_RUNS[3]].values() if not isinstance(a, InputError)
+        len(a.raw_text) for a in kept[DATE_RUNS[3]].values() if not isinstance(a, Failed)
     )
     # After the stages: a page without a meta date may get one from a byline/dateline.
     sources: Counter[str] = Counter()
     for run, full in FULL_PATH.items():
-        batch = {u: a for u, a in kept[run].items() if not isinstance(a, InputError)}
+        batch = {u: a for u, a in kept[run].items() if not isinstance(a, Failed)}
         start = time.perf_counter()
         done = Pipeline(stages=("language", "clean", "metadata")).run(batch.values())
         seconds[full] = seconds[run] + time.perf_counter() - start
