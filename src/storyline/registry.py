@@ -212,7 +212,8 @@ def name_key(token: str) -> str:
     for old, new in _SKELETON_RULES:
         token = token.replace(old, new)
     first, rest = token[0], token[1:]
-    consonants = [ch for ch in rest if ch not in _VOWELS and ch.isalnum()]
+    # inside a word j is the glide written y or i elsewhere (Italija / Italiya / Italia)
+    consonants = [ch for ch in rest if ch not in _VOWELS and ch != "j" and ch.isalnum()]
     out: list[str] = [first]
     for ch in consonants:
         if ch != out[-1]:
@@ -489,7 +490,16 @@ class EntityRegistry:
             local_ids = {self.canonical_id(i) for i in ctx.persons_by_surname.get(surname, ())}
             if len(local_ids) == 1 and (len(tokens) == 1 or type_ == "PER"):
                 entity = self.get(local_ids.pop())
-                if entity is not None and self._given_compatible(entity.id, tokens):
+                # a non-person label ("De Mistura" tagged ORG) joins the person of the article
+                # only on the very surname, not merely its skeleton (Brit ≠ Burt)
+                same_surname = entity is not None and (
+                    type_ == "PER" or tokens[-1] in self._surnames.get(entity.id, ())
+                )
+                if (
+                    entity is not None
+                    and same_surname
+                    and self._given_compatible(entity.id, tokens)
+                ):
                     return entity
         # 2.-3. aliases and exact forms across the corpus
         entity = self._find_form(folded, type_, ctx)
