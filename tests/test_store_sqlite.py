@@ -198,3 +198,16 @@ def test_summary_counts(store: SQLiteStore) -> None:
     assert data["sources"] == {"S0": 2, "S1": 1}
     assert (data["published_from"], data["published_to"]) == ("2024-01-01", "2024-01-03")
     assert data["quotes"] == 3 and data["unreadable_items"] == 1
+
+
+def test_iter_articles_pages_in_publication_order(store: SQLiteStore) -> None:
+    with store.transaction():  # one transaction: 1,200 articles in well under a second
+        for i in range(1200):
+            article = _article(f"paged article {i}")
+            article.published = date(2020, 1, 1 + i % 28) if i % 5 else None
+            store.save_article(article)
+    seen = list(store.iter_articles())
+    assert len(seen) == 1200 and len({a.id for a in seen}) == 1200
+    dated = [a.published for a in seen if a.published]
+    assert dated == sorted(dated)
+    assert all(a.published is None for a in seen[len(dated) :])

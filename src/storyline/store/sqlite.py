@@ -37,6 +37,9 @@ _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 # a reader without ever hanging a user indefinitely.
 BUSY_TIMEOUT_S = 30.0
 
+# Rows fetched per query when iterating over the store (SQLite allows up to 32,766 parameters).
+_PAGE = 500
+
 ArticleStatus = Literal["pending", "analysed", "failed"]
 
 # Metadata the input itself carried, kept apart from the analysed columns so an article can be
@@ -383,9 +386,17 @@ class SQLiteStore:
             query += " WHERE status = ?"
             params = (status,)
         query += " ORDER BY published IS NULL, published, ingested_at, id"
-        # fetchall: a generator holding an open cursor would block the caller's own writes.
-        for row in self.conn.execute(query, params).fetchall():
-            yield _article_from_row(row)
+        # Ids first, then rows page by page: memory stays bounded on a large store (rows carry the
+        # raw input), and no statement stays open while the caller writes between articles.
+        ids = [row[0] for row in self.conn.execute(query.replace("*", "id", 1), params)]
+        for start in range(0, len(ids), _PAGE):
+            page = ids[start : start + _PAGE]
+            marks = ", ".join("?" * len(page))
+            rows = self.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", page)
+            by_id = {row["id"]: row for row in rows}
+            for article_id in page:
+                if article_id in by_id:
+                    yield _article_from_row(by_id[article_id])
 
     def unfinished_ids(self) -> list[str]:
         """Ids read but not (successfully) analysed yet: pending and failed, in ingest order."""
