@@ -395,3 +395,15 @@ def test_empty_and_blank_input() -> None:
         (article,) = clean_batch([Article(raw_text=raw)])
         assert article.text == ""
         assert article.removed == []
+
+
+def test_homoglyph_spam_goes_mixed_words_in_russian_stay() -> None:
+    spam = "Yоur соntеnt іѕ dеlіvеrеd іnѕtаntlу tо thоuѕаndѕ оf uѕеrѕ іn Веlіzе аnd аbrоаd!"
+    russian = (
+        "Компания Apple показала новый iPhone-ом названный телефон, и пользователи Twitter'а "
+        "обсуждают его весь день."
+    )
+    raw = f"Headline Of The Story\n\n{spam}\n\n{russian}\n"
+    (article,) = clean_batch([Article(raw_text=raw, language="ru")])
+    assert reasons(article).get(spam) == "script-mismatch"
+    assert russian in article.text

@@ -138,7 +138,9 @@ QUOTE_CLOSE_RE = re.compile(r"\w[.,!?…]?\s*[”»\"」』]\s*$")
 
 READER_RE = re.compile(
     r"(?i:(?<!\w)(?:you|your|yours|vous|votre|vos|tu|tú|usted|ustedes|du|dein|deine|вы|вас|ваш"
-    r"|ваша|ваше|ты|тебя|voi|tuo|tua|dir|dich|deinen|deiner|euch|euer|eure)(?!\w))|(?<!\w)(?:Sie|Ihr|Ihre|Ihren|Ihnen)(?!\w)"
+    r"|ваша|ваше|ты|тебя|voi|tuo|tua|dir|dich|deinen|deiner|euch|euer|eure"
+    r"|please|veuillez|por favor|пожалуйста)(?!\w))"
+    r"|(?<!\w)(?:Sie|Ihr|Ihre|Ihren|Ihnen|Bitte|bitte)(?!\w)"
 )
 # "us"/"our" of the outlet, and social networks: with a CTA verb first, a line is a call to action.
 OUTLET_RE = re.compile(
@@ -147,7 +149,11 @@ OUTLET_RE = re.compile(
     r"|whatsapp|linkedin|newsletter|app|apps)(?!\w))"
 )
 # A word mixing two scripts ("Yоur" with a Cyrillic о) is obfuscated spam, never prose.
+# Words mixing scripts are normal in some languages ("iPhone-ом" in Russian), so a line is spam
+# only when at least this share of its words (and 2 or more) mix scripts; homoglyph spam on the
+# dev pages has > 0.6.
 MIXED_SCRIPT_MIN_WORDS = 2
+MIXED_SCRIPT_SHARE = 0.3
 # "- Sputnik International" at the end of a caption or related headline: an outlet is 1-4 words.
 CAPTION_SUFFIX_RE = re.compile(r"^(?P<body>.+?)\s+[-–—|]\s+(?P<outlet>[^-–—|]{2,60})$")
 CAPTION_SPLIT_RE = re.compile(r"\s[-–—|]\s")
@@ -542,8 +548,11 @@ class Cleaner:
             return Cleaned(text="", title=title)
         script = LANGUAGE_SCRIPTS.get(language or "") or dominant_script(text)
         for line in lines:
+            # a quotation is never removed; long prose only when it is not homoglyph spam
             line.guarded = is_quotation(line.text) or (
-                sentence_shaped(line.text) and line.words >= CONTENT_GUARD_WORDS
+                sentence_shaped(line.text)
+                and line.words >= CONTENT_GUARD_WORDS
+                and not homoglyph_spam(line)
             )
         found_title = self._take_title(lines, title, language)
         outlets = {o.casefold() for o in known_outlets if o} | self.batch_outlets
@@ -601,7 +610,7 @@ class Cleaner:
             # every shape rule below is for short lines; long ones can only be credits or spam
             if COPYRIGHT_RE.match(text):
                 return "photo-credit"
-            return "script-mismatch" if mixed_script_words(text) >= MIXED_SCRIPT_MIN_WORDS else None
+            return "script-mismatch" if homoglyph_spam(line) else None
         matchable = text.replace("’", "'")
         if not any(ch.isalpha() for ch in text):
             if COUNTER_RE.match(text):
@@ -649,7 +658,7 @@ class Cleaner:
             )
         ):
             return "call-to-action"
-        if mixed_script_words(text) >= MIXED_SCRIPT_MIN_WORDS:
+        if homoglyph_spam(line):
             return "script-mismatch"
         if script and self._script_mismatch(line, script):
             return "script-mismatch"
@@ -770,6 +779,12 @@ def mixed_script_words(text: str) -> int:
         scripts = {char_script(ch) for ch in word if ch.isalpha()}
         mixed += len(scripts) > 1
     return mixed
+
+
+def homoglyph_spam(line: Line) -> bool:
+    """Text written with look-alike letters of another script ("Yоur соntеnt" with Cyrillic о/е)."""
+    mixed = mixed_script_words(line.text)
+    return mixed >= MIXED_SCRIPT_MIN_WORDS and mixed >= MIXED_SCRIPT_SHARE * line.words
 
 
 def headline_like(line: Line) -> bool:
