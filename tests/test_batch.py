@@ -235,3 +235,25 @@ def test_real_pipeline_on_the_seeds(
     assert all(a.text and a.title for a in by_name.values())
     again = ingest([str(p) for p in seed_paths], store, light_pipeline)
     assert (again.ingested, again.unchanged) == (0, 5)
+
+
+def test_reanalyse_runs_stored_articles_again_from_their_input(
+    tmp_path: Path, store: SQLiteStore
+) -> None:
+    _corpus(tmp_path / "in", 3)
+    ingest([str(tmp_path / "in")], store, FakeAnalyser())
+    ids_before = {a.id for a in store.iter_articles()}
+
+    class Better(FakeAnalyser):
+        def run(self, batch: Iterable[Article]) -> list[Article]:
+            articles = super().run(batch)
+            for article in articles:
+                article.language = "xx"
+            return articles
+
+    report = ingest([str(tmp_path / "in")], store, Better(), reanalyse=True)
+    assert (report.ingested, report.unchanged, report.failed) == (3, 0, 0)
+    after = list(store.iter_articles())
+    assert {a.id for a in after} == ids_before
+    assert {a.language for a in after} == {"xx"}
+    assert store.mark_pending(["no-such-id"]) == 0

@@ -81,11 +81,14 @@ def ingest(
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
+    reanalyse: bool = False,
 ) -> IngestReport:
     """Ingest ``paths`` (files, directories, ``-`` for ``stdin``) into ``store``.
 
     Returns counts of articles ingested (newly analysed), unchanged (already stored) and failed,
     with one :class:`Failure` per unreadable item or article that a stage could not analyse.
+    ``reanalyse`` analyses already stored articles among ``paths`` again, from their stored input
+    (after a stage improved); their ids do not change.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
@@ -103,6 +106,8 @@ def ingest(
             status = store.status(item.id)
             if status is None:
                 store.add_raw(item)
+            elif status == "analysed" and reanalyse:
+                store.mark_pending([item.id])  # counted as ingested once analysed again
             elif status == "analysed":
                 report.unchanged += 1
             # else pending/failed from an earlier run: phase 2 retries it and counts it there.

@@ -52,6 +52,9 @@ def ingest(
     db: str | None = DbOption,
     strict: bool = typer.Option(False, "--strict", help="Exit 1 if any item failed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    reanalyse: bool = typer.Option(
+        False, "--reanalyse", help="Analyse already stored articles among PATHS again."
+    ),
     stages: str | None = typer.Option(
         None,
         "--stages",
@@ -90,7 +93,7 @@ def ingest(
             progress.update(tasks[phase], completed=done, total=total)
 
         with progress:
-            report = run_ingest(paths, store, pipeline, progress=update)
+            report = run_ingest(paths, store, pipeline, progress=update, reanalyse=reanalyse)
 
     table = Table(title="ingest", show_header=True)
     for column in ("ingested", "unchanged", "failed"):

@@ -19,7 +19,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime
@@ -269,6 +269,20 @@ class SQLiteStore:
                 (reason, now, article_id),
             )
             self.record_failure(item, reason, article_id)
+
+    def mark_pending(self, article_ids: Iterable[str]) -> int:
+        """Queue stored articles for analysis again (e.g. after a stage improved); returns how
+        many. Their analysed columns stay until the new analysis replaces them."""
+        now = _now()
+        count = 0
+        with self.transaction() as conn:
+            for article_id in article_ids:
+                cursor = conn.execute(
+                    "UPDATE articles SET status = 'pending', updated_at = ? WHERE id = ?",
+                    (now, article_id),
+                )
+                count += cursor.rowcount
+        return count
 
     def record_failure(self, item: str, reason: str, article_id: str | None = None) -> None:
         """Log an item that could not be read or analysed (kept for ``storyline summary``)."""
