@@ -55,6 +55,21 @@ def test_body_dates_are_never_used() -> None:
     assert run(article).published is None
 
 
+def test_date_and_agency_from_the_opening_dateline() -> None:
+    article = run(
+        Article(
+            raw_text="",
+            text="PARIS, 3 mai 2019 (AFP) - Le gouvernement a annoncé lundi …",
+            language="fr",
+        )
+    )
+    assert (article.published, article.published_source) == (date(2019, 5, 3), "dateline")
+    assert article.source == "AFP"
+    no_year = run(Article(raw_text="", text="MOSCOW, Dec 8 (Reuters) - Russia said on 8 May 2017"))
+    assert no_year.published is None  # no year in the dateline; the body date is not read
+    assert no_year.source == "Reuters"
+
+
 def test_published_wins_over_updated() -> None:
     article = Article(
         raw_text="",

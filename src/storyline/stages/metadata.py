@@ -5,22 +5,23 @@ Reads ``removed`` (the byline, dateline, caption and credit lines the cleaner to
 overwritten: this stage fills gaps only.
 
 - **Date**: from a removed byline ("By AFP - Dec 08,2017 - Last updated at …") or dateline
-  ("2 Aug, 2018 14:54 / Updated 6 years ago") only, parsed by dateparser with the article language
+  ("2 Aug, 2018 14:54 / Updated 6 years ago"), else from the formal dateline that opens the first
+  paragraph ("MOSCOW, Dec 8, 2017 (Reuters) — …"); parsed by dateparser with the article language
   as hint; an absolute day-month-year is required ("6 years ago" is refused), and a "published"
-  date wins over an "updated" one. A date merely mentioned in the story body is never used: the
-  body is not read at all.
+  date wins over an "updated" one. A date merely mentioned in the story body is never used.
 - **Source** (the outlet), in order of trust: the site name the input carried, the URL's domain,
   the outlet named in caption suffixes ("… - Sputnik International"), a wire agency byline
-  ("By AFP"), the first © credit ("© Sputnik / …").
+  ("By AFP") or dateline ("(Reuters) —"), the first © credit ("© Sputnik / …").
 - **Author**: the names of a byline ("By John Smith and Jane Roe" → "John Smith and Jane Roe"); an
   agency byline ("By AFP") gives the agency as author.
 
-Limits: a date printed only inside the first paragraph ("MOSCOW, Dec 8 (Reuters) -") is not used;
-a © credit may name a photo agency rather than the outlet, which is why it comes last.
+Limits: a dateline without a year ("MOSCOW, Dec 8 (Reuters) -") gives no date (the year would be
+a guess); a © credit may name a photo agency rather than the outlet, which is why it comes last.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from urllib.parse import urlsplit
@@ -48,6 +49,11 @@ WIRE_AGENCIES = frozenset(
         "sda", "belga", "anp", "ria", "bloomberg", "ips", "irna", "sana", "mena", "wam",
     }
 )  # fmt: skip
+# A paragraph-opening dateline: a place in capitals, optionally a date and "(Agency)", then a dash.
+DATELINE_PREFIX_RE = re.compile(
+    r"^(?P<place>[A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ .'’-]{1,40}?)"
+    r"(?:,\s*(?P<when>[^—–()\n]{3,40}?))?\s*(?:\((?P<agency>[^()\n]{2,30})\))?\s+[—–-]{1,2}\s"
+)
 # Dates outside this range are misreadings (a page counter, a phone number), not publication dates.
 EARLIEST_YEAR = 1990
 # "Last updated" / "modified" segments give a date only when no publication date is found.
@@ -81,6 +87,19 @@ def date_from_line(line: str, language: str | None, cues: Cues) -> tuple[date | 
             continue
         return parsed.date(), False
     return fallback, fallback is not None
+
+
+def dateline_prefix(text: str) -> tuple[str, str | None, str | None] | None:
+    """The dateline that opens the first paragraph, kept in the text by the cleaner:
+    "MOSCOW, Dec 8, 2017 (Reuters) — …" → ("MOSCOW", "Dec 8, 2017", "Reuters"); None without one.
+
+    Only this formal prefix is read, never a date further into the story.
+    """
+    match = DATELINE_PREFIX_RE.match(text)
+    if not match or not any(ch.isalpha() for ch in match.group("place")):
+        return None
+    when = (match.group("when") or "").strip(" ,") or None
+    return match.group("place").strip(), when, match.group("agency")
 
 
 def is_agency(name: str) -> bool:
@@ -141,6 +160,12 @@ class MetadataStage:
             return
         if updated is not None:
             article.published, article.published_source = updated
+            return
+        prefix = dateline_prefix(article.text)
+        if prefix is not None and prefix[1] is not None:
+            parsed = parse_absolute_date(prefix[1], article.language)
+            if parsed is not None and EARLIEST_YEAR <= parsed.year <= date.today().year + 1:
+                article.published, article.published_source = parsed.date(), "dateline"
 
     def _source(self, article: Article, agencies: list[str]) -> str | None:
         if article.hints.get("sitename"):
@@ -157,6 +182,9 @@ class MetadataStage:
             return captions.most_common(1)[0][0]
         if agencies:
             return agencies[0]
+        prefix = dateline_prefix(article.text)
+        if prefix is not None and prefix[2] and is_agency(prefix[2]):
+            return prefix[2]
         for removed in article.removed:
             if removed.reason == "photo-credit":
                 credited = credit_outlet(removed.line)
