@@ -242,8 +242,12 @@ def summary(db: str | None = DbOption) -> None:
     status = data["status"]
     console.print(
         f"[bold]{escape(data['database'])}[/bold] (schema {data['schema_version']}): "
-        f"{status.get('analysed', 0)} articles analysed, {status.get('pending', 0)} pending, "
-        f"{status.get('failed', 0)} failed, {data['unreadable_items']} unreadable inputs"
+        f"{status.get('analysed', 0)} articles analysed",
+        soft_wrap=True,
+    )
+    console.print(
+        f"{status.get('pending', 0)} pending, {status.get('failed', 0)} failed "
+        f"(retried by the next ingest), {data['unreadable_items']} unreadable inputs"
     )
     if data["published_from"]:
         console.print(
