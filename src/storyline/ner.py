@@ -140,8 +140,16 @@ class NatashaNer:
         segmenter, vocab, morph, ner = self._load()
         doc = NatashaDoc(article.text)
         doc.segment(segmenter)
-        doc.tag_morph(morph)
         doc.tag_ner(ner)
+        # Morphology (for lemmas) only on the sentences holding a name: the morph tagger is most
+        # of natasha's time and lemmas need nothing else (same lemmas as tagging every sentence
+        # on 100 SlavicNER ru articles, 2,399 names; 1.4x faster there).
+        sents = [s for s in doc.sents if any(s.start <= sp.start < s.stop for sp in doc.spans)]
+        if sents:
+            markups = morph.map([[t.text for t in s.tokens] for s in sents])
+            for sent, markup in zip(sents, markups, strict=True):
+                for token, tagged in zip(sent.tokens, markup.tokens, strict=True):
+                    token.pos, token.feats = tagged.pos, tagged.feats
         out = []
         for span in doc.spans:
             type_ = NATASHA_LABELS.get(span.type)
