@@ -257,3 +257,64 @@ def test_reanalyse_runs_stored_articles_again_from_their_input(
     assert {a.id for a in after} == ids_before
     assert {a.language for a in after} == {"xx"}
     assert store.mark_pending(["no-such-id"]) == 0
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles"
+
+
+def test_every_kind_of_bad_input_is_named_and_the_rest_lands(
+    tmp_path: Path, store: SQLiteStore
+) -> None:
+    src = tmp_path / "in"
+    _corpus(src, 2)
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.bin").write_bytes(bytes(range(256)) * 64)
+    (src / "invalid-utf8.txt").write_bytes(b"Headline\n\n\xff\xfe\x00\x81\x00\x8d" * 200)
+    with (src / "huge.txt").open("wb") as big:  # 50 MB: refused before it is read
+        big.truncate(50 * 1024 * 1024)
+    (src / "lines.jsonl").write_text('{"text": "A good JSON line body here."}\n{"text": \n')
+    (src / "broken.html").write_text("<html><body><div><p>Cut</p")
+    (src / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><title>Good entry</title><description>A full entry with a body that is long "
+        "enough to be an article.</description></item>"
+        "<item><title>Bad entry</title></item></channel></rss>"
+    )
+    warc = (EXAMPLES / "warc" / "arctic-post-2024-03.warc.gz").read_bytes()
+    truncated = tmp_path / "truncated.warc.gz"
+    truncated.write_bytes(warc[: len(warc) * 2 // 3])
+    report = ingest([str(src), str(truncated)], store, FakeAnalyser())
+    failed = {Path(f.item.split(":")[0]).name: f.reason for f in report.failures}
+    for name in ("empty.txt", "binary.bin", "huge.txt", "lines.jsonl", "broken.html"):
+        assert name in failed, f"{name} not reported: {report.failures}"
+    assert "feed.xml" in failed and "truncated.warc.gz" in failed
+    assert all(reason.strip() for reason in failed.values())
+    # The two good text files, the good JSON line, the good feed entry and the WARC records
+    # before the cut all land.
+    assert report.ingested >= 5
+    assert store.count_articles("analysed") == report.ingested
+
+
+def test_a_reader_crashing_costs_only_its_path(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in a reader (an exception that is not an InputError) must not sink the batch."""
+    import storyline.batch as batch
+
+    real = batch.read_paths
+
+    def flaky(paths: list[str], **kwargs: object) -> Iterator[object]:
+        if paths[0].endswith("crash"):
+            raise AttributeError("'NoneType' object has no attribute 'startswith'")
+        yield from real(paths)
+
+    monkeypatch.setattr(batch, "read_paths", flaky)
+    _corpus(tmp_path / "a", 2)
+    _corpus(tmp_path / "b", 2)
+    report = ingest(
+        [str(tmp_path / "a"), str(tmp_path / "crash"), str(tmp_path / "b")], store, FakeAnalyser()
+    )
+    assert (report.ingested, report.unchanged) == (2, 2)  # b/ holds the same texts as a/
+    [failure] = report.failures
+    assert failure.item == str(tmp_path / "crash")
+    assert "AttributeError" in failure.reason

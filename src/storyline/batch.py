@@ -22,7 +22,7 @@ chunk's batch context (e.g. lines recurring across the batch's articles of one s
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol
@@ -95,8 +95,7 @@ def ingest(
     report = IngestReport()
     notify: Progress = progress or (lambda phase, done, total: None)
 
-    kwargs: dict[str, Any] = {"stdin": stdin} if stdin is not None else {}
-    for done, item in enumerate(read_paths(list(paths), **kwargs), start=1):
+    for done, item in enumerate(_read(paths, stdin), start=1):
         if isinstance(item, InputError):
             report.failed += 1
             report.failures.append(Failure(item.item, item.reason))
@@ -127,6 +126,18 @@ def ingest(
                 store.mark_failed(article.id, article.label, error)
         notify("analyse", min(start + chunk_size, len(todo)), len(todo))
     return report
+
+
+def _read(paths: Iterable[str], stdin: BinaryIO | None) -> Iterator[Article | InputError]:
+    """:func:`read_paths`, one given path at a time, so a reader crashing on one input (a bug,
+    not an :class:`InputError`) costs only the rest of that path, reported as its failure."""
+    kwargs: dict[str, Any] = {"stdin": stdin} if stdin is not None else {}
+    for path in paths:
+        try:
+            yield from read_paths([path], **kwargs)
+        except Exception as exc:
+            message = " ".join(str(exc).split()) or "(no message)"
+            yield InputError(path, f"reading stopped: {type(exc).__name__}: {message}")
 
 
 def _analyse_chunk(
