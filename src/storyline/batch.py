@@ -95,6 +95,7 @@ def ingest(
     report = IngestReport()
     notify: Progress = progress or (lambda phase, done, total: None)
 
+    seen: set[str] = set()
     for done, item in enumerate(_read(paths, stdin), start=1):
         if isinstance(item, InputError):
             report.failed += 1
@@ -103,13 +104,16 @@ def ingest(
         else:
             report.read += 1
             status = store.status(item.id)
-            if status is None:
+            if item.id in seen:
+                report.unchanged += 1  # the same article twice in this run (a copy, a re-post)
+            elif status is None:
                 store.add_raw(item)
             elif status == "analysed" and reanalyse:
                 store.mark_pending([item.id])  # counted as ingested once analysed again
             elif status == "analysed":
                 report.unchanged += 1
             # else pending/failed from an earlier run: phase 2 retries it and counts it there.
+            seen.add(item.id)
         notify("read", done, None)
 
     todo = store.unfinished_ids()
