@@ -209,3 +209,29 @@ def test_pipeline_analyze_text_and_path(seed_paths: list[Path]) -> None:
     assert from_path.source_path == str(seed_paths[2])
     from_text = pipeline.analyze(seed_paths[4].read_text(encoding="utf-8"))
     assert from_text.language == "fr" and from_text.text
+
+
+def test_ctrl_c_during_ingest_says_how_to_finish(
+    tmp_path: Path, seed_paths: list[Path], runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.batch
+
+    real = storyline.batch.ingest
+
+    class Interrupted:
+        def run(self, batch: object) -> list[object]:
+            raise KeyboardInterrupt
+
+    def interrupted_ingest(
+        paths: list[str], store: object, pipeline: object, **kw: object
+    ) -> object:
+        return real(paths, store, Interrupted(), **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(storyline.batch, "ingest", interrupted_ingest)
+    db = str(tmp_path / "i.db")
+    result = runner.invoke(app, ["ingest", *map(str, seed_paths), "--db", db, *LIGHT])
+    assert result.exit_code == 130
+    assert "5 articles are pending" in result.output
+    monkeypatch.undo()
+    finished = runner.invoke(app, ["ingest", str(seed_paths[0]), "--db", db, *LIGHT])
+    assert "│        5 │         0 │      0 │" in finished.output  # the rerun finishes all five

@@ -92,8 +92,16 @@ def ingest(
                 tasks[phase] = progress.add_task(phase, total=total)
             progress.update(tasks[phase], completed=done, total=total)
 
-        with progress:
-            report = run_ingest(paths, store, pipeline, progress=update, reanalyse=reanalyse)
+        try:
+            with progress:
+                report = run_ingest(paths, store, pipeline, progress=update, reanalyse=reanalyse)
+        except KeyboardInterrupt:
+            pending = store.count_articles("pending")
+            err_console.print(
+                f"[yellow]interrupted[/yellow]: everything read is stored; {pending} articles "
+                "are pending and the next `storyline ingest` finishes them"
+            )
+            raise typer.Exit(130) from None
 
     table = Table(title="ingest", show_header=True)
     for column in ("ingested", "unchanged", "failed"):
