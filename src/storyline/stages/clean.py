@@ -172,6 +172,10 @@ NAME_CUT_RE = re.compile(r"\s+[-–—/]\s+|\s*[|•·(]\s*")
 # are not handed to dateparser at all.
 YEAR_RE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d\d(?!\d)")
 
+# A printed date has few words besides numbers ("3 de marzo de 2020": 3; "26. Februar 2020,
+# 12:30 Uhr": 2); more means prose. Cuts dateparser calls (3 ms each) by half on the dev pages.
+DATE_MAX_WORDS = 4
+
 # Scripts by language; a language not listed takes the dominant script of its own text.
 LANGUAGE_SCRIPTS = {
     **dict.fromkeys(
@@ -417,6 +421,8 @@ def parse_absolute_date(segment: str, language: str | None) -> Any:
 
     if len(segment) > 60 or not YEAR_RE.search(ascii_digits(segment)):
         return None
+    if sum(any(ch.isalpha() for ch in token) for token in segment.split()) > DATE_MAX_WORDS:
+        return None  # prose with a year in it ("In 2012 the company was sold"), not a date
     settings = {
         "PARSERS": ["absolute-time", "custom-formats"],
         "REQUIRE_PARTS": ["day", "month", "year"],
@@ -770,12 +776,15 @@ class Cleaner:
                 line.reason = "navigation"
 
 
+@lru_cache(maxsize=1024)
 def mixed_script_words(text: str) -> int:
     """Words whose letters come from more than one script (homoglyph obfuscation)."""
     if text.isascii():
         return 0
     mixed = 0
     for word in text.split():
+        if word.isascii():
+            continue
         scripts = {char_script(ch) for ch in word if ch.isalpha()}
         mixed += len(scripts) > 1
     return mixed
