@@ -292,3 +292,20 @@ def test_resolution_cost_does_not_grow_with_registry_size() -> None:
     # a look-up only touches the buckets of its keys, never all entities
     bucket = registry._by_surname.get(name_key(fold("Name00042")), set())
     assert len(bucket) <= 3
+
+
+def test_central_european_letters_match_cyrillic_transliterations(registry: EntityRegistry) -> None:
+    cs = resolve_all(registry, "cs1", "cs", [("Maroš Šefčovič", "PER")])[0]
+    bg = resolve_all(registry, "bg1", "bg", [("Марош Шефчович", "PER")])[0]
+    pl = resolve_all(registry, "pl1", "pl", [("Mateusz Morawiecki", "PER")])[0]
+    bg2 = resolve_all(registry, "bg2", "bg", [("Матеуш Моравецки", "PER")])[0]
+    assert cs == bg and pl == bg2
+
+
+def test_czech_feminine_surname_meets_the_bare_one(registry: EntityRegistry) -> None:
+    cs = resolve_all(registry, "cs1", "cs", [("Nicola Sturgeonová", "PER")])[0]
+    en = resolve_all(registry, "en1", "en", [("Nicola Sturgeon", "PER")])[0]
+    ru = resolve_all(registry, "ru1", "ru", [("Мария Захарова", "PER")])[0]
+    ru2 = resolve_all(registry, "ru2", "ru", [("Андрей Захаров", "PER")])[0]
+    assert cs == en
+    assert ru != ru2  # a Russian feminine surname is not stripped: Zakharova ≠ Zakharov

