@@ -397,6 +397,19 @@ def test_empty_and_blank_input() -> None:
         assert article.removed == []
 
 
+def test_breadcrumbs_and_labels() -> None:
+    raw = (
+        "Headline Of The Story\n\nHome > World > Middle East\n\nKategorie: Nachrichten\n\n"
+        "The talks failed on Monday > on Sunday > never, he joked, and everyone laughed.\n"
+    )
+    (article,) = clean_batch([Article(raw_text=raw, language="en")])
+    assert reasons(article) == {
+        "Headline Of The Story": "title",
+        "Home > World > Middle East": "navigation",
+        "Kategorie: Nachrichten": "navigation",
+    }
+
+
 def test_homoglyph_spam_goes_mixed_words_in_russian_stay() -> None:
     spam = "Yоur соntеnt іѕ dеlіvеrеd іnѕtаntlу tо thоuѕаndѕ оf uѕеrѕ іn Веlіzе аnd аbrоаd!"
     russian = (

@@ -20,8 +20,12 @@ How a line is judged (general rules, no list of strings from any particular arti
    line next to a call to action is part of it; lines recurring across at least
    :data:`RECURRING_MIN_ARTICLES` articles of one outlet (counted in :meth:`CleanStage.prepare`).
 
-Every removed line is kept in ``removed`` with its reason (``title`` for the headline line, which
-moves to ``title``); bylines and datelines go there too so the metadata stage can parse them.
+Every removed line is kept in ``removed`` with its reason; bylines and datelines go there too so
+the metadata stage can parse them. Reasons: ``title`` (the headline line, moved to ``title``),
+``share-counter``, ``separator``, ``advertisement``, ``vote-counter``, ``related-headline``,
+``photo-credit``, ``caption``, ``byline``, ``dateline``, ``call-to-action``, ``script-mismatch``
+(also homoglyph spam), ``navigation`` (interface words, breadcrumbs, "Category:" labels),
+``recurring-in-source``.
 Text-dump titles: when the input gave none, the first headline-like line that is not interface
 junk ("You are here") becomes the title.
 
@@ -97,6 +101,9 @@ RECURRING_MIN_SHARE = 0.5
 # number less than this share of the lines, every line is its own block (so context rules that
 # need "same block" do not join unrelated paragraphs). Seeds: >= 0.4; trafilatura output: < 0.05.
 ONE_PER_LINE_BLANK_SHARE = 0.1
+# Breadcrumb trails: at least 3 pieces of at most this many words between arrows ("Home > World").
+BREADCRUMB_PIECE_WORDS = 4
+BREADCRUMB_SPLIT_RE = re.compile(r"\s*[>»›→]\s*")
 # "Category: News", "Tel.: +49 …": page-furniture labels, short lines only.
 LABEL_MAX_WORDS = 12
 # The title of a text dump is searched among the first non-blank lines only.
@@ -670,6 +677,8 @@ class Cleaner:
             return "script-mismatch"
         if cues.navigation_line.match(matchable) or cues.related_line.match(matchable):
             return "navigation"
+        if is_breadcrumb(text):
+            return "navigation"
         return None
 
     def _cta_sentence(self, line: Line) -> bool:
@@ -788,6 +797,14 @@ def mixed_script_words(text: str) -> int:
         scripts = {char_script(ch) for ch in word if ch.isalpha()}
         mixed += len(scripts) > 1
     return mixed
+
+
+def is_breadcrumb(text: str) -> bool:
+    """ "Home > World > Middle East": short pieces joined by breadcrumb arrows, no sentence end."""
+    pieces = BREADCRUMB_SPLIT_RE.split(text)
+    if len(pieces) < 3 or text.rstrip(CLOSERS)[-1:] in SENTENCE_END:
+        return False
+    return all(0 < word_count(piece) <= BREADCRUMB_PIECE_WORDS for piece in pieces)
 
 
 def homoglyph_spam(line: Line) -> bool:
