@@ -318,3 +318,31 @@ def test_a_reader_crashing_costs_only_its_path(
     [failure] = report.failures
     assert failure.item == str(tmp_path / "crash")
     assert "AttributeError" in failure.reason
+
+
+def test_unstorable_article_fails_alone(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lone surrogate (JSON "\\udc80") cannot be stored as UTF-8: that article fails, the
+    others land, whether the bad text comes from the input or from a stage."""
+    import storyline.batch as batch
+
+    def reader(paths: list[str], **kwargs: object) -> Iterator[Article]:
+        yield Article(raw_text="bad \udc80 input", id="0" * 16, source_path="x.jsonl", record="1")
+        yield Article(raw_text="a good article", source_path="x.jsonl", record="2")
+        yield Article(raw_text="stage breaks this one", source_path="x.jsonl", record="3")
+
+    class Breaks(FakeAnalyser):
+        def run(self, batch: Iterable[Article]) -> list[Article]:
+            articles = super().run(batch)
+            for article in articles:
+                if "breaks" in article.raw_text:
+                    article.text = "broken \ud800 text"
+            return articles
+
+    monkeypatch.setattr(batch, "read_paths", reader)
+    report = ingest(["x.jsonl"], store, Breaks())
+    assert (report.ingested, report.failed) == (1, 2)
+    reasons = {f.item: f.reason for f in report.failures}
+    assert reasons["x.jsonl:1"].startswith("cannot store:")
+    assert reasons["x.jsonl:3"].startswith("cannot store the analysis:")

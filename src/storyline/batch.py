@@ -21,6 +21,7 @@ chunk's batch context (e.g. lines recurring across the batch's articles of one s
 
 from __future__ import annotations
 
+import sqlite3
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,11 @@ from storyline.store.sqlite import SQLiteStore
 # on a kill and hold fewer spaCy docs in memory. 64 seed-sized articles take a few seconds on
 # 2 cores with every stage, so a kill loses seconds of work.
 CHUNK_SIZE = 64
+
+# What a write raises when the article itself is unstorable (e.g. a lone surrogate from a JSON
+# "\ud800" escape cannot be encoded as UTF-8): that article fails, the batch goes on. Anything
+# else from the database (disk full, locked beyond the timeout) stops the run: nothing is lost.
+_BAD_DATA = (UnicodeError, ValueError, sqlite3.DataError, sqlite3.IntegrityError)
 
 Phase = Literal["read", "analyse"]
 # progress(phase, done, total): total is None while reading (inputs are streamed).
@@ -107,7 +113,12 @@ def ingest(
             if item.id in seen:
                 report.unchanged += 1  # the same article twice in this run (a copy, a re-post)
             elif status is None:
-                store.add_raw(item)
+                try:
+                    store.add_raw(item)
+                except _BAD_DATA as exc:
+                    report.failed += 1
+                    report.failures.append(Failure(item.label, f"cannot store: {exc}"))
+                    store.record_failure(item.label, f"cannot store: {exc}")
             elif status == "analysed" and reanalyse:
                 store.mark_pending([item.id])  # counted as ingested once analysed again
             elif status == "analysed":
@@ -122,12 +133,16 @@ def ingest(
         chunk = [a for i in todo[start : start + chunk_size] if (a := store.input_article(i))]
         for article, error in _analyse_chunk(chunk, store, pipeline):
             if error is None:
-                store.save_article(article)
-                report.ingested += 1
-            else:
-                report.failed += 1
-                report.failures.append(Failure(article.label, error))
-                store.mark_failed(article.id, article.label, error)
+                try:
+                    store.save_article(article)
+                except _BAD_DATA as exc:
+                    error = f"cannot store the analysis: {exc}"
+                else:
+                    report.ingested += 1
+                    continue
+            report.failed += 1
+            report.failures.append(Failure(article.label, error))
+            store.mark_failed(article.id, article.label, error)
         notify("analyse", min(start + chunk_size, len(todo)), len(todo))
     return report
 
