@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.article import Article, Claim, Mention, Quote, RemovedLine
 from storyline.errors import StoreError
@@ -211,3 +213,22 @@ def test_iter_articles_pages_in_publication_order(store: SQLiteStore) -> None:
     dated = [a.published for a in seen if a.published]
     assert dated == sorted(dated)
     assert all(a.published is None for a in seen[len(dated) :])
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=st.none() | _TEXT, body=_TEXT, raw=st.binary(max_size=200), removed=st.lists(_TEXT))
+def test_any_unicode_round_trips_exactly(
+    title: str | None, body: str, raw: bytes, removed: list[str]
+) -> None:
+    with SQLiteStore(":memory:") as store:
+        article = Article(raw_text=body, raw=raw, title=title, source_path="p")
+        article.text = body
+        article.removed = [RemovedLine(line, "reason") for line in removed]
+        assert store.add_raw(article)
+        store.save_article(article)
+        loaded = store.get_article(article.id)
+        assert loaded == article
+        assert store.get_raw(article.id) == raw
