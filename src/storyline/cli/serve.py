@@ -18,7 +18,13 @@ def serve(
     workers: int = typer.Option(1, min=1, max=16, help="Server processes."),
 ) -> None:
     """Serve the web UI at / and the JSON API at /api (OpenAPI at /openapi.json)."""
+    import os
+
     import uvicorn
+
+    # Before anything loads OpenMP (the query embedder): passive waiting keeps a one-query
+    # embedding at ~13 ms on a busy machine instead of spinning (see storyline.search).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
     from storyline.api import create_app
     from storyline.store.sqlite import SQLiteStore
@@ -36,8 +42,6 @@ def serve(
     )
     if workers > 1:
         # uvicorn needs an import string to start several processes; each builds its own app.
-        import os
-
         os.environ["STORYLINE_DB"] = settings.db
         uvicorn.run(
             "storyline.api:create_app",

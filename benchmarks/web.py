@@ -1,0 +1,394 @@
+"""Web UI and API speed on a large synthetic store: page latency and concurrent clients.
+
+1. Builds (once, reused) a synthetic SQLite store of ``--articles`` analysed articles (default
+   100,000): 6 languages, 300 outlets, stories of 1–12 articles, ~12 entity mentions, 2 quotes and
+   1 claim per article, a 384-d vector per article for semantic search. Rows are generated and
+   inserted directly (the FTS5 triggers of migration 0005 index them as the store would).
+2. p50/p95 of the story page and the search page (hybrid: FTS5 + semantic) in process
+   (FastAPI TestClient, no network), after one warm-up request each.
+3. ``--clients`` concurrent clients (default 50) against ``storyline serve`` on 127.0.0.1 for
+   ``--duration`` seconds (default 60), mixing home, story, article, entity and search pages:
+   requests/s, errors, p50/p95/p99. Loopback only; the run stops by itself.
+
+Prints figures; asserts nothing. ``--quick`` for a 10k-article, 10-second smoke run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+
+from storyline.store.sqlite import SQLiteStore
+
+LANGUAGES = ["en", "fr", "de", "es", "ru", "ar"]
+# A Zipf-distributed vocabulary of pseudo-words, so keyword queries match few or many articles as
+# real words do (a small fixed word list would make every query match every article).
+VOCABULARY_SIZE = 30_000
+_SYLLABLES = [c + v for c in "bcdfghklmnprstvz" for v in "aeiou"]
+_vocab_rng = random.Random(11)
+VOCABULARY = sorted(
+    {"".join(_vocab_rng.choices(_SYLLABLES, k=_vocab_rng.randint(2, 4))) for _ in range(40_000)}
+)[:VOCABULARY_SIZE]
+_vocab_rng.shuffle(VOCABULARY)
+_CUMULATIVE = list(np.cumsum([1.0 / (rank + 1) for rank in range(len(VOCABULARY))]))
+
+
+def words(rng: random.Random, k: int) -> list[str]:
+    return rng.choices(VOCABULARY, cum_weights=_CUMULATIVE, k=k)
+
+
+def query_words(rng: random.Random) -> str:
+    """Two words of middling frequency (ranks 50-5,000), as a person would search."""
+    return f"{VOCABULARY[rng.randrange(50, 5000)]} {VOCABULARY[rng.randrange(50, 5000)]}"
+
+
+DIM = 384
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def build(path: Path, n_articles: int, seed: int = 7) -> None:
+    """Fill ``path`` with ``n_articles`` synthetic analysed articles (skipped if already there)."""
+    if path.exists():
+        with SQLiteStore(path) as store:
+            if store.count_articles() >= n_articles:
+                return
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    rng = random.Random(seed)
+    vectors = np.random.default_rng(seed)
+    store = SQLiteStore(path)
+    from storyline import story_store
+
+    story_store.ensure_schema(store.conn)
+    entities = [(f"PER-person-{i}", f"Person {i}", "PER") for i in range(3000)]
+    entities += [(f"ORG-org-{i}", f"Organisation {i}", "ORG") for i in range(1000)]
+    entities += [(f"LOC-place-{i}", f"Place {i}", "LOC") for i in range(1000)]
+    outlets = [f"Outlet {i}" for i in range(300)]
+    start = time.perf_counter()
+    done, story_no, seq = 0, 0, 0
+    batch: list[tuple[Any, ...]] = []
+    members: list[tuple[Any, ...]] = []
+    now = "2026-01-01T00:00:00+00:00"
+    while done < n_articles:
+        story_no += 1
+        size = min(rng.choice([1, 1, 1, 2, 2, 3, 4, 6, 8, 12]), n_articles - done)
+        day0 = 18000 + rng.randrange(1100)
+        cast = rng.sample(entities, 6)
+        for _ in range(size):
+            done += 1
+            article_id = f"{done:016x}"
+            language = rng.choice(LANGUAGES)
+            day = np.datetime64(day0 + rng.randrange(5), "D").astype(str)
+            paragraphs, mentions, quotes = [], [], []
+            text = ""
+            for _p in range(6):
+                drawn = words(rng, 40)
+                entity = rng.choice(cast)
+                sentence = " ".join(drawn[:20]) + f" {entity[1]} " + " ".join(drawn[20:]) + "."
+                begin = len(text) + sentence.index(entity[1])
+                mentions.append(
+                    {
+                        "text": entity[1],
+                        "start": begin,
+                        "end": begin + len(entity[1]),
+                        "type": entity[2],
+                        "entity_id": entity[0],
+                        "canonical": entity[1],
+                    }
+                )
+                paragraphs.append(sentence)
+                text = "\n\n".join(paragraphs)
+            speaker = cast[0]
+            quote_text = " ".join(words(rng, 12))
+            quote_at = len(text) + 3
+            text += f'\n\n"{quote_text}," said {speaker[1]}.'
+            quotes.append(
+                {
+                    "text": quote_text,
+                    "start": quote_at,
+                    "end": quote_at + len(quote_text),
+                    "type": "direct",
+                    "speaker": speaker[1],
+                    "speaker_entity_id": speaker[0],
+                    "cue": "said",
+                    "language": language,
+                }
+            )
+            claims = [
+                {
+                    "text": f"{rng.randrange(10, 5000)} people",
+                    "start": 0,
+                    "end": 5,
+                    "kind": "number",
+                    "value": float(rng.randrange(10, 5000)),
+                    "unit": None,
+                    "counted": "people",
+                    "contradicts": [],
+                    "id": None,
+                }
+            ]
+            title = " ".join(words(rng, 8)).capitalize()
+            batch.append(
+                (
+                    article_id,
+                    "analysed",
+                    "text",
+                    text,
+                    "{}",
+                    title,
+                    language,
+                    rng.choice(outlets),
+                    day,
+                    text,
+                    json.dumps(mentions),
+                    json.dumps(quotes),
+                    json.dumps(claims),
+                    f"s-{story_no:08d}",
+                    now,
+                    now,
+                    now,
+                )
+            )
+            vector = vectors.standard_normal(DIM).astype(np.float32)
+            vector /= np.linalg.norm(vector)
+            members.append(
+                (
+                    article_id,
+                    f"s-{story_no:08d}",
+                    f"t-{story_no:08d}",
+                    seq,
+                    day,
+                    language,
+                    vector.tobytes(),
+                )
+            )
+            seq += 1
+        if len(batch) >= 2000 or done >= n_articles:
+            with store.transaction() as conn:
+                conn.executemany(
+                    "INSERT INTO articles (id, status, input_format, raw_text, input_meta, title,"
+                    " language, source, published, text, entities, quotes, claims, story_id,"
+                    " ingested_at, analysed_at, updated_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    batch,
+                )
+                conn.executemany(
+                    "INSERT INTO story_members (article_id, story_id, thread_id, seq, published,"
+                    " language, vector, keys, numbers, score)"
+                    " VALUES (?,?,?,?,?,?,?,'[]','[]',1.0)",
+                    members,
+                )
+            batch, members = [], []
+            print(
+                f"  built {done:,}/{n_articles:,} articles ({time.perf_counter() - start:.0f} s)",
+                end="\r",
+                flush=True,
+            )
+    store.conn.execute("ANALYZE")
+    store.close()
+    size = sum(
+        Path(f"{path}{s}").stat().st_size for s in ("", "-wal") if Path(f"{path}{s}").exists()
+    )
+    print(
+        f"\n  built {n_articles:,} articles, {story_no:,} stories, {size / 2**20:,.0f} MiB "
+        f"in {time.perf_counter() - start:.0f} s"
+    )
+
+
+def page_latency(path: Path, requests: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from storyline.api import create_app
+    from storyline.config import Settings
+
+    store = SQLiteStore(path)
+    client = TestClient(create_app(store, Settings(db=str(path))))
+    rng = random.Random(1)
+    story_ids = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT DISTINCT story_id FROM articles ORDER BY random() LIMIT ?", (requests,)
+        )
+    ]
+    entity_ids = sorted(
+        {
+            m["entity_id"]
+            for (blob,) in store.conn.execute(
+                "SELECT entities FROM articles ORDER BY random() LIMIT 10"
+            )
+            for m in json.loads(blob)
+        }
+    )[:20]
+    article_ids = [
+        r[0] for r in store.conn.execute("SELECT id FROM articles ORDER BY random() LIMIT 50")
+    ]
+    queries = [query_words(rng) for _ in range(requests)]
+    cases = {
+        "story page": [f"/stories/{s}" for s in story_ids],
+        "search page (hybrid)": [f"/search?q={q}" for q in queries],
+        "search page (keyword)": [f"/search?q={q}&mode=keyword" for q in queries],
+        "home page": ["/"] * min(requests, 50),
+        "article page": [f"/articles/{a}" for a in article_ids],
+        "entity page (catalogue cached)": [f"/entities/{e}" for e in entity_ids],
+    }
+    print(f"\n## page latency in process ({store.count_articles():,} articles)")
+    print("| page | requests | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|")
+    for name, urls in cases.items():
+        client.get(urls[0])  # warm-up: loads the vector matrix, the query embedder, caches
+        times = []
+        for url in urls:
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t) * 1000)
+            if response.status_code != 200:
+                print(f"  {url}: HTTP {response.status_code}")
+        print(
+            f"| {name} | {len(times)} | {statistics.median(times):.1f} | "
+            f"{_percentile(times, 0.95):.1f} | {max(times):.1f} |"
+        )
+    t = time.perf_counter()
+    client.get("/search?q=a+query+never+seen+before+to+embed")
+    print(
+        f"(a search whose query embedding is not cached: {(time.perf_counter() - t) * 1000:.0f} ms)"
+    )
+    store.close()
+
+
+def concurrent(path: Path, clients: int, duration: float) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("storyline")),
+            "serve",
+            "--db",
+            str(path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(base + "/api/health", timeout=2)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("server did not start") from None
+                time.sleep(0.2)
+        with SQLiteStore(path) as store:
+            story_ids = [
+                r[0]
+                for r in store.conn.execute(
+                    "SELECT DISTINCT story_id FROM articles ORDER BY random() LIMIT 500"
+                )
+            ]
+            entity_ids = sorted(
+                {
+                    m["entity_id"]
+                    for (blob,) in store.conn.execute(
+                        "SELECT entities FROM articles ORDER BY random() LIMIT 10"
+                    )
+                    for m in json.loads(blob)
+                }
+            )
+        rng = random.Random(3)
+        urls = ["/"]
+        urls += [f"/stories/{s}" for s in story_ids[:200]]
+        urls += [f"/search?q={query_words(rng)}" for _ in range(50)]
+        urls += [f"/api/articles?limit=20&offset={rng.randrange(1000)}" for _ in range(50)]
+        urls += [f"/entities/{entity_id}" for entity_id in entity_ids[:20]]
+        # Warm the server's caches once (vector matrix, query embedder, entity catalogue).
+        httpx.get(base + "/search?q=warm+up", timeout=300)
+        httpx.get(base + f"/entities/{entity_ids[0]}", timeout=300)
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        stop_at = time.monotonic() + duration
+
+        def run(worker: int) -> None:
+            local_rng = random.Random(worker)
+            with httpx.Client(base_url=base, timeout=30) as http:
+                while time.monotonic() < stop_at:
+                    url = local_rng.choice(urls)
+                    t = time.perf_counter()
+                    try:
+                        status = http.get(url).status_code
+                        problem = None if status == 200 else f"HTTP {status} {url}"
+                    except httpx.HTTPError as exc:
+                        problem = f"{type(exc).__name__} {url}"
+                    elapsed = (time.perf_counter() - t) * 1000
+                    with lock:
+                        latencies.append(elapsed)
+                        if problem:
+                            errors.append(problem)
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - began
+        print(
+            f"\n## {clients} concurrent clients for {duration:.0f} s on loopback "
+            "(one uvicorn process, 2 cores shared with the clients)"
+        )
+        print(
+            f"requests {len(latencies):,} ({len(latencies) / wall:.0f}/s), errors {len(errors)}, "
+            f"p50 {statistics.median(latencies):.0f} ms, "
+            f"p95 {_percentile(latencies, 0.95):.0f} ms, p99 {_percentile(latencies, 0.99):.0f} ms"
+        )
+        for problem in sorted(set(errors))[:5]:
+            print(f"  e.g. {problem}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--db", default="/tmp/storyline-bench/web.db")
+    parser.add_argument("--quick", action="store_true", help="10k articles, 10 s of clients")
+    args = parser.parse_args()
+    if args.quick:
+        args.articles, args.duration, args.requests = 10_000, 10.0, 50
+        args.db = args.db.replace(".db", "-quick.db")
+    path = Path(args.db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"# storyline web benchmark: {args.articles:,} synthetic articles at {path}")
+    build(path, args.articles)
+    page_latency(path, args.requests)
+    concurrent(path, args.clients, args.duration)
+
+
+if __name__ == "__main__":
+    main()
