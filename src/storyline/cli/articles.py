@@ -58,7 +58,10 @@ def ingest(
     stages: str | None = typer.Option(
         None,
         "--stages",
-        help="Comma-separated subset of stages to run (default all), e.g. language,clean,metadata.",
+        help=(
+            "Comma-separated subset of stages to run (default all), e.g. language,clean,metadata."
+            " Articles then count as analysed: run the other stages later with --reanalyse."
+        ),
     ),
 ) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC), analyse them and store them.
