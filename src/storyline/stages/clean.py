@@ -136,8 +136,9 @@ QUOTE_PATTERNS = [
     re.compile(r"「([^「」]+)」|『([^『』]+)』"),
     re.compile(r"‹([^‹›]+)›"),
     re.compile(r'"([^"]+)"'),
-    re.compile(r"(?<!\w)‘(.+?)’(?!\w)"),
-    re.compile(r"(?<!\w)'(.+?)'(?!\w)"),
+    # bounded, so a megabyte-long line with many apostrophes stays linear
+    re.compile(r"(?<!\w)‘(.{1,1000}?)’(?!\w)"),
+    re.compile(r"(?<!\w)'(.{1,1000}?)'(?!\w)"),
 ]
 # A paragraph that opens a quotation continued in the next paragraph, or closes one.
 QUOTE_OPEN_RE = re.compile(r"^[“«„\"「『]\s*\w")
@@ -743,22 +744,19 @@ class Cleaner:
                 and headline_like(line)
             ):
                 line.reason = "related-headline"
-        # calls to action pull in their short neighbours, in both directions, until stable
-        changed = True
-        while changed:
-            changed = False
-            for i, line in enumerate(lines):
+        # calls to action pull in their short neighbours: one pass down, one pass up, so a chain
+        # of any length is resolved in linear time
+        for order, step in ((range(len(lines)), -1), (range(len(lines) - 1, -1, -1), 1)):
+            for i in order:
+                line, j = lines[i], i + step
                 if line.reason is not None or line.guarded or line.words > CTA_NEIGHBOUR_MAX_WORDS:
                     continue
-                for j in (i - 1, i + 1):
-                    if not 0 <= j < len(lines) or lines[j].reason != "call-to-action":
-                        continue
-                    same_block = lines[j].block == line.block
-                    short_label = line.words <= 8 and not sentence_shaped(line.text)
-                    if addresses_reader(line.text) or (same_block and short_label):
-                        line.reason = "call-to-action"
-                        changed = True
-                        break
+                if not 0 <= j < len(lines) or lines[j].reason != "call-to-action":
+                    continue
+                same_block = lines[j].block == line.block
+                short_label = line.words <= 8 and not sentence_shaped(line.text)
+                if addresses_reader(line.text) or (same_block and short_label):
+                    line.reason = "call-to-action"
 
     def _interface_words(self, lines: list[Line]) -> None:
         """Very short non-sentence lines next to other junk in the head or tail of an article
