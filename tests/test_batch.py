@@ -346,3 +346,21 @@ def test_unstorable_article_fails_alone(
     reasons = {f.item: f.reason for f in report.failures}
     assert reasons["x.jsonl:1"].startswith("cannot store:")
     assert reasons["x.jsonl:3"].startswith("cannot store the analysis:")
+
+
+def test_ingest_items_from_a_stream_reports_ids(store: SQLiteStore) -> None:
+    import io
+
+    from storyline.batch import ingest_items
+    from storyline.ingest import read_stream
+
+    data = (
+        b'{"title": "One", "text": "First streamed article body."}\n'
+        b'{"title": "One", "text": "First streamed article body."}\n'
+        b"{broken\n"
+        b'{"title": "Two", "text": "Second streamed article body."}\n'
+    )
+    report = ingest_items(read_stream(io.BytesIO(data), label="upload"), store, FakeAnalyser())
+    assert (report.ingested, report.unchanged, report.failed) == (2, 1, 1)
+    assert len(report.ids) == 2 and all(store.status(i) == "analysed" for i in report.ids)
+    assert report.failures[0].item.startswith("upload")

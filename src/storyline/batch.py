@@ -65,13 +65,15 @@ class Failure:
 
 @dataclass
 class IngestReport:
-    """What one :func:`ingest` call did. ``read`` counts items read successfully (new or not)."""
+    """What one :func:`ingest` call did. ``read`` counts items read successfully (new or not);
+    ``ids`` are their article ids, in input order, each once."""
 
     ingested: int = 0
     unchanged: int = 0
     failed: int = 0
     read: int = 0
     failures: list[Failure] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
 
     @property
     def nothing_read(self) -> bool:
@@ -96,13 +98,34 @@ def ingest(
     ``reanalyse`` analyses already stored articles among ``paths`` again, from their stored input
     (after a stage improved); their ids do not change.
     """
+    return ingest_items(
+        _read(paths, stdin),
+        store,
+        pipeline,
+        progress=progress,
+        chunk_size=chunk_size,
+        reanalyse=reanalyse,
+    )
+
+
+def ingest_items(
+    items: Iterable[Article | InputError],
+    store: SQLiteStore,
+    pipeline: Analyser,
+    *,
+    progress: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    reanalyse: bool = False,
+) -> IngestReport:
+    """:func:`ingest` for items already being read (e.g. :func:`storyline.ingest.read_stream`
+    over an HTTP upload): store each, then analyse everything pending."""
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     report = IngestReport()
     notify: Progress = progress or (lambda phase, done, total: None)
 
     seen: set[str] = set()
-    for done, item in enumerate(_read(paths, stdin), start=1):
+    for done, item in enumerate(items, start=1):
         if isinstance(item, InputError):
             report.failed += 1
             report.failures.append(Failure(item.item, item.reason))
@@ -124,6 +147,8 @@ def ingest(
             elif status == "analysed":
                 report.unchanged += 1
             # else pending/failed from an earlier run: phase 2 retries it and counts it there.
+            if item.id not in seen:
+                report.ids.append(item.id)
             seen.add(item.id)
         notify("read", done, None)
 
