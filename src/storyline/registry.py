@@ -439,12 +439,18 @@ class EntityRegistry:
         return self.entities.get(self.canonical_id(entity_id))
 
     def find(self, name_or_id: str) -> Entity | None:
-        """An entity by id or by any of its names (folded match; most frequent wins)."""
+        """An entity by id or by any of its names (folded, then by name key; most frequent wins)."""
         entity = self.get(name_or_id)
         if entity is not None:
             return entity
-        ids = self._by_form.get(fold(name_or_id), set())
-        found = [self.entities[i] for i in ids if i in self.entities]
+        folded = fold(name_or_id)
+        ids = self._by_form.get(folded, set())
+        if not ids and (tokens := name_tokens(folded)):
+            # another spelling: the person by surname key, else the name by skeleton
+            ids = self._by_surname.get(name_key(tokens[-1]), set()) or self._by_skeleton.get(
+                " ".join(name_key(t) for t in tokens), set()
+            )
+        found = [e for i in ids if (e := self.get(i)) is not None]
         return max(found, key=lambda e: sum(e.variants.values()), default=None)
 
     def titles_of(self, entity_id: str) -> list[str]:
