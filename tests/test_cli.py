@@ -235,3 +235,20 @@ def test_ctrl_c_during_ingest_says_how_to_finish(
     monkeypatch.undo()
     finished = runner.invoke(app, ["ingest", str(seed_paths[0]), "--db", db, *LIGHT])
     assert "│        5 │         0 │      0 │" in finished.output  # the rerun finishes all five
+
+
+def test_articles_by_status(tmp_path: Path, runner: CliRunner) -> None:
+    from storyline.article import Article
+    from storyline.store.sqlite import SQLiteStore
+
+    db = tmp_path / "st.db"
+    with SQLiteStore(db) as store:
+        bad = Article(raw_text="body", title="Broken one", source_path="b.txt")
+        store.add_raw(bad)
+        store.mark_failed(bad.id, bad.label, "stage quotes failed: TypeError: x")
+    wide = {"COLUMNS": "200"}
+    failed = runner.invoke(app, ["articles", "--status", "failed", "--db", str(db)], env=wide)
+    assert bad.id in failed.output and "stage quotes failed" in failed.output
+    empty = runner.invoke(app, ["articles", "--db", str(db)])
+    assert empty.exit_code == 0 and "no analysed articles" in empty.output
+    assert runner.invoke(app, ["articles", "--status", "x", "--db", str(db)]).exit_code == 2

@@ -127,8 +127,14 @@ def ingest(
 def list_articles(
     db: str | None = DbOption,
     limit: int | None = typer.Option(None, "--limit", "-n", help="Show at most N articles."),
+    status: str = typer.Option(
+        "analysed", "--status", help="analysed, pending, failed or all (failed: with the error)."
+    ),
 ) -> None:
     """List analysed articles: id, date, language, source, title (oldest first)."""
+    if status not in ("analysed", "pending", "failed", "all"):
+        raise typer.BadParameter("choose analysed, pending, failed or all", param_hint="--status")
+    wanted = None if status == "all" else status
     with _open_store(db) as store:
         # expand + ratio: id/date/lang keep their width, the title takes what is left.
         table = Table(show_header=True, header_style="bold", expand=True)
@@ -137,17 +143,23 @@ def list_articles(
         table.add_column("lang", no_wrap=True)
         table.add_column("source", max_width=18, no_wrap=True, overflow="ellipsis")
         table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=1)
-        for count, article in enumerate(store.iter_articles()):
+        for count, article in enumerate(store.iter_articles(wanted)):  # type: ignore[arg-type]
             if limit is not None and count >= limit:
                 break
+            title = article.title or ""
+            if status != "analysed" and (error := store.last_error(article.id)):
+                title = f"{title} [failed: {error}]"
             table.add_row(
                 article.id,
                 article.published.isoformat() if article.published else "",
                 article.language or "",
                 escape(article.source or ""),
-                escape(article.title or ""),
+                escape(title),
             )
-        console.print(table)
+        if table.row_count:
+            console.print(table)
+        else:
+            err_console.print(f"no {status} articles in {store.path}")
 
 
 @app.command()
