@@ -152,8 +152,10 @@ def test_decode_html_order() -> None:
         "<html><head><title>Only a title</title></head><body><nav><a href='/'>Home</a></nav>"
         "</body></html>",
         b"<p>unclosed <div",
+        "<html><head><title>App</title></head><body><noscript>You need to enable JavaScript to"
+        " run this app.</noscript><div id='root'></div></body></html>",
     ],
-    ids=["empty", "blank", "binary", "empty-body", "nav-only", "broken"],
+    ids=["empty", "blank", "binary", "empty-body", "nav-only", "broken", "js-notice"],
 )
 def test_pages_without_a_body_raise_input_error(data: bytes | str) -> None:
     with pytest.raises(InputError) as caught:
@@ -248,3 +250,22 @@ def test_dev_pages_dates(data_dir: Path) -> None:
             wrong += found.published.isoformat() != item["date"]
     assert right >= 28, (right, wrong)
     assert wrong <= 4, (right, wrong)
+
+
+def test_date_from_the_page_url_when_the_page_declares_none() -> None:
+    undated = ARTICLE_HTML.replace('content="2021-11-16T09:30:00+01:00"', 'content=""')
+    undated = re.sub(r'<link rel="canonical"[^>]*>', "", undated)
+    assert read_html(undated, source_path="p.html").published is None
+    found = read_html(
+        undated, source_path="p.html", url="https://harbourcourier.example/2021/11/15/ferry"
+    )
+    assert found.published == date(2021, 11, 15)
+    assert found.published_source == "meta"
+
+
+def test_a_date_mentioned_only_in_the_story_is_not_taken() -> None:
+    undated = ARTICLE_HTML.replace('content="2021-11-16T09:30:00+01:00"', 'content=""')
+    undated = re.sub(r'<link rel="canonical"[^>]*>', "", undated).replace(
+        "in March,", "on 3 March 2023,"
+    )
+    assert read_html(undated, source_path="p.html").published is None
