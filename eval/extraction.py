@@ -36,6 +36,7 @@ WEB = DATA / "web-extraction-eval"
 TRAF = WEB / "trafilatura" / "tests"
 HTMLDATE = WEB / "htmldate" / "tests"
 PROCESSES = 2
+SHOW_REMOVED = 25  # boilerplate snippets the cleaner removed, shown as examples
 # ``--limit N`` scores only the first N pages of each set (a quick check while developing).
 LIMIT = int(sys.argv[sys.argv.index("--limit") + 1]) if "--limit" in sys.argv else None
 
@@ -405,13 +406,24 @@ def main() -> int:
         f"{len(lost)} `with` (content) snippet(s) lost (bad).",
         "",
     ]
+    moved = sum(1 for c in lost if c.reason == "title")
+    if moved:
+        lines += [
+            f"{moved} of the lost snippets have reason `title`: the cleaner moved a headline line "
+            "out of `text` into `Article.title`, so the record keeps it; the scorer, which reads "
+            "the text only, counts it as missed.",
+            "",
+        ]
     if body.changes:
         lines += ["| page | change | snippet | reason given by the cleaner |", "|---|---|---|---|"]
-        for c in body.changes[:40]:
+        # Every lost content snippet (what the cleaner's author needs to see), then a sample of
+        # the boilerplate it removed.
+        shown = lost + removed[:SHOW_REMOVED]
+        for c in shown:
             snippet = c.snippet.replace("|", "\\|")[:80]
             lines.append(f"| {c.file} | {c.kind} | {snippet} | {c.reason.replace('|', '/')} |")
-        if len(body.changes) > 40:
-            lines.append(f"| … | {len(body.changes) - 40} more | | |")
+        if len(body.changes) > len(shown):
+            lines.append(f"| … | {len(body.changes) - len(shown)} more removed | | |")
     lines += ["", "### Publication date (htmldate dev pages)", "", *dates]
     lines += ["", f"Runtime: {time.perf_counter() - started:.0f} s with {PROCESSES} processes."]
     text = "\n".join(lines)
