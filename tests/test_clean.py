@@ -397,6 +397,19 @@ def test_empty_and_blank_input() -> None:
         assert article.removed == []
 
 
+def test_dated_byline_and_foreign_lines_in_the_body() -> None:
+    tweet = "شكرًا مصر, شعبًا وثورةً وكرامة #Egypt #Rafah"
+    raw = (
+        "Titular de la noticia de hoy\n\n26 de octubre de 2011 | Arianna Pescini\n\n"
+        "Miles de personas celebraron en la plaza la caída del régimen durante toda la noche.\n\n"
+        f"{tweet}\n\n"
+        "Los manifestantes prometieron volver a la plaza el viernes si no hay elecciones.\n"
+    )
+    (article,) = clean_batch([Article(raw_text=raw, language="es")])
+    assert reasons(article)["26 de octubre de 2011 | Arianna Pescini"] == "byline"
+    assert tweet in article.text  # a foreign-script line inside the story is content
+
+
 def test_breadcrumbs_and_labels() -> None:
     raw = (
         "Headline Of The Story\n\nHome > World > Middle East\n\nKategorie: Nachrichten\n\n"

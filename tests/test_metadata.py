@@ -117,6 +117,17 @@ def test_authors_from_bylines() -> None:
     assert spanish.source is None  # a person is not an outlet
 
 
+def test_dated_byline_without_by() -> None:
+    article = run(
+        Article(
+            raw_text="",
+            removed=[RemovedLine("26 Ottobre 2011 | Arianna Pescini", "byline")],
+            language="it",
+        )
+    )
+    assert (article.published, article.author) == (date(2011, 10, 26), "Arianna Pescini")
+
+
 def test_source_order_of_trust() -> None:
     removed = [
         RemovedLine("© REUTERS / Photographer", "photo-credit"),

@@ -90,8 +90,9 @@ DATELINE_MAX_WORDS = 14
 # seeds: 27 words).
 CAPTION_MAX_WORDS = 35
 # A line mostly (>= this share of its letters) in another script than the article's language is a
-# UI string; only short or non-sentence lines, so a quoted foreign-language paragraph stays.
-SCRIPT_MISMATCH_SHARE = 0.5
+# UI string; only short non-sentence lines in the head or tail of an article. 0.5 removed the
+# Russian subheading "Вакцина Novavax" (CL-TLS/SlavicNER dev texts); UI strings are all-foreign.
+SCRIPT_MISMATCH_SHARE = 0.8
 SCRIPT_MISMATCH_MAX_WORDS = 12
 # A line recurring in at least this many articles (and this share) of one outlet in a batch is
 # boilerplate (footer, widget); content paragraphs are exempt (wire background paragraphs recur).
@@ -413,6 +414,30 @@ def byline_names(line: str, cues: Cues | None = None) -> tuple[str, str] | None:
     return names.strip(" ,"), tail.strip(" -–—|/")
 
 
+def name_like(text: str) -> bool:
+    """1-4 capitalised words (connectors allowed): "Arianna Pescini", "Jean de La Fontaine"."""
+    tokens = text.split()
+    return 1 <= len(tokens) <= 4 and all(
+        t[:1].isupper() or t.lower() in NAME_CONNECTORS for t in tokens
+    )
+
+
+def dated_byline(line: str, language: str | None) -> str | None:
+    """The names of a "date | Name" byline ("26 Ottobre 2011 | Arianna Pescini"), else None."""
+    if word_count(line) > BYLINE_MAX_WORDS or not any(ch.isdigit() for ch in line):
+        return None
+    # exactly a date and a person's name (2+ words): "date - Band - Venue" listings and
+    # "date | Pressemitteilungen" categories are not bylines
+    segments = date_segments(line)
+    if len(segments) != 2:
+        return None
+    dated = [s for s in segments if parse_absolute_date(s, language) is not None]
+    names = [s for s in segments if s not in dated]
+    if len(dated) != 1 or len(names) != 1 or word_count(names[0]) < 2:
+        return None
+    return names[0] if name_like(names[0]) else None
+
+
 def date_segments(line: str) -> list[str]:
     """The pieces of a byline/dateline between separators: "2 Aug, 2018 14:54 / Updated …"."""
     return [s.strip(" ,") for s in SEGMENT_SPLIT_RE.split(line) if s and s.strip(" ,")]
@@ -486,6 +511,7 @@ class Line:
     block: int
     words: int
     guarded: bool = False
+    foreign: bool = False  # mostly in another script than the article's language
     reason: str | None = None
 
 
@@ -578,8 +604,11 @@ class Cleaner:
         for line in lines:
             if line.reason is None and not line.guarded:
                 line.reason = self._judge(line, language, script, outlets)
+        if script:
+            for line in lines:
+                line.foreign = line.reason is None and self._script_mismatch(line, script)
         self._context(lines, language)
-        self._interface_words(lines)
+        self._edges(lines)
         recurring = self.recurring.get(outlet or "", set())
         for line in lines:
             if (
@@ -650,6 +679,8 @@ class Cleaner:
             return "advertisement"
         if cues.label.match(matchable) and line.words <= LABEL_MAX_WORDS:
             return "navigation"
+        if dated_byline(text, language) is not None:
+            return "byline"
         if line.words <= CAPTION_MAX_WORDS and self._is_caption(text, outlets):
             return "caption"
         if byline_names(text, cues) is not None:
@@ -673,8 +704,6 @@ class Cleaner:
         ):
             return "call-to-action"
         if homoglyph_spam(line):
-            return "script-mismatch"
-        if script and self._script_mismatch(line, script):
             return "script-mismatch"
         if cues.navigation_line.match(matchable) or cues.related_line.match(matchable):
             return "navigation"
@@ -751,6 +780,8 @@ class Cleaner:
                 line, j = lines[i], i + step
                 if line.reason is not None or line.guarded or line.words > CTA_NEIGHBOUR_MAX_WORDS:
                     continue
+                if line.foreign:  # judged as a UI string (or kept) by _edges
+                    continue
                 if not 0 <= j < len(lines) or lines[j].reason != "call-to-action":
                     continue
                 same_block = lines[j].block == line.block
@@ -758,9 +789,12 @@ class Cleaner:
                 if addresses_reader(line.text) or (same_block and short_label):
                     line.reason = "call-to-action"
 
-    def _interface_words(self, lines: list[Line]) -> None:
-        """Very short non-sentence lines next to other junk in the head or tail of an article
-        (before its first / after its last content paragraph), or all in lower case."""
+    def _edges(self, lines: list[Line]) -> None:
+        """The head and tail of an article (before its first / after its last content
+        paragraph): a short line in another script there, next to other junk or first/last, is
+        a UI string; a very short non-sentence line next to junk (or all in lower case) is an
+        interface word. In the body, foreign-script lines (an Arabic tweet in a Spanish report)
+        and short lines (list items) stay."""
         content = [
             i
             for i, line in enumerate(lines)
@@ -771,14 +805,20 @@ class Cleaner:
         if not content:
             return  # no prose to tell head and tail from (a list page): keep its short lines
         junk = [line.reason not in (None, "title") for line in lines]
+        last = len(lines) - 1
         for i, line in enumerate(lines):
-            if line.reason is not None or line.guarded or line.words > NAV_MAX_WORDS:
+            if line.reason is not None or line.guarded:
+                continue
+            edge = i < content[0] or i > content[-1]
+            beside_junk = (i > 0 and junk[i - 1]) or (i < last and junk[i + 1])
+            if line.foreign and edge and (beside_junk or i in (0, last)):
+                line.reason = "script-mismatch"
+                continue
+            if line.words > NAV_MAX_WORDS:
                 continue
             if line.text.rstrip(CLOSERS)[-1:] in SENTENCE_END + ",;:":
                 continue
             lower = line.text == line.text.lower()
-            edge = i < content[0] or i > content[-1]
-            beside_junk = (i > 0 and junk[i - 1]) or (i + 1 < len(lines) and junk[i + 1])
             if beside_junk and (edge or lower):
                 line.reason = "navigation"
 

@@ -34,6 +34,7 @@ from storyline.stages.clean import (
     caption_outlet,
     credit_outlet,
     date_segments,
+    dated_byline,
     packaged_cues,
     parse_absolute_date,
     strip_date_cue,
@@ -133,9 +134,12 @@ class MetadataStage:
         persons: list[str] = []
         agencies: list[str] = []
         for removed in article.removed:
-            named = byline_names(removed.line, self.cues) if removed.reason == "byline" else None
-            if named and named[0]:
-                credited = split_credit(named[0])
+            if removed.reason != "byline":
+                continue
+            named = byline_names(removed.line, self.cues)
+            names = named[0] if named else dated_byline(removed.line, article.language)
+            if names:
+                credited = split_credit(names)
                 persons += credited[0]
                 agencies += credited[1]
         if not article.author and (persons or agencies):
