@@ -438,14 +438,15 @@ class EntityRegistry:
     def get(self, entity_id: str) -> Entity | None:
         return self.entities.get(self.canonical_id(entity_id))
 
-    def find(self, name_or_id: str) -> Entity | None:
-        """An entity by id or by any of its names (folded, then by name key; most frequent wins)."""
+    def find(self, name_or_id: str, by_key: bool = True) -> Entity | None:
+        """An entity by id or by any of its names (folded, then by name key unless ``by_key`` is
+        False; most frequent wins)."""
         entity = self.get(name_or_id)
         if entity is not None:
             return entity
         folded = fold(name_or_id)
         ids = self._by_form.get(folded, set())
-        if not ids and (tokens := name_tokens(folded)):
+        if not ids and by_key and (tokens := name_tokens(folded)):
             # another spelling: the person by surname key, else the name by skeleton
             ids = self._by_surname.get(name_key(tokens[-1]), set()) or self._by_skeleton.get(
                 " ".join(name_key(t) for t in tokens), set()

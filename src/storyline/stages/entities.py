@@ -148,7 +148,7 @@ class EntityStage:
         return article
 
     def _gazetteer(self, name: str) -> EntityType | None:
-        entity = self.registry.find(name)
+        entity = self.registry.find(name, by_key=False)  # exact names only: a gazetteer
         return entity.type if entity is not None else None
 
     def _find(
