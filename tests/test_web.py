@@ -223,3 +223,16 @@ def test_chart_bins_long_spans_by_week() -> None:
     assert len(days) == 12 and (MAX_DAILY_BARS < 365)
     assert all(b.y + b.h <= chart.base + 0.1 for b in chart.bars)
     assert stacked_bars([]).bars == []
+
+
+def test_merged_entity_ids_redirect(client: TestClient, tmp_path: Path) -> None:
+    """The registry leaves a redirect when it merges entities: old links keep working."""
+    db = Path(client.app.state.storyline.store.path)  # type: ignore[attr-defined]
+    with SQLiteStore(db) as store, store.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO entity_redirects (old_id, new_id) VALUES (?, ?)",
+            ("LOC-old-syria-id", "LOC-syria"),
+        )
+    response = client.get("/entities/LOC-old-syria-id", follow_redirects=False)
+    assert response.status_code == 301 and response.headers["location"] == "/entities/LOC-syria"
+    assert client.get("/api/entities/LOC-old-syria-id").json()["id"] == "LOC-syria"

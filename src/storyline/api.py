@@ -346,7 +346,7 @@ def api_entities(
 @api_router.get("/entities/{entity_id}")
 def api_entity(conn: Conn, entity_id: str) -> dict[str, Any]:
     """An entity: variants, quotes by and about it, articles, mentions over time."""
-    entity = queries.get_entity(conn, entity_id)
+    entity = queries.get_entity(conn, queries.resolve_entity_id(conn, entity_id))
     if entity is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
     return entity

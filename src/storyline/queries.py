@@ -550,12 +550,15 @@ class _Entity:
     variants: Counter[tuple[str, str | None]] = field(default_factory=Counter)
     articles: set[str] = field(default_factory=set)
     mentions: int = 0
+    # The registry's canonical name and type (migration 0002), when the store has them.
+    canonical: str | None = None
+    registry_type: str | None = None
 
     def summary(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "name": self.names.most_common(1)[0][0],
-            "type": self.types.most_common(1)[0][0],
+            "name": self.canonical or self.names.most_common(1)[0][0],
+            "type": self.registry_type or self.types.most_common(1)[0][0],
             "article_count": len(self.articles),
             "mention_count": self.mentions,
         }
@@ -595,6 +598,13 @@ def _entity_catalogue(conn: sqlite3.Connection) -> dict[str, _Entity]:
                 entity.variants[(text, language)] += 1
                 entity.articles.add(article_id)
                 entity.mentions += 1
+    if has_table(conn, "entities"):
+        for entity_id, canonical, entity_type in conn.execute(
+            "SELECT id, canonical, type FROM entities"
+        ):
+            if entity_id in catalogue:
+                catalogue[entity_id].canonical = canonical
+                catalogue[entity_id].registry_type = entity_type
     with _catalogue_lock:
         # One cached catalogue per database: an older key for the same file is stale.
         for stale in [k for k in _catalogues if k[0] == db]:
@@ -628,6 +638,21 @@ def list_entities(
         matches.append(summary)
     matches.sort(key=lambda e: (-e["article_count"], -e["mention_count"], e["name"]))
     return Page(matches[offset : offset + limit], len(matches), limit, offset)
+
+
+def resolve_entity_id(conn: sqlite3.Connection, entity_id: str) -> str:
+    """The current id of an entity: the registry leaves a redirect when it merges two entities,
+    so links and bookmarks to the old id keep working."""
+    if not has_table(conn, "entity_redirects"):
+        return entity_id
+    for _ in range(10):  # chains of merges; bounded against a cycle
+        row = conn.execute(
+            "SELECT new_id FROM entity_redirects WHERE old_id = ?", (entity_id,)
+        ).fetchone()
+        if row is None or row[0] == entity_id:
+            break
+        entity_id = row[0]
+    return entity_id
 
 
 def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
@@ -164,7 +164,10 @@ def entities_page(
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse, name="entity_page")
-def entity_page(request: Request, conn: Conn, entity_id: str) -> HTMLResponse:
+def entity_page(request: Request, conn: Conn, entity_id: str) -> Response:
+    current = queries.resolve_entity_id(conn, entity_id)
+    if current != entity_id:  # merged into another entity by the registry
+        return RedirectResponse(str(request.url_for("entity_page", entity_id=current).path), 301)
     entity = queries.get_entity(conn, entity_id)
     if entity is None:
         raise HTTPException(404, f"No entity with id {entity_id!r}.")
