@@ -114,7 +114,11 @@ def read_html(
         html, encoding = data, None
     if not html.strip():
         raise InputError(item, "empty HTML page")
-    document = _extract(html, url)
+    try:
+        document = _extract(html, url)
+    except (ValueError, TypeError, LookupError, RecursionError) as exc:  # lxml/trafilatura on
+        # pathological markup (e.g. a tree too deep to walk): bad input, not a bug of ours
+        raise InputError(item, f"cannot parse the HTML: {type(exc).__name__}: {exc}") from exc
     if document is None:
         raise InputError(item, "no article text found in the HTML (not HTML, or only boilerplate)")
     text = normalise_body(document.text or "")
