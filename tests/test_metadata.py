@@ -83,6 +83,15 @@ def test_published_wins_over_updated() -> None:
     assert run(only_update).published == date(2021, 3, 12)
 
 
+def test_several_different_dates_give_none() -> None:
+    # a list of related articles with their dates and authors: none of them is this article's
+    removed = [
+        RemovedLine("29 Agosto 2012 | Giovanni Rossi", "byline"),
+        RemovedLine("24 Giugno 2011 | Erica Bianchi", "byline"),
+    ]
+    assert run(Article(raw_text="", removed=removed, language="it")).published is None
+
+
 def test_relative_dates_are_refused() -> None:
     article = Article(raw_text="", removed=[RemovedLine("Updated 6 years ago", "dateline")])
     assert run(article).published is None

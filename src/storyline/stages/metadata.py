@@ -150,6 +150,7 @@ class MetadataStage:
 
     def _date(self, article: Article) -> None:
         updated: tuple[date, PublishedSource] | None = None
+        published: list[tuple[date, PublishedSource]] = []
         for removed in article.removed:
             if removed.reason not in ("byline", "dateline"):
                 continue
@@ -159,8 +160,13 @@ class MetadataStage:
             source: PublishedSource = "byline" if removed.reason == "byline" else "dateline"
             if is_update:
                 updated = updated or (found, source)
-                continue
-            article.published, article.published_source = found, source
+            else:
+                published.append((found, source))
+        if published:
+            # Several different dates in bylines/datelines are a list of other articles (related
+            # stories, comments) or a date widget: no way to tell which is this article's.
+            if len({found for found, _ in published}) == 1:
+                article.published, article.published_source = published[0]
             return
         if updated is not None:
             article.published, article.published_source = updated
