@@ -213,7 +213,8 @@ def main() -> None:
         "",
         "| articles | dated by the stage | same day | within 1 day (precision) |",
         "|---|---|---|---|",
-        f"| {dates['articles']} | {dated} | {dates['exact']} | {near} ({near / max(dated, 1):.0%}) |",
+        f"| {dates['articles']} | {dated} | {dates['exact']} | {near} "
+        f"({near / max(dated, 1):.0%}) |",
         "",
         "Most of the remaining misses are the scrape-day date widget of a page header (a bare date "
         "line, November 2020), which has the shape of a dateline; lines giving several different "
