@@ -174,25 +174,13 @@ def _wants_json(request: Request) -> bool:
 
 
 def _error_page(request: Request, status: int, title: str, detail: str) -> Response:
-    from storyline.web import templates
-
-    try:
-        with request.app.state.storyline.connections.read() as conn:
-            total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    except sqlite3.Error:
-        total = "?"
     from storyline import __version__
+    from storyline.web import templates
 
     return templates.TemplateResponse(
         request,
         "error.html",
-        {
-            "status": status,
-            "title": title,
-            "detail": detail,
-            "article_total": total,
-            "version": __version__,
-        },
+        {"status": status, "title": title, "detail": detail, "version": __version__},
         status_code=status,
     )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -566,18 +567,29 @@ class _Entity:
 
 _catalogue_lock = threading.Lock()
 _catalogues: dict[tuple[Any, ...], dict[str, _Entity]] = {}
+# db → (when its catalogue was last checked against the articles, the catalogue's key).
+_catalogue_checked: dict[str, tuple[float, tuple[Any, ...]]] = {}
+# How long a checked catalogue is served without checking again: the check scans every article
+# (~40 ms on 100k), so entity pages may lag a fresh ingest by this many seconds.
+CATALOGUE_RECHECK_S = 5.0
 
 
 def _entity_catalogue(conn: sqlite3.Connection) -> dict[str, _Entity]:
     """Every resolved entity with its names, variants and articles, built from the mentions in
     the articles and cached until the articles change (count or last update)."""
     db = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
+    now = time.monotonic()
+    with _catalogue_lock:
+        checked = _catalogue_checked.get(db)
+        if checked is not None and now - checked[0] < CATALOGUE_RECHECK_S:
+            return _catalogues[checked[1]]
     count, updated = conn.execute(
         "SELECT count(*), max(updated_at) FROM articles WHERE status = 'analysed'"
     ).fetchone()
     key = (db, count, updated)
     with _catalogue_lock:
         if key in _catalogues:
+            _catalogue_checked[db] = (now, key)
             return _catalogues[key]
     catalogue: dict[str, _Entity] = {}
     cursor = conn.execute(
@@ -610,6 +622,7 @@ def _entity_catalogue(conn: sqlite3.Connection) -> dict[str, _Entity]:
         for stale in [k for k in _catalogues if k[0] == db]:
             del _catalogues[stale]
         _catalogues[key] = catalogue
+        _catalogue_checked[db] = (now, key)
     return catalogue
 
 

@@ -98,7 +98,6 @@ def _day(name: str, value: str | None) -> date | None:
 def render(request: Request, conn: sqlite3.Connection, name: str, **context: Any) -> HTMLResponse:
     from storyline import __version__
 
-    context.setdefault("article_total", conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     context.setdefault("version", __version__)
     return templates.TemplateResponse(request, name, context)
 
