@@ -329,6 +329,13 @@ def test_input_title_is_kept_and_its_line_removed() -> None:
     assert article.text == "First paragraph of the story, which is long enough."
 
 
+def test_input_title_with_site_suffix() -> None:
+    raw = "Troops Leave The City - Example News\nFirst paragraph of the story, long enough here."
+    (article,) = clean_batch([Article(raw_text=raw, title="Troops Leave The City")])
+    assert article.title == "Troops Leave The City"
+    assert article.text == "First paragraph of the story, long enough here."
+
+
 def test_text_opening_with_prose_has_no_title() -> None:
     raw = "The minister said on Monday that the talks had failed.\nSecond paragraph follows here."
     (article,) = clean_batch([Article(raw_text=raw)])

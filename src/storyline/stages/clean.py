@@ -629,7 +629,11 @@ class Cleaner:
         if title is not None:
             wanted = " ".join(title.split()).casefold()
             for line in head:
-                if line.text.casefold() == wanted:
+                folded = line.text.casefold()
+                # the headline line, or the headline with the site appended ("… - Outlet")
+                if folded == wanted or (
+                    folded.startswith(wanted) and caption_outlet(line.text) is not None
+                ):
                     line.reason = "title"
                     return title
             return title
