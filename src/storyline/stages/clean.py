@@ -64,7 +64,8 @@ from storyline.stages import Corpus
 # the seeds has >= 3 words.
 QUOTE_MIN_WORDS = 3
 # A sentence-shaped line of this many words is a content paragraph and is never removed. The
-# longest junk line in the seeds (a © credit fused with a caption) has 31 words; CTAs have <= 17.
+# longest junk line in the seeds (a caption) has 28 words, a © credit fused with a caption 26;
+# CTAs have <= 17.
 CONTENT_GUARD_WORDS = 40
 # A sentence-shaped line of this many words counts as content when locating the article's head and
 # tail (interface words are only removed generically there).
@@ -87,7 +88,7 @@ CTA_NEIGHBOUR_MAX_WORDS = 15
 BYLINE_MAX_WORDS = 20
 DATELINE_MAX_WORDS = 14
 # Captions / related headlines: headline-like lines up to this long (longest caption in the
-# seeds: 27 words).
+# seeds: 28 words).
 CAPTION_MAX_WORDS = 35
 # A line mostly (>= this share of its letters) in another script than the article's language is a
 # UI string; only short non-sentence lines in the head or tail of an article. 0.5 removed the
