@@ -272,7 +272,7 @@ def page_latency(path: Path, requests: int) -> None:
     store.close()
 
 
-def concurrent(path: Path, clients: int, duration: float) -> None:
+def concurrent(path: Path, clients: int, duration: float, workers: int) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -284,9 +284,11 @@ def concurrent(path: Path, clients: int, duration: float) -> None:
             str(path),
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
@@ -356,7 +358,7 @@ def concurrent(path: Path, clients: int, duration: float) -> None:
         wall = time.perf_counter() - began
         print(
             f"\n## {clients} concurrent clients for {duration:.0f} s on loopback "
-            "(one uvicorn process, 2 cores shared with the clients)"
+            f"({workers} uvicorn worker(s); 2 cores shared with the clients)"
         )
         print(
             f"requests {len(latencies):,} ({len(latencies) / wall:.0f}/s), errors {len(errors)}, "
@@ -376,6 +378,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (2 cores)")
     parser.add_argument("--db", default="/tmp/storyline-bench/web.db")
     parser.add_argument("--quick", action="store_true", help="10k articles, 10 s of clients")
     args = parser.parse_args()
@@ -387,7 +390,7 @@ def main() -> None:
     print(f"# storyline web benchmark: {args.articles:,} synthetic articles at {path}")
     build(path, args.articles)
     page_latency(path, args.requests)
-    concurrent(path, args.clients, args.duration)
+    concurrent(path, args.clients, args.duration, args.workers)
 
 
 if __name__ == "__main__":
