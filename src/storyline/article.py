@@ -83,6 +83,7 @@ class Claim:
     holder: str | None = None
     holder_entity_id: str | None = None
     speaker_entity_id: str | None = None
+    speaker: str | None = None  # the speaker's name when the claim sits in a quote/attribution
     time_ref: str | None = None
     contradicts: list[str] = field(default_factory=list)
     id: str | None = None
