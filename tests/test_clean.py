@@ -440,3 +440,32 @@ def test_homoglyph_spam_goes_mixed_words_in_russian_stay() -> None:
     (article,) = clean_batch([Article(raw_text=raw, language="ru")])
     assert reasons(article).get(spam) == "script-mismatch"
     assert russian in article.text
+
+
+@pytest.mark.slow
+def test_dev_pages_content_snippets_survive(data_dir: Path) -> None:
+    """trafilatura dev pages: every `with` (content) snippet in trafilatura's output survives the
+    cleaner, except a dateline, which is removed on purpose (it feeds `published`)."""
+    import json
+    import lzma
+
+    import trafilatura
+
+    root = data_dir / "web-extraction-eval" / "trafilatura" / "tests"
+    gold = json.loads((root / "evaldata.json").read_text(encoding="utf-8"))
+    checked = 0
+    for url, entry in list(gold.items())[:80]:
+        path = root / "cache" / f"{entry['file']}.xz"
+        if not path.exists():
+            path = root / "eval" / f"{entry['file']}.xz"
+        if not path.exists():
+            continue
+        text = trafilatura.extract(lzma.decompress(path.read_bytes()), url=url) or ""
+        (article,) = clean_batch([Article(raw_text=text, url=url)])
+        before, after = " ".join(text.split()), " ".join(f"{article.title} {article.text}".split())
+        for snippet in (" ".join(s.split()) for s in entry.get("with", [])):
+            if snippet and snippet in before:
+                checked += 1
+                dropped = [r for r in article.removed if snippet in " ".join(r.line.split())]
+                assert snippet in after or all(r.reason == "dateline" for r in dropped), url
+    assert checked > 150
