@@ -309,3 +309,11 @@ def test_czech_feminine_surname_meets_the_bare_one(registry: EntityRegistry) -> 
     ru2 = resolve_all(registry, "ru2", "ru", [("Андрей Захаров", "PER")])[0]
     assert cs == en
     assert ru != ru2  # a Russian feminine surname is not stripped: Zakharova ≠ Zakharov
+
+
+def test_one_word_short_form_of_a_name_of_the_article(registry: EntityRegistry) -> None:
+    ids = resolve_all(registry, "pl1", "pl", [("Komisja Europejska", "ORG"), ("Komisja", "ORG")])
+    assert ids[0] == ids[1] == "ORG-european-commission"
+    # a word that is a name of its own stays itself: Syria is not the Free Syria Army
+    ids = resolve_all(registry, "en1", "en", [("Free Syria Army", "ORG"), ("Syria", "LOC")])
+    assert ids[1] == "LOC-syria"

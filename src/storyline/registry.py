@@ -83,6 +83,11 @@ FUZZY_MIN_JW = 0.85
 # mention of a conflicting type (Jordan the country vs Jordan a person); below that, model type
 # errors (a person tagged as a place) are corrected by merging and voting.
 TYPE_LOCK_VOTES = 3
+# A one-word mention that is a word of a multi-word organisation/place name of the same article
+# stands for it (see _match step 3b) when at least this long: shorter words are function words
+# or too ambiguous.
+# slavicner (eval/entities.py): B³ F1 0.877 → 0.883, cross-language recall 0.740 → 0.752.
+SHORT_FORM_MIN_CHARS = 4
 # Person names whose surname skeletons differ (Barnier / Барние "barnie"): matched when the
 # first SURNAME_PREFIX letters of the skeleton agree, a given name matches, and the folded
 # surnames reach SURNAME_MIN_JW (slavicner: Barnier/Barnie 0.97; Rudskoy/Rudakov 0.87 fail it).
@@ -355,6 +360,7 @@ class DocContext:
     by_form: dict[str, str] = field(default_factory=dict)  # folded form → entity id
     persons_by_surname: dict[str, set[str]] = field(default_factory=dict)  # surname key → ids
     acronyms: dict[str, str] = field(default_factory=dict)  # ACR → entity id
+    by_token: dict[str, set[str]] = field(default_factory=dict)  # word of a multi-word name → ids
     entity_ids: Counter[str] = field(default_factory=Counter)
 
 
@@ -539,6 +545,16 @@ class EntityRegistry:
                     return entity
         # 2.-3. aliases and exact forms across the corpus
         entity = self._find_form(folded, type_, ctx)
+        if entity is not None and entity.from_alias_table:
+            return entity
+        # 3. a one-word short form of a multi-word name of this article ("the Commission" after
+        # "European Commission", "Unia" after "Unia Europejska"), when unique and not a name of
+        # its own
+        if type_ != "PER" and len(tokens) == 1 and len(tokens[0]) >= SHORT_FORM_MIN_CHARS:
+            owners = {self.canonical_id(i) for i in ctx.by_token.get(tokens[0], ())}
+            short = self.get(owners.pop()) if len(owners) == 1 else None
+            if short is not None:
+                return short
         if entity is not None:
             return entity
         # 4. persons by name parts
@@ -704,6 +720,11 @@ class EntityRegistry:
                 ctx.persons_by_surname.setdefault(name_key(tokens[-1]), set()).add(entity.id)
         if type_ != "PER" and (acr := acronym_of(form)):
             ctx.acronyms.setdefault(acr, entity.id)
+        if entity.type != "PER":
+            words = name_tokens(folded)
+            if len(words) >= 2:
+                for word in words:
+                    ctx.by_token.setdefault(word, set()).add(entity.id)
         if entity.id not in ctx.entity_ids:
             co = self._cooccur.setdefault(entity.id, Counter())
             for other in ctx.entity_ids:
