@@ -379,3 +379,39 @@ def test_openapi_no_server_errors(api_schema: Any) -> None:
         no_server_error()
     assert set(statuses) == {op.label for op in operations}
     assert 200 in statuses["GET /api/articles"] and 422 in statuses["GET /api/articles"]
+
+
+def test_openapi_ingest_with_token_no_server_errors(
+    writable: tuple[TestClient, SQLiteStore],
+) -> None:
+    """The same for POST /api/articles switched on: generated JSON and multipart bodies, valid
+    and invalid, are ingested (201/200) or refused with a 4xx, never a 5xx."""
+    client, _ = writable
+    api_schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
+    operation = next(
+        result.ok()
+        for result in api_schema.get_all_operations()
+        if result.ok().label == "POST /api/articles"
+    )
+    statuses: set[int] = set()
+    strategy = hypothesis.strategies.one_of(
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    )
+
+    @hypothesis.given(case=strategy)
+    @hypothesis.settings(
+        max_examples=60,
+        deadline=None,
+        suppress_health_check=list(hypothesis.HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def no_server_error(case: Any) -> None:
+        response = case.call(headers=AUTH)
+        statuses.add(response.status_code)
+        case.validate_response(response, checks=[not_a_server_error])
+
+    no_server_error()
+    assert statuses and max(statuses) < 500
+    assert statuses & {200, 201} and statuses & {400, 413, 415, 422}
