@@ -1,0 +1,184 @@
+"""Quote extraction on PolNeAR dev (English political news, gold Source / Cue / Content in brat).
+
+Run: ``.venv/bin/python eval/quotes.py [--limit N]``. Writes the "quotes" section of
+docs/evaluation.md.
+
+Scoring
+- A gold attribution is **direct** when its content is in quotation marks (the span, stripped,
+  starts or ends with a quote mark, or one sits right outside it); otherwise **indirect**.
+  Predicted direct + partial quotes are scored against gold direct, predicted indirect against
+  gold indirect.
+- **Exact**: spans equal after stripping quote marks, spaces, final punctuation and a leading
+  complementiser ("that"), which PolNeAR includes in content and we do not.
+- **Token overlap**: precision/recall over content tokens (character positions of words).
+- **Speaker accuracy**: over gold attributions whose content a prediction covers (>= 50 % of its
+  tokens): correct when the predicted speaker name or speaker mention shares a word (not a
+  determiner) with the gold Source span ("he" = "he", "Clinton" ~ "Hillary Clinton").
+PolNeAR annotates every attribution (beliefs, "reports", "has learned"), so indirect recall is
+bounded by our cue lexicon; there is one .ann per annotator, we score each (94 files, 84 texts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+from _report import DATA, open_maybe_xz, write_section
+
+from storyline.article import Article
+from storyline.stages.quotes import extract_quotes
+
+DEV = DATA / "polnear" / "data" / "dev"
+QUOTE_CHARS = "\"“”‘’'«»„"
+WORD = re.compile(r"\w+")
+STOP = {"the", "a", "an", "of", "to", "and", "said", "says", "that", "who", "his", "her"}
+
+
+def load(ann_path: Path) -> tuple[str, list[dict[str, object]]]:
+    stem = ann_path.name.removesuffix(".xz").removesuffix(".ann")
+    base = re.sub(r"_[^_]*$", "", stem) if not (DEV / "text" / f"{stem}.txt.xz").exists() else stem
+    text = open_maybe_xz(DEV / "text" / f"{base}.txt").decode("utf-8")
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    attributions = []
+    for line in open_maybe_xz(ann_path).decode("utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            label, *rest = parts[1].split(" ", 1)
+            frags = []
+            for frag in (rest[0] if rest else "").split(";"):
+                a, b = frag.split()
+                frags.append((int(a), int(b)))
+            spans[parts[0]] = (label, frags)
+        elif line.startswith("E") and len(parts) >= 2:
+            roles = dict(r.split(":", 1) for r in parts[1].split())
+            attributions.append(roles)
+    out = []
+    for roles in attributions:
+        content = spans.get(roles.get("Content", ""))
+        source = spans.get(roles.get("Source", ""))
+        if not content:
+            continue
+        out.append(
+            {
+                "content": content[1],
+                "source": " ".join(text[a:b] for a, b in source[1]) if source else "",
+            }
+        )
+    return text, out
+
+
+def is_direct(text: str, frags: list[tuple[int, int]]) -> bool:
+    a, b = frags[0][0], frags[-1][1]
+    inner = text[a:b].strip()
+    if not inner:
+        return False
+    outside = text[max(0, a - 1) : a] + text[b : b + 1]
+    return (
+        inner[0] in QUOTE_CHARS
+        or inner[-1] in QUOTE_CHARS
+        or any(c in QUOTE_CHARS for c in outside)
+    )
+
+
+def norm(s: str) -> str:
+    s = s.strip().strip(QUOTE_CHARS + " ,.;:").strip()
+    s = re.sub(r"^(?:that)\s+", "", s)
+    return " ".join(s.split()).strip(QUOTE_CHARS + " ,.")
+
+
+def tokens(text: str, frags: list[tuple[int, int]]) -> set[int]:
+    return {m.start() for a, b in frags for m in WORD.finditer(text, a, b)}
+
+
+def words(s: str | None) -> set[str]:
+    return {w.lower() for w in WORD.findall(s or "")} - STOP
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--limit", type=int, default=0)
+    args = ap.parse_args()
+    anns = sorted((DEV / "attributions").glob("*.ann*"))
+    if args.limit:
+        anns = anns[: args.limit]
+    stats = {
+        k: {
+            "tp_tok": 0,
+            "pred_tok": 0,
+            "gold_tok": 0,
+            "exact": 0,
+            "n_pred": 0,
+            "n_gold": 0,
+            "sp_ok": 0,
+            "sp_n": 0,
+        }
+        for k in ("direct", "indirect")
+    }
+    started = time.perf_counter()
+    cache: dict[str, list[object]] = {}
+    for ann in anns:
+        text, gold = load(ann)
+        if text not in cache:
+            cache[text] = list(extract_quotes(Article(raw_text=text, text=text, language="en")))
+        preds = cache[text]
+        for kind in ("direct", "indirect"):
+            st = stats[kind]
+            g = [x for x in gold if is_direct(text, x["content"]) == (kind == "direct")]  # type: ignore[arg-type]
+            p = [q for q in preds if (q.type != "indirect") == (kind == "direct")]  # type: ignore[attr-defined]
+            gold_tok = set().union(*(tokens(text, x["content"]) for x in g)) if g else set()  # type: ignore[arg-type]
+            pred_tok = set().union(*(tokens(text, [(q.start, q.end)]) for q in p)) if p else set()  # type: ignore[attr-defined]
+            st["tp_tok"] += len(gold_tok & pred_tok)
+            st["pred_tok"] += len(pred_tok)
+            st["gold_tok"] += len(gold_tok)
+            st["n_pred"] += len(p)
+            st["n_gold"] += len(g)
+            pred_norm = {norm(q.text) for q in p}  # type: ignore[attr-defined]
+            for x in g:
+                frags = x["content"]
+                st["exact"] += norm(" ".join(text[a:b] for a, b in frags)) in pred_norm  # type: ignore[union-attr]
+                gt = tokens(text, frags)  # type: ignore[arg-type]
+                best = max(
+                    p, key=lambda q: len(gt & tokens(text, [(q.start, q.end)])), default=None
+                )  # type: ignore[attr-defined]
+                if (
+                    best is None
+                    or not gt
+                    or len(gt & tokens(text, [(best.start, best.end)])) < 0.5 * len(gt)
+                ):  # type: ignore[attr-defined]
+                    continue
+                st["sp_n"] += 1
+                src = words(str(x["source"]))
+                st["sp_ok"] += bool(src & (words(best.speaker) | words(best.speaker_mention)))  # type: ignore[attr-defined]
+    elapsed = time.perf_counter() - started
+    rows = []
+    for kind, st in stats.items():
+        p = st["tp_tok"] / st["pred_tok"] if st["pred_tok"] else 0.0
+        r = st["tp_tok"] / st["gold_tok"] if st["gold_tok"] else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        ep = st["exact"] / st["n_pred"] if st["n_pred"] else 0.0
+        er = st["exact"] / st["n_gold"] if st["n_gold"] else 0.0
+        ef = 2 * ep * er / (ep + er) if ep + er else 0.0
+        sp = st["sp_ok"] / st["sp_n"] if st["sp_n"] else 0.0
+        rows.append(
+            f"| {kind} | {st['n_gold']} | {st['n_pred']} | {ep:.3f} / {er:.3f} / {ef:.3f} | "
+            f"{p:.3f} / {r:.3f} / {f:.3f} | {sp:.3f} ({st['sp_ok']}/{st['sp_n']}) |"
+        )
+    body = (
+        f"PolNeAR dev: {len(anns)} annotation files over {len(cache)} texts, "
+        f"{elapsed:.0f} s. Scoring rules in the docstring of `eval/quotes.py`.\n\n"
+        "| type | gold | predicted | exact P / R / F1 | token P / R / F1 | speaker accuracy |\n"
+        "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        "Goal (issue 4): direct content F1 >= 0.90, speaker accuracy >= 0.85. Anchors from the "
+        "issue: citron source F1 0.820 / cue F1 0.823 (PARC 3.0); Gender Gap Tracker (French) "
+        "quote F1 0.817, speaker 0.804 — other data, not comparable number for number."
+    )
+    print(body)
+    if not args.limit:
+        write_section("quotes", "Quotes and speakers (PolNeAR dev)", body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
