@@ -396,10 +396,11 @@ at 0 the one-stream B³ F1 is 0.863), so the ECB+ figure is tuned on two paramet
 weights are fit on these same pairs (the cross-validated row shows the held-out figure). The
 Pearson goal of 0.80 is not reached: the e5-small embedding carries most of the signal (cosine
 alone 0.743) and name/number overlap adds little on SemEval; Arabic (no capitals: no name keys)
-and Polish/German are the weakest pairs. On CL-TLS, dating a timeline by its biggest stories does not
-beat counting articles per day (also tried: each story's modal day, days ranked by stories
-starting on them — no better); the reference timelines list days of events, which the volume of
-a day's coverage already tracks, and the stories here are small (57–195 articles per topic).
+and Polish/German are the weakest pairs.
+On CL-TLS, dating a timeline by its biggest stories does not beat counting articles per
+day (also tried: each story's modal day, days ranked by stories starting on them: no better).
+The reference timelines list days of events, which the volume of a day's coverage already
+tracks, and the sets are small (57–195 articles per topic and language).
 """
     if not args.no_write:
         from _report import write_section
