@@ -668,10 +668,35 @@ def resolve_entity_id(conn: sqlite3.Connection, entity_id: str) -> str:
     return entity_id
 
 
+def _registry_entity(conn: sqlite3.Connection, entity_id: str) -> _Entity | None:
+    """The entity as the registry tables (migration 0002) record it: indexed lookups, so an
+    entity page costs milliseconds on a big store instead of a scan of every article."""
+    if not has_table(conn, "entity_articles"):
+        return None
+    row = conn.execute("SELECT canonical, type FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if row is None:
+        return None
+    entity = _Entity(entity_id, canonical=row[0], registry_type=row[1])
+    entity.names[row[0]] += 1
+    entity.types[row[1]] += 1
+    for form, language, count in conn.execute(
+        "SELECT form, language, count FROM entity_variants WHERE entity_id = ?", (entity_id,)
+    ):
+        entity.variants[(form, language or None)] += count
+        entity.mentions += count
+    entity.articles.update(
+        r[0]
+        for r in conn.execute(
+            "SELECT article_id FROM entity_articles WHERE entity_id = ?", (entity_id,)
+        )
+    )
+    return entity if entity.articles else None
+
+
 def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
     """An entity: canonical name, spelling variants per language, quotes by and about it, the
     articles mentioning it and its mentions over time."""
-    entity = _entity_catalogue(conn).get(entity_id)
+    entity = _registry_entity(conn, entity_id) or _entity_catalogue(conn).get(entity_id)
     if entity is None:
         return None
     out = entity.summary()
