@@ -231,7 +231,6 @@ CUE_FORMS: dict[str, tuple[str, ...]] = {
         "räumte ein",
         "erläuterte",
         "bekräftigte",
-        "sagte er",
         "antwortete",
         "behauptete",
         "schrieb",
@@ -462,6 +461,8 @@ ROLE_GROUPS: dict[str, frozenset[str]] = {
             "canciller",
             "канцлер",
             "kanzler",
+            "bundeskanzler",
+            "bundeskanzlerin",
             "kanzlerin",
             "premier",
         ]

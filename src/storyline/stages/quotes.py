@@ -376,6 +376,7 @@ class _QuoteFinder:
             w[0].isupper() or len(w) <= 3 for w in words
         ):
             return None  # a quoted name ("Organization for the Liberation of the Levant")
+        _, pb = self._para_of(c)  # a quote over several paragraphs is attributed after its end
         cue, cand, cue_pos = self._attribution(o, c, prev_close, next_open, pa, pb, kind)
         return _Found(start, end, kind, cue, cand, cue_pos)
 
