@@ -893,6 +893,10 @@ class RegistryStore:
 
     Works on any ``sqlite3.Connection``; the statements are idempotent, so it also runs before
     the store's migration runner has applied 0002.
+
+    Limit: one writing process per registry. Each save rewrites the entities changed since the
+    last save, so two processes analysing in parallel, each with its own in-memory registry,
+    overwrite each other's updates of an entity both touched (last writer wins).
     """
 
     def __init__(
