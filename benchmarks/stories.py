@@ -114,7 +114,11 @@ def stage_speed(n: int) -> None:
     print(f"stories stage alone (E5, no cache): {n / (time.perf_counter() - t0):.1f} articles/s")
     whole = Pipeline()
     t0 = time.perf_counter()
-    whole.run(articles())
+    try:
+        whole.run(articles())
+    except Exception as exc:  # another stage's bug must not hide the figures above
+        print(f"whole pipeline: failed ({type(exc).__name__}: {exc})")
+        return
     print(f"whole pipeline (all stages): {n / (time.perf_counter() - t0):.1f} articles/s")
 
 
@@ -123,6 +127,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000, 300000])
     parser.add_argument("--pipeline", type=int, default=100, help="articles for the speed runs")
     args = parser.parse_args()
+    import os
+
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (figures scale with it)")
     seeds = seed_evidence()
     print(f"{len(seeds)} real seed articles; {PER_DAY} synthetic articles/day")
     print("| articles | ms/article (last 1,000) | active stories in window | stories |")
