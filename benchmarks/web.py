@@ -360,9 +360,12 @@ def concurrent(path: Path, clients: int, duration: float, workers: int) -> None:
         urls += [f"/search?q={query_words(rng)}" for _ in range(50)]
         urls += [f"/api/articles?limit=20&offset={rng.randrange(1000)}" for _ in range(50)]
         urls += [f"/entities/{entity_id}" for entity_id in entity_ids[:20]]
-        # Warm the server's caches once (vector matrix, query embedder, entity catalogue).
-        httpx.get(base + "/search?q=warm+up", timeout=300)
-        httpx.get(base + f"/entities/{entity_ids[0]}", timeout=300)
+        # Each worker warms its query embedder and vector matrix at start (storyline.api
+        # serve_app); give them the time, then touch the pages once per worker.
+        time.sleep(10)
+        for i in range(2 * workers):
+            httpx.get(base + f"/search?q=warm+up+{i}", timeout=300)
+            httpx.get(base + f"/entities/{entity_ids[i % len(entity_ids)]}", timeout=300)
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()

