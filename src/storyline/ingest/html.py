@@ -51,11 +51,11 @@ FAVOR_PRECISION = False
 FAVOR_RECALL = False
 FAST = False
 # htmldate through trafilatura. extensive_search=False keeps to dates the page declares (meta
-# tags, time elements, URL, structured data). On the 800 htmldate dev pages the fast search dates
-# 752 pages, 0.922 of them right (accuracy 0.865); the extensive search agrees on all but one of
-# those and adds dates on 46 of the other 48 pages by scanning free text, but 13 of the 46 are wrong
-# (72 % right): too often a date merely mentioned on the page. Undated pages are left to the
-# metadata stage (bylines/datelines in the text). eval/extraction.py has both rows.
+# tags, time elements, URL, structured data). On the 800 htmldate dev pages htmldate's fast
+# search dates 752 pages, 0.922 of them right (accuracy 0.866); the extensive search agrees on all
+# but one of those and adds dates on 46 of the other 48 pages by scanning free text, but 13 of the
+# 46 are wrong (72 % right): too often a date merely mentioned on the page. Undated pages are left
+# to the metadata stage (bylines/datelines in the text). eval/extraction.py has both rows.
 DATE_EXTENSIVE_SEARCH = False
 # The date a page was first published, not its last update (htmldate's original_date).
 DATE_ORIGINAL = True
