@@ -298,7 +298,7 @@ def _numbers(ctx: _Context, s: int, e: int) -> list[Claim]:
             value *= factor
             value_max = value_max * factor if value_max is not None else None
             end = scale.end()
-        unit, counted, end = _unit(text, end, e)
+        unit, counted, end = _unit(text, end, e, ctx.doc)
         if unit is None and value < 2 and not scale:
             continue  # bare "1" is usually an ordinal, a list marker or a page count
         if unit is None and re.search(r"[A-ZА-ЯЁ][\w-]*\s*$", before):
@@ -336,7 +336,9 @@ def _is_date_or_year(raw: str, raw2: str | None, before: str, after: str) -> boo
     return bool(re.match(rf"\s*(?:{_MONTHS})\b", after, re.IGNORECASE))
 
 
-def _unit(text: str, end: int, e: int) -> tuple[str | None, str | None, int]:
+def _unit(
+    text: str, end: int, e: int, doc: Doc | None = None
+) -> tuple[str | None, str | None, int]:
     """Unit and counted thing after a number; returns the new end of the claim span."""
     pm = _PERCENT.match(text, end, e)
     if pm:
@@ -357,6 +359,8 @@ def _unit(text: str, end: int, e: int) -> tuple[str | None, str | None, int]:
             break
         if len(counted_words) >= 3:
             break
+        if counted_words and not _noun_phrase_continues(doc, end + counted_words[-1].start()):
+            break  # without a parse the counted thing is the one word after the number
         counted_words.append(w)
     if not counted_words:
         return None, None, end
@@ -366,6 +370,17 @@ def _unit(text: str, end: int, e: int) -> tuple[str | None, str | None, int]:
     if _PER_DAY.search(text, new_end, min(e, new_end + PER_DAY_WINDOW)):
         unit += "/day"
     return unit, counted, new_end
+
+
+def _noun_phrase_continues(doc: Doc | None, pos: int) -> bool:
+    """True when the word at ``pos`` is a modifier of the next one ("armored vehicles")."""
+    if doc is None:
+        return False
+    span = doc.char_span(pos, pos + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    tok = span[0]
+    return tok.pos_ in ("ADJ", "NOUN", "PROPN") and tok.head.i > tok.i and tok.dep_ != "nsubj"
 
 
 def _claim(
