@@ -6,9 +6,10 @@ docs/evaluation.md.
 Scoring
 - A gold attribution is **direct** when its content is in quotation marks (the span, stripped,
   starts or ends with a quote mark, or one sits right outside it); otherwise **indirect**.
-  Predicted direct + partial quotes are scored against gold direct, predicted indirect against
-  gold indirect.
-- **Exact**: spans equal after stripping quote marks, spaces, final punctuation and a leading
+  Content mixing paraphrase and quoted words is indirect. Predicted direct quotes are scored
+  against gold direct, predicted indirect against gold indirect; predicted partial quotes (quoted
+  words inside a sentence) are not scored, as PolNeAR has no such unit.
+- **Exact**: every fragment of the gold content equals a predicted span after stripping quote marks, spaces, final punctuation and a leading
   complementiser ("that"), which PolNeAR includes in content and we do not.
 - **Token overlap**: precision/recall over content tokens (character positions of words).
 - **Speaker accuracy**: over gold attributions whose content a prediction covers (>= 50 % of its
@@ -71,16 +72,17 @@ def load(ann_path: Path) -> tuple[str, list[dict[str, object]]]:
 
 
 def is_direct(text: str, frags: list[tuple[int, int]]) -> bool:
-    a, b = frags[0][0], frags[-1][1]
-    inner = text[a:b].strip()
-    if not inner:
-        return False
-    outside = text[max(0, a - 1) : a] + text[b : b + 1]
-    return (
-        inner[0] in QUOTE_CHARS
-        or inner[-1] in QUOTE_CHARS
-        or any(c in QUOTE_CHARS for c in outside)
-    )
+    """Every fragment is wholly quoted: starts and ends at a quotation mark (or has one right
+    outside). Content mixing paraphrase and quoted words ("that Trump was “unfit”") is indirect."""
+    for a, b in frags:
+        inner = text[a:b].strip().rstrip(".,;:")
+        if not inner:
+            return False
+        left = inner[0] in QUOTE_CHARS or text[max(0, a - 1) : a] in QUOTE_CHARS
+        right = inner[-1] in QUOTE_CHARS or text[b : b + 2].strip(".,;: ")[:1] in QUOTE_CHARS
+        if not (left and right):
+            return False
+    return True
 
 
 def norm(s: str) -> str:
@@ -127,7 +129,7 @@ def main() -> None:
         for kind in ("direct", "indirect"):
             st = stats[kind]
             g = [x for x in gold if is_direct(text, x["content"]) == (kind == "direct")]  # type: ignore[arg-type]
-            p = [q for q in preds if (q.type != "indirect") == (kind == "direct")]  # type: ignore[attr-defined]
+            p = [q for q in preds if q.type == kind]  # type: ignore[attr-defined]
             gold_tok = set().union(*(tokens(text, x["content"]) for x in g)) if g else set()  # type: ignore[arg-type]
             pred_tok = set().union(*(tokens(text, [(q.start, q.end)]) for q in p)) if p else set()  # type: ignore[attr-defined]
             st["tp_tok"] += len(gold_tok & pred_tok)
@@ -138,7 +140,7 @@ def main() -> None:
             pred_norm = {norm(q.text) for q in p}  # type: ignore[attr-defined]
             for x in g:
                 frags = x["content"]
-                st["exact"] += norm(" ".join(text[a:b] for a, b in frags)) in pred_norm  # type: ignore[union-attr]
+                st["exact"] += all(norm(text[a:b]) in pred_norm for a, b in frags)  # type: ignore[union-attr]
                 gt = tokens(text, frags)  # type: ignore[arg-type]
                 best = max(
                     p, key=lambda q: len(gt & tokens(text, [(q.start, q.end)])), default=None

@@ -172,7 +172,14 @@ _NOT_NAMES = frozenset(
         "по",
     ]
 )
-_SENTENCE_END = re.compile(r"[.!?…](?=[\"”»’']?(?:\s|$))")
+# A full stop after a short capitalised word is an abbreviation ("Rep.", "Sen.", "Dr.", "D-Wis.",
+# "Gen."), not a sentence end: on PolNeAR dev, splitting there cut "” Rep. X said" attributions.
+_SENTENCE_END = re.compile(
+    r"(?:[!?…]|(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)(?<!\bProf)\.)"
+    r"(?=[\"”»’']?(?:\s|$))"
+)
+# A quote signed with a dash after it: "“…” ― Sonya Herridge" (vox pops, epigraphs).
+_DASH_SIGNATURE = re.compile(r"[\s\u00a0]*[―—–]\s*")
 
 
 @dataclass
@@ -413,6 +420,11 @@ class _QuoteFinder:
                         m = other
                         break
             return m.group(0), speaker, m.start()
+        dash = _DASH_SIGNATURE.match(text, c + 1, a_end)
+        if dash:
+            names = [n for n in self._candidates(dash.end(), a_end) if n.start == dash.end()]
+            if names and names[0].kind == "name":
+                return dash.group(0).strip(), names[0], c + 1
         return None, None, -1
 
     # ---------------------------------------------------------------- indirect speech
@@ -622,7 +634,7 @@ class _QuoteFinder:
             if tok is not None:
                 subj = self._subject(tok)
                 if subj is not None and w_start <= subj[0] and subj[1] <= w_end:
-                    cand = self._classify(subj[0], subj[1])
+                    cand = self._classify(subj[0], subj[1]) or self._noun_phrase(*subj)
                     if cand is not None:
                         return cand
         after = self._candidates(ce, w_end)
@@ -665,6 +677,14 @@ class _QuoteFinder:
         if roles:
             return roles[-1]
         return cands[-1]
+
+    def _noun_phrase(self, a: int, b: int) -> _Candidate | None:
+        """Any subject phrase ("the ad’s narrator") when no lexicon word is in it: it is kept as
+        the speaker's name, unresolved."""
+        phrase = self.text[a:b].strip()
+        if not phrase or len(phrase) > 60 or "\n" in phrase or not re.search(r"\w", phrase):
+            return None
+        return _Candidate(a, b, "np", phrase)
 
     def _candidates(self, a: int, b: int) -> list[_Candidate]:
         """Speaker-like phrases inside [a, b): names, pronouns, role nominals, organisations."""
@@ -947,6 +967,29 @@ class _QuoteFinder:
                 best = sp
         return best
 
+    def _previous_paragraph_subject(self, pos: int) -> _Candidate | None:
+        """For a quote that opens its paragraph: the subject of the last sentence of the previous
+        paragraph ("Clinton restricted comments …" / "“…”"), if that is a name, role or pronoun."""
+        pa, _ = self._para_of(pos)
+        if self.text[pa:pos].strip(" \t\u00a0" + "".join(PAIRS)) or self.doc is None:
+            return None
+        before = [p for p in self.paras if p[1] < pa]
+        if not before:
+            return None
+        qa, qb = before[-1]
+        span = self.doc.char_span(qa, qb, alignment_mode="expand")
+        if span is None:
+            return None
+        sents = list(span.sents)
+        if not sents:
+            return None
+        root = sents[-1].root
+        subj = self._subject(root)
+        if subj is None:
+            return None
+        cand = self._classify(*subj)
+        return cand if cand is not None and cand.kind in ("name", "role", "pronoun") else None
+
     # ---------------------------------------------------------------- resolution in text order
     def _carry_over(self, found: list[_Found]) -> None:
         """Resolve speakers in text order (pronouns look back at resolved speakers), then give a
@@ -967,6 +1010,12 @@ class _QuoteFinder:
                 if ppa == pa or (before and before[-1][0] == ppa):
                     sp = prev.speaker
                     f.speaker = _Speaker(sp.name, sp.entity_id, None, sp.is_person)
+            if f.speaker is None and f.type == "direct" and f.cand is None:
+                cand = self._previous_paragraph_subject(f.start)
+                if cand is not None:
+                    sp = self._resolve(cand, cand.start)
+                    if sp is not None and sp.name is not None:
+                        f.speaker = _Speaker(sp.name, sp.entity_id, None, sp.is_person)
             if f.speaker is not None:
                 self._resolved.append((pos, f.speaker))
                 prev = f
