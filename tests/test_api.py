@@ -415,3 +415,15 @@ def test_openapi_ingest_with_token_no_server_errors(
     no_server_error()
     assert statuses and max(statuses) < 500
     assert statuses & {200, 201} and statuses & {400, 413, 415, 422}
+
+
+def test_serve_command_is_registered() -> None:
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "--port" in result.output and "--db" in result.output
+    bad = CliRunner().invoke(app, ["serve", "--port", "70000"])
+    assert bad.exit_code != 0  # refused before anything starts
