@@ -4,12 +4,15 @@ Run: ``.venv/bin/python eval/quotes.py [--limit N]``. Writes the "quotes" sectio
 docs/evaluation.md.
 
 Scoring
-- A gold attribution is **direct** when its content is in quotation marks (the span, stripped,
-  starts or ends with a quote mark, or one sits right outside it); otherwise **indirect**.
+- A gold attribution is **direct** when at least 80 % of its content words are inside quotation
+  marks (followed across brat fragments); otherwise **indirect**.
   Content mixing paraphrase and quoted words is indirect. Predicted direct quotes are scored
   against gold direct, predicted indirect against gold indirect; predicted partial quotes (quoted
   words inside a sentence) are not scored, as PolNeAR has no such unit.
-- **Exact**: every fragment of the gold content equals a predicted span after stripping quote marks, spaces, final punctuation and a leading
+- **Exact** (direct): the words of the predicted direct quotes inside the gold content equal the
+  gold's quoted words, in order (a quote split by its attribution is one gold content, two of
+  ours). **Exact** (indirect): every fragment of the gold content equals a predicted span after
+  stripping quote marks, spaces, final punctuation and a leading
   complementiser ("that"), which PolNeAR includes in content and we do not.
 - **Token overlap**: precision/recall over content tokens (character positions of words).
 - **Speaker accuracy**: over gold attributions whose content a prediction covers (>= 50 % of its
@@ -71,18 +74,47 @@ def load(ann_path: Path) -> tuple[str, list[dict[str, object]]]:
     return text, out
 
 
-def is_direct(text: str, frags: list[tuple[int, int]]) -> bool:
-    """Every fragment is wholly quoted: starts and ends at a quotation mark (or has one right
-    outside). Content mixing paraphrase and quoted words ("that Trump was “unfit”") is indirect."""
+OPEN_MARKS, CLOSE_MARKS = "“«„‘", "”»’"
+
+
+def quoted_words(text: str, frags: list[tuple[int, int]]) -> tuple[list[str], int]:
+    """Words of the content that sit inside quotation marks, and the number of content words.
+
+    Brat splits one content span into fragments at arbitrary points (a sentence, a space), so the
+    marks are followed across fragments. Apostrophes (’ between letters) are not marks."""
+    inside, inner_words, total = False, [], 0
     for a, b in frags:
-        inner = text[a:b].strip().rstrip(".,;:")
-        if not inner:
-            return False
-        left = inner[0] in QUOTE_CHARS or text[max(0, a - 1) : a] in QUOTE_CHARS
-        right = inner[-1] in QUOTE_CHARS or text[b : b + 2].strip(".,;: ")[:1] in QUOTE_CHARS
-        if not (left and right):
-            return False
-    return True
+        for m in re.finditer(r"\w+|[\"“”«»„‘’]", text[a:b]):
+            tok = m.group(0)
+            pos = a + m.start()
+            if (
+                tok == "’"
+                and 0 < pos < len(text) - 1
+                and text[pos - 1].isalnum()
+                and text[pos + 1].isalnum()
+            ):
+                continue
+            if tok in OPEN_MARKS:
+                inside = True
+            elif tok in CLOSE_MARKS:
+                inside = False
+            elif tok == '"':
+                inside = not inside
+            else:
+                total += 1
+                if inside:
+                    inner_words.append(tok.lower())
+    return inner_words, total
+
+
+def is_direct(text: str, frags: list[tuple[int, int]]) -> bool:
+    """At least DIRECT_SHARE of the content's words are inside quotation marks; content mixing
+    paraphrase and quoted words ("that Trump was “unfit”") is indirect."""
+    inner, total = quoted_words(text, frags)
+    return total > 0 and len(inner) >= DIRECT_SHARE * total
+
+
+DIRECT_SHARE = 0.8
 
 
 def norm(s: str) -> str:
@@ -140,7 +172,13 @@ def main() -> None:
             pred_norm = {norm(q.text) for q in p}  # type: ignore[attr-defined]
             for x in g:
                 frags = x["content"]
-                st["exact"] += all(norm(text[a:b]) in pred_norm for a, b in frags)  # type: ignore[union-attr]
+                if kind == "direct":
+                    lo, hi = frags[0][0] - 2, frags[-1][1] + 2  # type: ignore[index]
+                    inside = [q for q in p if lo <= q.start and q.end <= hi]  # type: ignore[attr-defined]
+                    pred_words = [w.lower() for q in inside for w in WORD.findall(q.text)]  # type: ignore[attr-defined]
+                    st["exact"] += bool(pred_words) and pred_words == quoted_words(text, frags)[0]  # type: ignore[arg-type]
+                else:
+                    st["exact"] += all(norm(text[a:b]) in pred_norm for a, b in frags)  # type: ignore[union-attr]
                 gt = tokens(text, frags)  # type: ignore[arg-type]
                 best = max(
                     p, key=lambda q: len(gt & tokens(text, [(q.start, q.end)])), default=None
