@@ -980,10 +980,7 @@ class _QuoteFinder:
         span = self.doc.char_span(qa, qb, alignment_mode="expand")
         if span is None:
             return None
-        sents = list(span.sents)
-        if not sents:
-            return None
-        root = sents[-1].root
+        root = span[-1].sent.root  # the last sentence of that paragraph
         subj = self._subject(root)
         if subj is None:
             return None
@@ -1013,9 +1010,11 @@ class _QuoteFinder:
             if f.speaker is None and f.type == "direct" and f.cand is None:
                 cand = self._previous_paragraph_subject(f.start)
                 if cand is not None:
-                    sp = self._resolve(cand, cand.start)
-                    if sp is not None and sp.name is not None:
-                        f.speaker = _Speaker(sp.name, sp.entity_id, None, sp.is_person)
+                    subject = self._resolve(cand, cand.start)
+                    if subject is not None and subject.name is not None:
+                        f.speaker = _Speaker(
+                            subject.name, subject.entity_id, None, subject.is_person
+                        )
             if f.speaker is not None:
                 self._resolved.append((pos, f.speaker))
                 prev = f
