@@ -123,3 +123,30 @@ def test_prediction_russian_and_german() -> None:
     for text, lang in ((ru, "ru"), (de, "de")):
         claims = extract_claims(Article(raw_text=text, text=text, language=lang))
         assert [c.kind for c in claims] == ["prediction"]
+
+
+@pytest.fixture(scope="module")
+def pipeline_seeds(seed_paths: list[Path]) -> list[Article]:
+    """The seeds through ingest, language, clean, metadata, entities, quotes and claims."""
+    from storyline.ingest import read_one
+
+    arts = [read_one(p) for p in seed_paths]
+    stages = ("language", "clean", "metadata", "entities", "quotes", "claims")
+    return Pipeline(stages=stages).run(arts)
+
+
+def test_full_pipeline_speakers_and_contradictions(pipeline_seeds: list[Article]) -> None:
+    by_prefix = {a.text[:20]: a for a in pipeline_seeds}
+    assert len(by_prefix) == 5
+    quotes = [q for a in pipeline_seeds for q in a.quotes]
+    assad = [q for q in quotes if q.text.startswith("I think this is promising")]
+    assert assad and assad[0].speaker == "Bashar al-Assad" and assad[0].speaker_entity_id
+    practice = [q for q in quotes if q.text.startswith("As practice showed")]
+    assert practice and "Kinshchak" in (practice[0].speaker or "")
+    linked = [c for a in pipeline_seeds for c in a.claims if c.contradicts]
+    # Only Rudskoi's "not a single village" against the Observatory's "8 per cent" claims.
+    zero = [c for c in linked if c.value == 0]
+    assert len(zero) == 1 and zero[0].speaker and "Rudskoi" in zero[0].speaker
+    others = [c for c in linked if c.value != 0]
+    assert others and all(c.value == 8.0 and c.contradicts == [zero[0].id] for c in others)
+    assert sorted(zero[0].contradicts) == sorted(c.id for c in others)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from storyline import cues
@@ -43,6 +44,12 @@ CONTRADICTION_TOLERANCE = 0.25
 # How far (characters) after a number a rate word ("daily") still applies: "100 sorties and
 # staging up to 250 strikes daily" needs 50.
 PER_DAY_WINDOW = 50
+# Claims of articles published further apart than this are about different moments of a story
+# and never contradict ("one fifth of Syria" in Feb 2017 vs "not a single village" in Dec 2017).
+CONTRADICTION_MAX_DAYS = 31
+# "it" in "it still holds around 8 per cent" looks back this far for its organisation: the
+# antecedent is in the same or the previous sentence in the seeds (<= 250 characters).
+PRONOUN_HOLDER_WINDOW = 400
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -481,8 +488,18 @@ def _holder(ctx: _Context, pos: int, s: int, e: int) -> tuple[str | None, tuple[
 
 
 def _previous_subject(ctx: _Context, pos: int) -> tuple[str, tuple[int, int]] | None:
-    """The latest non-person entity that is (part of) a subject before ``pos`` ("it" -> Daesh)."""
-    assert ctx.doc is not None
+    """What "it" stands for: the nearest organisation mention before ``pos`` when the entities
+    stage ran, else the latest non-person entity that is (part of) a subject ("it" -> Daesh)."""
+    orgs = [
+        m
+        for m in ctx.article.entities
+        if m.type in ("ORG", "MISC") and m.end <= pos and pos - m.end <= PRONOUN_HOLDER_WINDOW
+    ]
+    if orgs:
+        m = max(orgs, key=lambda m: m.end)
+        return m.canonical or m.text, (m.start, m.end)
+    if ctx.doc is None:
+        return None
     best: tuple[str, tuple[int, int]] | None = None
     for tok in ctx.doc:
         if tok.idx >= pos or pos - tok.idx > 600:
@@ -490,7 +507,7 @@ def _previous_subject(ctx: _Context, pos: int) -> tuple[str, tuple[int, int]] | 
         if tok.dep_ not in ("nsubj", "nsubjpass", "nsubj:pass") or tok.lower_ in _PRONOUN_HOLDERS:
             continue
         for t in [*tok.lefts, tok]:
-            if t.lower_ in ctx.aliases:
+            if t.lower_ in ctx.aliases or (t.pos_ == "PROPN" and t.dep_ in ("nsubj", "compound")):
                 best = (t.text, (t.idx, t.idx + len(t)))
                 break
             if t.ent_type_ and t.ent_type_ not in ("PERSON", "PER", "DATE", "CARDINAL", "PERCENT"):
@@ -594,10 +611,13 @@ def link_contradictions(claims: list[Claim], articles: list[Article] | None = No
     Holder keys and measures are read from each claim's article annotations when the article is
     at hand (same run); otherwise (claims from the store) from the claim's own fields."""
     by_id: dict[str, Article] = {}
+    published: dict[str, date] = {}
     for art in articles or []:
         for c in art.claims:
             if c.id:
                 by_id[c.id] = art
+                if art.published:
+                    published[c.id] = art.published
     keys: list[tuple[Claim, str | None, str]] = []
     for c in claims:
         if c.kind != "number" or not c.speaker or c.id is None:
@@ -628,6 +648,9 @@ def link_contradictions(claims: list[Claim], articles: list[Article] | None = No
             if years_a and years_b and not years_a & years_b:
                 continue
             if not _disagree(a, b):
+                continue
+            da, db = published.get(a.id or ""), published.get(b.id or "")
+            if da and db and abs((da - db).days) > CONTRADICTION_MAX_DAYS:
                 continue
             assert a.id is not None and b.id is not None
             if b.id not in a.contradicts:

@@ -794,7 +794,7 @@ class _QuoteFinder:
                 continue
             if s > m.start() or self._title_run(s):
                 occurrences.append((s, e, None, False))
-        occurrences.sort()
+        occurrences.sort(key=lambda o: (o[0], o[1]))
         recognised: set[int] = set()
         for s, e, eid, from_ner in occurrences:
             s, e = self._strip_name(s, e)
