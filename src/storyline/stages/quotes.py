@@ -30,6 +30,7 @@ fr, es, ru, de get direct quotes without speakers.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +43,9 @@ from storyline.stages import Corpus
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+# (role nominal, offset) -> canonical entity id: the entity registry's resolve_role, bound.
+RoleResolver = Callable[[str, int], str | None]
 
 # Opening mark -> closing marks that may end it.
 PAIRS: dict[str, str] = {
@@ -309,6 +313,10 @@ def extract_quotes(article: Article) -> list[Quote]:
     lang = (article.language or "").split("-")[0].lower()
     doc = parse(article)
     finder = _QuoteFinder(text, lang, doc, article.entities)
+    registry = article.annotations.get("entity_registry")
+    if registry is not None and hasattr(registry, "resolve_role"):
+        finder.role_resolver = lambda nominal, pos: registry.resolve_role(article, nominal, pos)
+        finder.canonical_id = registry.canonical_id
     return finder.run()
 
 
@@ -318,6 +326,10 @@ class _QuoteFinder:
         self.lang = lang
         self.doc = doc
         self.mentions = mentions
+        # Set when the entities stage left its registry on the article: role nominals are then
+        # resolved through the registry's titles first (the cast below is the fallback).
+        self.role_resolver: RoleResolver | None = None
+        self.canonical_id: Callable[[str], str] = lambda entity_id: entity_id
         self.cue_re = cues.cue_regex(lang)
         self.pronouns = cues.PRONOUNS.get(lang, {})
         self.paras = paragraphs(text)
@@ -349,7 +361,7 @@ class _QuoteFinder:
                     start=f.start,
                     end=f.end,
                     type=f.type,  # type: ignore[arg-type]
-                    speaker=sp.name if sp else None,
+                    speaker=self._canonical_name(sp) if sp else None,
                     speaker_entity_id=sp.entity_id if sp else None,
                     speaker_mention=sp.mention if sp else None,
                     cue=f.cue,
@@ -899,6 +911,9 @@ class _QuoteFinder:
             words = [_norm_word(w) for w in _WORD.findall(text)]
             group = cues.ROLE_TO_GROUP.get(words[-1])
             mods = {w for w in words[:-1] if w not in cues.DETERMINERS}
+            registered = self._registry_person(text, pos)
+            if registered is not None:
+                return registered
             person = self._appositive_person(cand.end) or self._recent_person(pos, group, mods)
             if person is not None:
                 return _Speaker(person.name, person.entity_id, text, True)
@@ -919,6 +934,32 @@ class _QuoteFinder:
                 mention.canonical or text, mention.entity_id, text, mention.type == "PER"
             )
         return _Speaker(text, None, text, False)
+
+    def _canonical_name(self, speaker: _Speaker) -> str | None:
+        """The registry's canonical name when the speaker is a known entity (the same person is
+        then named alike in every language), else the name found in the article."""
+        if speaker.entity_id:
+            for men in self.mentions:
+                if (
+                    men.canonical
+                    and men.entity_id
+                    and (self.canonical_id(men.entity_id) == self.canonical_id(speaker.entity_id))
+                ):
+                    return men.canonical
+        return speaker.name
+
+    def _registry_person(self, nominal: str, pos: int) -> _Speaker | None:
+        if self.role_resolver is None:
+            return None
+        entity_id = self.role_resolver(nominal, pos)
+        if entity_id is None:
+            return None
+        for men in self.mentions:
+            if men.entity_id and self.canonical_id(men.entity_id) == entity_id:
+                person = self._person_for(men.text)
+                name = men.canonical or (person.name if person else men.text)
+                return _Speaker(name, entity_id, nominal, True)
+        return None
 
     def _appositive_person(self, end: int) -> _Person | None:
         """A person named right after a role nominal: "l’ambassadeur russe en Syrie, Alexandre
