@@ -12,6 +12,7 @@ from typing import Any
 
 import jellyfish
 import typer
+from rich.markup import escape
 
 from storyline.article import Article
 from storyline.cli._app import DbOption, app, console
@@ -102,8 +103,8 @@ def quotes_cmd(
             console.print_json(json.dumps(row, ensure_ascii=False))
         else:
             console.print(
-                f"[bold]{row['speaker'] or '?'}[/] ({row['type']}, {row['language']}): "
-                f"{row['text']}",
+                f"[bold]{escape(row['speaker'] or '?')}[/] ({row['type']}, {row['language']}): "
+                f"{escape(row['text'])}",
                 highlight=False,
             )
 
@@ -121,9 +122,13 @@ def claims_cmd(
             continue
         value = row["value"] if row["value_max"] is None else f"{row['value']}-{row['value_max']}"
         console.print(
-            f"[bold]{row['holder'] or '?'}[/] {value} {row['unit'] or ''} "
-            f"({row['speaker'] or 'unattributed'}; {row['time_ref'] or 'no date'}): {row['text']}",
+            f"[bold]{escape(row['holder'] or '?')}[/] {value} {row['unit'] or ''} "
+            f"({escape(row['speaker'] or 'unattributed')}; {row['time_ref'] or 'no date'}): "
+            f"{escape(row['text'])}",
             highlight=False,
         )
         for other in row["contradicting"]:
-            console.print(f"    [red]contradicted by[/] {other['speaker']}: {other['text']}")
+            console.print(
+                f"    [red]contradicted by[/] {escape(str(other['speaker']))}: "
+                f"{escape(other['text'])}"
+            )

@@ -356,7 +356,8 @@ def _unit(
         return "%", None, end
     am = _AREA.match(text, end, e)
     if am:
-        return "km2", None, am.end()
+        unit = "mi2" if re.search(r"mi|miles", am.group(0), re.IGNORECASE) else "km2"
+        return unit, None, am.end()
     words = list(re.finditer(r"[^\W\d_][\w’'\-]*", text[end:e]))
     counted_words: list[re.Match[str]] = []
     for w in words:
