@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import jellyfish
 
@@ -84,7 +84,6 @@ _GAP_WORDS = (
     r"(?:has|have|had|also|then|later|further|again|once|was|is|would|will|had|a|ont|avait|"
     r"aussi|également|ensuite|ha|había|también|также|тоже|ещё|еще|auch|noch|dann|hat|hatte)"
 )
-_ADJACENT_BEFORE = re.compile(rf"\s*(?:{_GAP_WORDS}\s+)*", re.IGNORECASE)
 _ADJACENT_AFTER = re.compile(r"\s*(?:(?:also|then|—|–|-)\s+)*", re.IGNORECASE)
 _APPOSITIVE_END = re.compile(r",[^,\"“”«»„]{1,90},\s*$")
 
@@ -1074,11 +1073,6 @@ def _norm_word(word: str) -> str:
     w = word.lower()
     w = re.sub(r"^(?:l|d|qu)[’']", "", w)
     return re.sub(r"[’']s?$", "", w)
-
-
-def quotes_as_dicts(article: Article) -> list[dict[str, Any]]:
-    """The export form of ``article.quotes``."""
-    return [q.to_dict() for q in article.quotes]
 
 
 __all__ = ["QuoteStage", "extract_quotes", "pair_quotation_marks", "paragraphs"]
