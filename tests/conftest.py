@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# The CLI's Rich consoles are created at import; a COLUMNS inherited from the calling shell (CI sets
+# one) would freeze their width for every test. Tests that care pass COLUMNS to the runner instead.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -12,7 +12,8 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
-err_console = Console(stderr=True)
+# Error lines name the file and line of a bad item: never hard-wrap them, so they stay greppable.
+err_console = Console(stderr=True, soft_wrap=True)
 
 DbOption = typer.Option(
     None, "--db", envvar="STORYLINE_DB", help="SQLite file (default ./storyline.db)."
