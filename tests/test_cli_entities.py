@@ -90,3 +90,22 @@ def test_entities_and_entity_commands(db: str) -> None:
     assert missing.exit_code == 1
     bad = runner.invoke(app, ["entities", "--db", db, "--type", "THING"])
     assert bad.exit_code == 2
+
+
+def test_entity_command_prints_bracketed_text_verbatim(tmp_path: Path) -> None:
+    """Article text is data, not Rich markup: "[return to peace]" and "[bold]" survive."""
+    from storyline.pipeline import Pipeline
+
+    path = str(tmp_path / "q.db")
+    store = SQLiteStore(path)
+    text = (
+        "Talks resume\n\n"
+        "Diplomat Maria Olsen spoke in Oslo on Monday about the talks.\n\n"
+        "“This [return to peace] will need [bold]patience[/bold] from everyone,” Olsen said."
+    )
+    article = Pipeline(store=store, stages=("language", "clean", "metadata", "entities", "quotes"))
+    store.save_article(article.run([Article(raw_text=text)])[0])
+    store.close()
+    shown = runner.invoke(app, ["entity", "Olsen", "--db", path], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "This [return to peace] will need [bold]patience[/bold]" in shown.output

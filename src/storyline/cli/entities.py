@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from storyline.cli._app import DbOption, app, console, err_console
 
@@ -48,7 +49,7 @@ def entities_cmd(
     try:
         rows = entity_rows(registry, type_, lang)[:limit]
     except ValueError as exc:
-        err_console.print(f"--type: {exc}")
+        err_console.print(f"--type: {exc}", markup=False)
         raise typer.Exit(2) from None
     if as_json:
         for row in rows:
@@ -60,7 +61,7 @@ def entities_cmd(
     for row in rows:
         table.add_row(
             row["id"],
-            row["canonical"],
+            escape(row["canonical"]),
             row["type"],
             str(row["variants"]),
             str(row["articles"]),
@@ -93,7 +94,9 @@ def entity_cmd(
     try:
         entity = registry.find(name_or_id)
         if entity is None:
-            err_console.print(f"{name_or_id!r}: no such entity (try `storyline entities`)")
+            err_console.print(
+                f"{name_or_id!r}: no such entity (try `storyline entities`)", markup=False
+            )
             raise typer.Exit(1)
         ids = {entity.id} | {old for old, new in registry.merged.items() if new == entity.id}
         detail = entity.to_dict()
@@ -105,20 +108,20 @@ def entity_cmd(
         return
     from rich.table import Table
 
-    console.print(f"[bold]{detail['canonical']}[/bold] ({detail['type']}, {detail['id']})")
+    console.print(f"[bold]{escape(detail['canonical'])}[/bold] ({detail['type']}, {detail['id']})")
     console.print(f"seen {detail['first_seen'] or '?'} … {detail['last_seen'] or '?'}")
     variants = Table("variant", "language", "mentions")
     for v in detail["variants"]:
-        variants.add_row(v["form"], v["language"] or "-", str(v["count"]))
+        variants.add_row(escape(v["form"]), v["language"] or "-", str(v["count"]))
     console.print(variants)
     if detail["titles"]:
         titles = Table("title / role", "language", "times")
         for t in detail["titles"]:
-            titles.add_row(t["title"], t["language"] or "-", str(t["count"]))
+            titles.add_row(escape(t["title"]), t["language"] or "-", str(t["count"]))
         console.print(titles)
     console.print(f"articles ({len(detail['articles'])}): {', '.join(detail['articles'])}")
     for quote in detail["quotes"]:
-        console.print(f"  “{quote['text']}” ({quote['article']})")
+        console.print(f"  “{quote['text']}” ({quote['article']})", markup=False)
 
 
 def _read_rows(path: str) -> Iterator[dict[str, Any]]:
@@ -158,5 +161,5 @@ def resolve_cmd(
         for row in resolve_rows(_read_rows(mentions), registry):
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
     except (OSError, ValueError) as exc:
-        err_console.print(str(exc))
+        err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from storyline.cli._app import DbOption, app, console, err_console
 
@@ -73,7 +74,7 @@ def stories_cmd(
             ",".join(row["languages"]),
             str(row["articles"]),
             str(row["independent_sources"]),
-            row["headline"][:80],
+            escape(row["headline"][:80]),
         )
     console.print(table)
 
@@ -114,17 +115,20 @@ def story_cmd(
                 store.conn, store.get_article, story_id, Settings.load().preferred_languages
             )
     except ValueError as exc:
-        err_console.print(str(exc))
+        err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from None
     finally:
         store.close()
     if found is None:
-        err_console.print(f"no {'entity' if entity else 'story or thread'} {story_id!r}")
+        err_console.print(
+            f"no {'entity' if entity else 'story or thread'} {story_id!r}", markup=False
+        )
         raise typer.Exit(1)
     if as_json:
         sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
         return
-    console.print(f"[bold]{found['headline']}[/bold]  ({found['id']}, thread {found['thread_id']})")
+    headline = escape(found["headline"])
+    console.print(f"[bold]{headline}[/bold]  ({found['id']}, thread {found['thread_id']})")
     console.print(
         f"{found['articles']} articles, {found['independent_sources']} independent sources, "
         f"languages {', '.join(found['languages']) or '?'}"
@@ -157,7 +161,7 @@ def pairs_cmd(
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        err_console.print(f"{path}: cannot read: {exc}")
+        err_console.print(f"{path}: cannot read: {exc}", markup=False)
         raise typer.Exit(2) from None
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -166,16 +170,16 @@ def pairs_cmd(
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            err_console.print(f"{path}:{number}: not JSON: {exc}")
+            err_console.print(f"{path}:{number}: not JSON: {exc}", markup=False)
             raise typer.Exit(2) from None
         if not isinstance(row, dict):
-            err_console.print(f"{path}:{number}: expected an object with 'a' and 'b'")
+            err_console.print(f"{path}:{number}: expected an object with 'a' and 'b'", markup=False)
             raise typer.Exit(2)
         rows.append(row)
     try:
         results = score_pairs(rows, E5Embedder())
     except ValueError as exc:
-        err_console.print(f"{path}: {exc}")
+        err_console.print(f"{path}: {exc}", markup=False)
         raise typer.Exit(2) from None
     for result in results:
         sys.stdout.write(json.dumps(result) + "\n")
