@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol
 
+import psycopg
+
 from storyline.article import Article
 from storyline.errors import InputError
 from storyline.ingest import read_paths
-from storyline.store.sqlite import SQLiteStore
+from storyline.store import Store
 
 # Articles analysed per Pipeline.run call. Bigger chunks give batch-level stages (the cleaner's
 # per-source recurring lines, the story stage's date ordering) more context; smaller ones lose less
@@ -40,9 +42,17 @@ from storyline.store.sqlite import SQLiteStore
 CHUNK_SIZE = 64
 
 # What a write raises when the article itself is unstorable (e.g. a lone surrogate from a JSON
-# "\ud800" escape cannot be encoded as UTF-8): that article fails, the batch goes on. Anything
-# else from the database (disk full, locked beyond the timeout) stops the run: nothing is lost.
-_BAD_DATA = (UnicodeError, ValueError, sqlite3.DataError, sqlite3.IntegrityError)
+# "\ud800" escape cannot be encoded as UTF-8, PostgreSQL text holds no NUL character): that
+# article fails, the batch goes on. Anything else from the database (disk full, locked beyond the
+# timeout, connection lost) stops the run: nothing is lost.
+_BAD_DATA = (
+    UnicodeError,
+    ValueError,
+    sqlite3.DataError,
+    sqlite3.IntegrityError,
+    psycopg.DataError,
+    psycopg.IntegrityError,
+)
 
 Phase = Literal["read", "analyse"]
 # progress(phase, done, total): total is None while reading (inputs are streamed).
@@ -83,7 +93,7 @@ class IngestReport:
 
 def ingest(
     paths: Iterable[str],
-    store: SQLiteStore,
+    store: Store,
     pipeline: Analyser,
     *,
     stdin: BinaryIO | None = None,
@@ -110,7 +120,7 @@ def ingest(
 
 def ingest_items(
     items: Iterable[Article | InputError],
-    store: SQLiteStore,
+    store: Store,
     pipeline: Analyser,
     *,
     progress: Progress | None = None,
@@ -185,7 +195,7 @@ def _read(paths: Iterable[str], stdin: BinaryIO | None) -> Iterator[Article | In
 
 
 def _analyse_chunk(
-    chunk: list[Article], store: SQLiteStore, pipeline: Analyser
+    chunk: list[Article], store: Store, pipeline: Analyser
 ) -> list[tuple[Article, str | None]]:
     """Run the pipeline over a chunk; on an exception, rerun it article by article from the
     stored input (stages mutate articles in place, so the failed run's objects are not reused)."""
