@@ -469,3 +469,19 @@ def test_dev_pages_content_snippets_survive(data_dir: Path) -> None:
                 dropped = [r for r in article.removed if snippet in " ".join(r.line.split())]
                 assert snippet in after or all(r.reason == "dateline" for r in dropped), url
     assert checked > 150
+
+
+@pytest.mark.parametrize(
+    ("line", "outlet"),
+    [
+        ("© Sputnik / Mikhail Alayeddin / Go to the mediabank", "Sputnik"),
+        ("© Фото: Вечерняя газета / Иван Петров", "Вечерняя газета"),
+        ("© Photo : AFP / Jean Dupont", "AFP"),
+        ("© 2024 Reuters", "Reuters"),
+        ("Not a credit line", None),
+    ],
+)
+def test_credit_outlet_skips_the_photo_label(line: str, outlet: str | None) -> None:
+    from storyline.stages.clean import credit_outlet
+
+    assert credit_outlet(line) == outlet

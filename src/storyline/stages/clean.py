@@ -385,6 +385,8 @@ def credit_outlet(line: str) -> str | None:
         return None
     rest = COPYRIGHT_RE.sub("", line, count=1).strip()
     rest = re.sub(r"^(?:\d{4}(?:\s*[-–]\s*\d{4})?)\s*", "", rest)
+    # "© Фото: Outlet / Name", "© Photo : Outlet": the label word is not the outlet.
+    rest = packaged_cues().photo_prefix.sub("", rest, count=1).strip()
     name = re.split(r"\s+[/.|,]\s*|\s*/\s*|\s*\|\s*|\s+[-–—]\s+", rest, maxsplit=1)[0].strip(" .,")
     return name if name and word_count(name) <= 4 and name[:1].isalpha() else None
 
