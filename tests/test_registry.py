@@ -317,3 +317,16 @@ def test_one_word_short_form_of_a_name_of_the_article(registry: EntityRegistry) 
     # a word that is a name of its own stays itself: Syria is not the Free Syria Army
     ids = resolve_all(registry, "en1", "en", [("Free Syria Army", "ORG"), ("Syria", "LOC")])
     assert ids[1] == "LOC-syria"
+
+
+def test_canonical_is_not_a_short_form_of_another_variant(registry: EntityRegistry) -> None:
+    """An organisation named in full once and then by its last word keeps its full name."""
+    ids = resolve_all(
+        registry,
+        "d1",
+        "en",
+        [("Northern Fleet Command", "ORG"), ("Command", "ORG"), ("Command", "ORG")],
+    )
+    entity = registry.get(ids[0])
+    assert entity is not None and len(set(ids)) == 1
+    assert entity.canonical == "Northern Fleet Command"

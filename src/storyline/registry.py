@@ -743,9 +743,13 @@ class EntityRegistry:
             if lang in self.preferred_languages:
                 preferred.add(form)
 
-        def rank(form: str) -> tuple[int, int, int, int, int]:
-            words = name_tokens(fold(form))
+        tokens = {form: set(name_tokens(fold(form))) for form in totals}
+
+        def rank(form: str) -> tuple[int, int, int, int, int, int]:
+            words = tokens[form]
             return (
+                # not a short form of another variant ("Army" of "Syrian Arab Army")
+                int(not any(words < other for other in tokens.values())),
                 int(entity.type != "PER" or len(words) >= 2),  # a person's full name
                 int(form in preferred),
                 int(form.isascii()),
