@@ -39,7 +39,16 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from storyline import queries
 from storyline import search as search_module
 from storyline.config import Settings
+from storyline.errors import StoreError
+from storyline.store import is_postgres_url
 from storyline.store.sqlite import SQLiteStore
+
+# The web UI and the JSON API read with SQLite-only queries (storyline.queries, storyline.web).
+SERVE_NEEDS_SQLITE = (
+    "storyline serve reads a SQLite store only: the web UI and HTTP API are not ported to"
+    " PostgreSQL yet (ingest, articles, show, export and summary work on it); export the"
+    " PostgreSQL store's articles or serve a SQLite copy"
+)
 
 # Largest request body accepted by POST /api/articles (JSON or uploaded file). News articles are
 # tens of kilobytes; 5 MiB admits a small JSONL/feed batch and stops memory-exhaustion uploads.
@@ -142,6 +151,8 @@ def create_app(
     from storyline import __version__
 
     settings = settings or Settings.load()
+    if store is None and is_postgres_url(settings.db):
+        raise StoreError(SERVE_NEEDS_SQLITE)
     store = store or SQLiteStore(settings.db)
     app = FastAPI(
         title="storyline",

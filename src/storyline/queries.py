@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from storyline.store import Dialect, SQLConnection
+from storyline.store import has_table as store_has_table
+
 # Columns of an article in a list (everything but the text and the analysis JSON).
 SUMMARY_COLUMNS = (
     "id",
@@ -59,8 +62,10 @@ class Filters:
     entity: str | None = None
     story: str | None = None
 
-    def where(self, alias: str = "a") -> tuple[str, list[Any]]:
-        """SQL conditions over the articles table (aliased ``alias``) and their parameters."""
+    def where(self, alias: str = "a", dialect: Dialect = "sqlite") -> tuple[str, list[Any]]:
+        """SQL conditions over the articles table (aliased ``alias``) and their parameters, in
+        the SQL of ``dialect`` (only the entity filter differs: SQLite's JSON1 functions against
+        a ``jsonb`` containment test on PostgreSQL)."""
         clauses = [f"{alias}.status = 'analysed'"]
         params: list[Any] = []
         if self.language:
@@ -78,7 +83,14 @@ class Filters:
         if self.story:
             clauses.append(f"{alias}.story_id = ?")
             params.append(self.story)
-        if self.entity:
+        if self.entity and dialect == "postgresql":
+            # strpos() first, as instr() below: a substring test skips most JSON parses.
+            clauses.append(
+                f"strpos({alias}.entities, ?) > 0 AND {alias}.entities::jsonb"
+                " @> jsonb_build_array(jsonb_build_object('entity_id', ?::text))"
+            )
+            params += [self.entity, self.entity]
+        elif self.entity:
             # instr() first: a cheap substring test that skips the JSON parse for most rows.
             clauses.append(
                 f"instr({alias}.entities, ?) > 0 AND EXISTS (SELECT 1 FROM"
@@ -123,11 +135,8 @@ class Page:
         }
 
 
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,)
-    ).fetchone()
-    return row is not None
+def has_table(conn: SQLConnection, name: str) -> bool:
+    return store_has_table(conn, name)
 
 
 def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:

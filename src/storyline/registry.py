@@ -55,12 +55,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import yaml
 from anyascii import anyascii
 from jellyfish import jaro_winkler_similarity
 
 from storyline.article import Article, EntityType
 from storyline.errors import ConfigError, StoreError
+from storyline.store import SQLConnection, sql_dialect
 
 
 def _words(text: str) -> frozenset[str]:
@@ -893,10 +895,12 @@ def new_registry(
 
 
 class RegistryStore:
-    """Persists a registry in SQLite (tables of migration ``0002_entities.sql``).
+    """Persists a registry in the store's SQL tables (migration ``0002_entities``).
 
-    Works on any ``sqlite3.Connection``; the statements are idempotent, so it also runs before
-    the store's migration runner has applied 0002.
+    Works on a ``sqlite3.Connection`` or the PostgreSQL store's connection adapter
+    (:class:`storyline.store.postgres.PGConnection`): the statements are the SQL both speak
+    (``?`` parameters, ``INSERT … ON CONFLICT``). The 0002 migration of the connection's backend is
+    idempotent, so it also runs before the store's migration runner has applied it.
 
     Limit: one writing process per registry. Each save rewrites the entities changed since the
     last save, so two processes analysing in parallel, each with its own in-memory registry,
@@ -905,19 +909,22 @@ class RegistryStore:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: SQLConnection,
         transaction: Callable[[], AbstractContextManager[Any]] | None = None,
     ) -> None:
         self.conn = conn
         self._transaction = transaction  # the store's (SQLiteStore.transaction), when there is one
-        migration = resources.files("storyline.store").joinpath("migrations/0002_entities.sql")
+        if transaction is None and sql_dialect(conn) == "postgresql":
+            self._transaction = getattr(conn, "transaction", None)
+        folder = "migrations_pg" if sql_dialect(conn) == "postgresql" else "migrations"
+        migration = resources.files("storyline.store").joinpath(f"{folder}/0002_entities.sql")
         try:
             conn.executescript(migration.read_text(encoding="utf-8"))
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, psycopg.Error) as exc:
             raise StoreError(f"cannot create the entity tables: {exc}") from exc
 
     def load(self, registry: EntityRegistry) -> None:
-        cur = self.conn.cursor()
+        cur = self.conn
         rows = cur.execute(
             "SELECT id, canonical, type, first_seen, last_seen, from_alias_table FROM entities"
         ).fetchall()
@@ -974,14 +981,15 @@ class RegistryStore:
                     self._delete(eid)
                     if eid in registry.merged:
                         self.conn.execute(
-                            "INSERT OR REPLACE INTO entity_redirects(old_id, new_id) VALUES (?, ?)",
+                            "INSERT INTO entity_redirects(old_id, new_id) VALUES (?, ?)"
+                            " ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id",
                             (eid, registry.merged[eid]),
                         )
                         continue
                     entity = registry.entities.get(eid)
                     if entity is not None:
                         self._insert(entity)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, psycopg.Error) as exc:
             raise StoreError(f"cannot save the entity registry: {exc}") from exc
         registry.dirty.clear()
         return len(dirty)
@@ -992,6 +1000,7 @@ class RegistryStore:
             with self._transaction():
                 yield
             return
+        assert isinstance(self.conn, sqlite3.Connection)  # PostgreSQL has its _transaction
         if self.conn.isolation_level is None:  # autocommit connection: one explicit transaction
             self.conn.execute("BEGIN")
             try:
@@ -1120,7 +1129,7 @@ def entity_rows(
 
 
 def load_registry(
-    conn: sqlite3.Connection | None = None,
+    conn: SQLConnection | None = None,
     aliases_file: str | Path | None = None,
     preferred_languages: Sequence[str] = ("en",),
 ) -> EntityRegistry:

@@ -1,8 +1,10 @@
-"""Cross-lingual article search: keyword (SQLite FTS5) and semantic (multilingual embeddings),
-fused by reciprocal rank.
+"""Cross-lingual article search: keyword (SQLite FTS5, PostgreSQL ``tsvector``) and semantic
+(multilingual embeddings), fused by reciprocal rank.
 
-- **keyword** — the FTS5 index of migration 0005 over titles and cleaned text (diacritics folded,
-  no stemming), ranked by BM25. All query words must match; when that finds nothing, any word may.
+- **keyword** — the full-text index of migration 0005 over titles and cleaned text (diacritics
+  folded, no stemming): on SQLite the FTS5 table ranked by BM25, on PostgreSQL the ``search``
+  column (GIN index, ``storyline_search`` configuration) ranked by ``ts_rank``, title weighted 3×
+  the body on both. All query words must match; when that finds nothing, any word may.
 - **semantic** — the query is embedded with multilingual-e5 (``query:`` prefix, the model the story
   stage embeds titles and leads with, ``passage:`` prefix) and compared with the article vectors
   the story stage stored (``story_members.vector``), so a French query finds the English article
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyline.queries import NO_FILTERS, SUMMARY_COLUMNS, Filters, Page, has_table
+from storyline.store import SQLConnection, sql_dialect
 
 Mode = Literal["hybrid", "keyword", "semantic"]
 MODES: tuple[Mode, ...] = ("hybrid", "keyword", "semantic")
@@ -55,6 +57,12 @@ MAX_QUERY_CHARS = 500
 SNIPPET_TOKENS = 24
 # Characters of the article's text shown under a result that no keyword matched.
 LEAD_CHARS = 240
+# ts_rank weights of the PostgreSQL index's lexeme classes {D, C, B, A}: the body is D, the title
+# A; 1 : 3 as the SQLite ranking's bm25(articles_fts, 3.0, 1.0).
+PG_RANK_WEIGHTS = "{0.333, 0.333, 0.333, 1.0}"
+# ts_rank normalisation 1: divide by 1 + log(document length), so a long article does not win by
+# length alone (the role of BM25's length normalisation in the SQLite ranking).
+PG_RANK_NORMALISATION = 1
 _HIT_START, _HIT_END = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -124,14 +132,19 @@ class VectorIndex:
         self._lock = threading.Lock()
         self._matrices: dict[str, _Matrix] = {}
 
-    def matrix(self, conn: sqlite3.Connection) -> _Matrix | None:
+    def matrix(self, conn: SQLConnection) -> _Matrix | None:
         if not has_table(conn, "story_members"):
             return None
-        db = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
         # The story stage only inserts or replaces members (a replaced row gets a new, highest
-        # rowid), so the highest rowid changes with every write: an O(log n) freshness check
-        # instead of count(*) (a full scan: ~5 ms per query on 100k rows).
-        key = tuple(conn.execute("SELECT max(rowid) FROM story_members").fetchone())
+        # rowid and seq), so the highest rowid changes with every write: an O(log n) freshness
+        # check instead of count(*) (a full scan: ~5 ms per query on 100k rows). PostgreSQL has
+        # no rowid: the highest seq (indexed there) plays its part.
+        if sql_dialect(conn) == "postgresql":
+            db = f"postgresql:{id(conn)}"
+            key = tuple(conn.execute("SELECT max(seq) FROM story_members").fetchone())
+        else:
+            db = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
+            key = tuple(conn.execute("SELECT max(rowid) FROM story_members").fetchone())
         with self._lock:
             cached = self._matrices.get(db)
             if cached is not None and cached.key == key:
@@ -161,6 +174,16 @@ def fts_query(text: str, any_word: bool = False) -> str | None:
     return (" OR " if any_word else " ").join(f'"{w}"' for w in words)
 
 
+def pg_tsquery(text: str, any_word: bool = False) -> str | None:
+    """The user's words as a safe ``to_tsquery`` argument: each word a quoted lexeme (``\\w+``
+    holds no quote or backslash, so no tsquery syntax from the user reaches the parser), all
+    required (``&``) unless ``any_word`` (``|``)."""
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    return (" | " if any_word else " & ").join(f"'{w}'" for w in words)
+
+
 def _snippet_segments(snippet: str | None) -> list[dict[str, Any]]:
     """Split an FTS5 snippet with hit markers into text segments, so the template escapes them."""
     if not snippet:
@@ -173,10 +196,12 @@ def _snippet_segments(snippet: str | None) -> list[dict[str, Any]]:
 
 
 def keyword_search(
-    conn: sqlite3.Connection, q: str, filters: Filters, depth: int = SEARCH_DEPTH
+    conn: SQLConnection, q: str, filters: Filters, depth: int = SEARCH_DEPTH
 ) -> tuple[list[str], str | None]:
     """Article ids by BM25 (title weighted 3× the body), and the FTS5 query that matched them
     (for :func:`snippets`); ``([], None)`` without the index."""
+    if sql_dialect(conn) == "postgresql":
+        return _pg_keyword_search(conn, q, filters, depth)
     if not has_table(conn, "articles_fts"):
         return [], None
     where, params = filters.where()
@@ -197,8 +222,30 @@ def keyword_search(
     return [row[0] for row in rows], match
 
 
+def _pg_keyword_search(
+    conn: SQLConnection, q: str, filters: Filters, depth: int
+) -> tuple[list[str], str | None]:
+    """:func:`keyword_search` on PostgreSQL: the ``search`` tsvector of migration 0005."""
+    where, params = filters.where(dialect="postgresql")
+    rows: list[Any] = []
+    match = None
+    for any_word in (False, True):
+        match = pg_tsquery(q, any_word)
+        if match is None:
+            return [], None
+        rows = conn.execute(
+            "SELECT a.id FROM articles a, to_tsquery('storyline_search', ?) query"
+            f" WHERE a.search @@ query AND {where}"
+            " ORDER BY ts_rank(?::float4[], a.search, query, ?) DESC, a.id LIMIT ?",
+            [match, *params, PG_RANK_WEIGHTS, PG_RANK_NORMALISATION, depth],
+        ).fetchall()
+        if rows or len(_WORD.findall(q)) < 2:
+            break
+    return [row[0] for row in rows], match
+
+
 def snippets(
-    conn: sqlite3.Connection, match: str, ids: Sequence[str]
+    conn: SQLConnection, match: str, ids: Sequence[str]
 ) -> dict[str, list[dict[str, Any]]]:
     """Keyword-in-context snippets (segments, hits marked) for the articles of one result page
     only: snippet() is the costly part of an FTS5 query (on 100k articles, building it for every
@@ -206,6 +253,20 @@ def snippets(
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
+    if sql_dialect(conn) == "postgresql":
+        # ts_headline: about SNIPPET_TOKENS words around the best-matching fragment.
+        options = (
+            f"StartSel={_HIT_START}, StopSel={_HIT_END}, MaxWords={SNIPPET_TOKENS},"
+            f" MinWords={SNIPPET_TOKENS // 2}, ShortWord=0, MaxFragments=1,"
+            " FragmentDelimiter=…"
+        )
+        rows = conn.execute(
+            "SELECT a.id, ts_headline('storyline_search', a.text,"
+            " to_tsquery('storyline_search', ?), ?)"
+            f" FROM articles a WHERE a.id IN ({marks})",
+            [match, options, *ids],
+        ).fetchall()
+        return {row[0]: _snippet_segments(row[1]) for row in rows}
     rows = conn.execute(
         "SELECT a.id, snippet(articles_fts, 1, ?, ?, '…', ?) FROM articles_fts"
         " JOIN articles a ON a.rowid = articles_fts.rowid"
@@ -216,7 +277,7 @@ def snippets(
 
 
 def semantic_search(
-    conn: sqlite3.Connection,
+    conn: SQLConnection,
     q: str,
     filters: Filters,
     embedder: QueryEmbedder,
@@ -240,7 +301,7 @@ def semantic_search(
     if not keep:
         return []
     # Apply the filters (and the analysed status) in SQL on the candidates, keeping their order.
-    where, params = filters.where()
+    where, params = filters.where(dialect=sql_dialect(conn))
     allowed: set[str] = set()
     ids = [article_id for article_id, _ in keep]
     for start in range(0, len(ids), 500):
@@ -257,7 +318,7 @@ def semantic_search(
 
 
 def search(
-    conn: sqlite3.Connection,
+    conn: SQLConnection,
     q: str,
     filters: Filters = NO_FILTERS,
     *,
@@ -314,7 +375,7 @@ def search(
     return Page(items, len(ranked), limit, offset, extra)
 
 
-def _summaries(conn: sqlite3.Connection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+def _summaries(conn: SQLConnection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))

@@ -3,7 +3,10 @@
 :func:`load_index` rebuilds a :class:`~storyline.story_index.StoryIndex` from the stories still
 inside the time window (plus the IDF table and the copy sketches of their articles), so a second
 ``storyline ingest`` continues the same stories; :func:`save_batch` writes what a batch changed.
-Works on any DB-API connection with SQLite-style ``?`` parameters (``sqlite3``).
+Works on any DB-API connection with SQLite-style ``?`` parameters: ``sqlite3``, or the PostgreSQL
+store's adapter (:class:`storyline.store.postgres.PGConnection`); the statements are the SQL both
+backends speak (``INSERT … ON CONFLICT (…) DO UPDATE`` rather than SQLite's ``INSERT OR
+REPLACE``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 
 from storyline.dedup import CopyIndex
 from storyline.similarity import Evidence
+from storyline.store import sql_dialect
 from storyline.story_index import MEMBER_SAMPLE, WINDOW_DAYS, Assignment, Story, StoryIndex
 
 
@@ -29,8 +33,9 @@ class Connection(Protocol):
 
 
 def ensure_schema(conn: Connection) -> None:
-    """Apply the (idempotent) stories migration."""
-    sql = resources.files("storyline.store").joinpath("migrations/0004_stories.sql").read_text()
+    """Apply the (idempotent) stories migration of the connection's backend."""
+    folder = "migrations_pg" if sql_dialect(conn) == "postgresql" else "migrations"
+    sql = resources.files("storyline.store").joinpath(f"{folder}/0004_stories.sql").read_text()
     conn.executescript(sql)
 
 
@@ -55,6 +60,20 @@ def _evidence(row: Sequence[Any]) -> Evidence:
 
 
 _EVIDENCE_COLUMNS = "article_id, published, language, vector, keys, numbers"
+_MEMBER_COLUMNS = (
+    "article_id, story_id, thread_id, seq, published, language, source, vector, keys, numbers,"
+    " minhash, score, duplicate_of, translation_of"
+)
+_STORY_COLUMNS = (
+    "id, thread_id, ann_key, n_articles, first_published, last_published, clock, centroid_sum,"
+    " languages, first_member"
+)
+
+
+def _upsert(columns: str) -> str:
+    """``SET`` clause of an upsert: every column but the key (the first) from the new row."""
+    names = [name.strip() for name in columns.split(",")][1:]
+    return ", ".join(f"{name} = excluded.{name}" for name in names)
 
 
 def load_index(conn: Connection, dim: int) -> tuple[StoryIndex, int]:
@@ -64,13 +83,15 @@ def load_index(conn: Connection, dim: int) -> tuple[StoryIndex, int]:
     index.idf.n_docs = int(state.get("n_docs", 0))
     index.idf.df.update(dict(conn.execute("SELECT key, df FROM story_df").fetchall()))
     clock = _date(state.get("clock"))
-    horizon = _iso(clock - timedelta(days=WINDOW_DAYS)) if clock else None
-    rows = conn.execute(
+    query = (
         "SELECT id, thread_id, ann_key, n_articles, first_published, last_published, clock,"
         " centroid_sum, languages, first_member FROM stories"
-        " WHERE clock IS NULL OR ? IS NULL OR clock >= ?",
-        (horizon, horizon),
-    ).fetchall()
+    )
+    if clock is None:
+        rows = conn.execute(query).fetchall()
+    else:
+        horizon = _iso(clock - timedelta(days=WINDOW_DAYS))
+        rows = conn.execute(f"{query} WHERE clock IS NULL OR clock >= ?", (horizon,)).fetchall()
     for row in rows:
         story_id, thread_id, key, n, first_pub, last_pub, story_clock, centroid, langs, first = row
         first_row = conn.execute(
@@ -130,8 +151,11 @@ def save_batch(
     """Write a batch's assignments (with evidence, source and MinHash) and the touched stories."""
     df_keys: set[str] = set()
     for seq, (assignment, evidence, source, sketch) in enumerate(done, next_seq):
+        # Delete + insert, not an upsert: a re-clustered member gets a new row (in SQLite a new,
+        # highest rowid), which is how storyline.search.VectorIndex notices changed vectors.
+        conn.execute("DELETE FROM story_members WHERE article_id = ?", (assignment.article_id,))
         conn.execute(
-            "INSERT OR REPLACE INTO story_members VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO story_members ({_MEMBER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 assignment.article_id,
                 assignment.story_id,
@@ -152,7 +176,8 @@ def save_batch(
         df_keys.update(evidence.keys | evidence.numbers)
     for story in index.dirty.values():
         conn.execute(
-            "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT INTO stories ({_STORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
+            f" ON CONFLICT (id) DO UPDATE SET {_upsert(_STORY_COLUMNS)}",
             (
                 story.id,
                 story.thread_id,
@@ -168,7 +193,11 @@ def save_batch(
         )
     index.dirty.clear()
     for key in df_keys:
-        conn.execute("INSERT OR REPLACE INTO story_df VALUES (?, ?)", (key, index.idf.df[key]))
+        conn.execute(
+            "INSERT INTO story_df (key, df) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET df = excluded.df",
+            (key, index.idf.df[key]),
+        )
     next_seq += len(done)
     for name, value in (
         ("n_docs", index.idf.n_docs),
@@ -176,5 +205,9 @@ def save_batch(
         ("next_key", index.next_key),
         ("next_seq", next_seq),
     ):
-        conn.execute("INSERT OR REPLACE INTO story_state VALUES (?, ?)", (name, str(value)))
+        conn.execute(
+            "INSERT INTO story_state (name, value) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, str(value)),
+        )
     return next_seq

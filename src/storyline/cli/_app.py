@@ -16,7 +16,10 @@ console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
 DbOption = typer.Option(
-    None, "--db", envvar="STORYLINE_DB", help="SQLite file (default ./storyline.db)."
+    None,
+    "--db",
+    envvar="STORYLINE_DB",
+    help="SQLite file (default ./storyline.db) or postgresql://user@host:port/dbname URL.",
 )
 
 

@@ -2,7 +2,7 @@
 
 Thin shells: each opens the store named by ``--db`` / ``$STORYLINE_DB`` / settings, calls one
 library function (:func:`storyline.batch.ingest`, :mod:`storyline.export`,
-:meth:`SQLiteStore.summary`) and renders its plain-data result with Rich. Tables and reports go to
+:meth:`Store.summary`) and renders its plain-data result with Rich. Tables and reports go to
 stdout, progress bars and errors to stderr, so ``storyline export > file`` stays clean.
 """
 
@@ -23,15 +23,17 @@ from rich.table import Table
 from storyline.cli._app import DbOption, app, console, err_console
 from storyline.config import Settings
 from storyline.errors import StorylineError
-from storyline.store.sqlite import SQLiteStore
+from storyline.store import Store, open_store
 
 
 @contextmanager
-def _open_store(db: str | None) -> Iterator[SQLiteStore]:
-    """The store for a command; storyline errors become a one-line message and exit code 1."""
+def _open_store(db: str | None) -> Iterator[Store]:
+    """The store for a command (a SQLite path or a ``postgresql://`` URL, see
+    :func:`storyline.store.open_store`); storyline errors become a one-line message and exit
+    code 1."""
     try:
         settings = Settings.load(db=db)
-        store = SQLiteStore(settings.db)
+        store = open_store(settings.db)
     except StorylineError as exc:
         err_console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc

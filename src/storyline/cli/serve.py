@@ -26,11 +26,14 @@ def serve(
     # embedding at ~13 ms on a busy machine instead of spinning (see storyline.search).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-    from storyline.api import create_app
+    from storyline.api import SERVE_NEEDS_SQLITE, create_app
+    from storyline.store import is_postgres_url
     from storyline.store.sqlite import SQLiteStore
 
     try:
         settings = Settings.load(db=db)
+        if is_postgres_url(settings.db):
+            raise StorylineError(SERVE_NEEDS_SQLITE)
         store = SQLiteStore(settings.db)
     except StorylineError as exc:
         err_console.print(f"[red]error:[/red] {escape(str(exc))}")

@@ -16,9 +16,10 @@ Reads ``text``, ``language``, ``published``. For each article:
 5. titles/roles next to persons go to the registry (``registry.titles_of``); aliases stated in text
    ("X, also known as Y", "formerly", "aka", "dit", "также известный как") merge the two entities.
 
-The registry is built on first use from ``corpus.store`` when the store exposes a SQLite ``conn``
-(tables of migration 0002, :class:`~storyline.registry.RegistryStore`), else kept in memory; it is
-persisted after each article. Other stages reach it as ``article.annotations["entity_registry"]``
+The registry is built on first use from ``corpus.store`` when the store exposes a SQL ``conn``
+(SQLite or PostgreSQL; tables of migration 0002, :class:`~storyline.registry.RegistryStore`),
+else kept in memory; it is persisted after each article. Other stages reach it as
+``article.annotations["entity_registry"]``
 (quotes: ``registry.resolve_role(article, "the diplomat", offset)``, ``registry.titles_of(id)``).
 
 Limits: NER quality is the models' (eval/entities.py has F1 per language); a title-only mention
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import sqlite3
 from typing import TYPE_CHECKING
 
 from storyline.article import Article, EntityType, Mention
@@ -52,6 +52,7 @@ from storyline.registry import (
     new_registry,
 )
 from storyline.stages import Corpus
+from storyline.store import SQLConnection
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -95,7 +96,7 @@ class EntityStage:
             settings = self.corpus.settings
             self._registry = new_registry(settings.aliases_file, settings.preferred_languages)
             conn = getattr(self.corpus.store, "conn", None)
-            if isinstance(conn, sqlite3.Connection):
+            if isinstance(conn, SQLConnection):
                 self._persist = RegistryStore(conn, getattr(self.corpus.store, "transaction", None))
                 self._persist.load(self._registry)
         return self._registry

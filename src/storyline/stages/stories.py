@@ -8,10 +8,10 @@ article's title and lead in one call, orders the batch by publication date
 it to the online clusterer (:class:`storyline.story_index.StoryIndex`); the per-article call only
 copies the decision onto the article.
 
-State: with a store that exposes a SQL connection (``corpus.store.conn``, SQLite), the clusterer
-is loaded from and saved to the tables of ``store/migrations/0004_stories.sql``, so the next
-``storyline ingest`` continues the same stories; without one it lives in memory for the life of
-the pipeline. An article already clustered in an earlier run keeps its story.
+State: with a store that exposes a SQL connection (``corpus.store.conn``, SQLite or PostgreSQL),
+the clusterer is loaded from and saved to the tables of migration 0004 (``0004_stories.sql``), so
+the next ``storyline ingest`` continues the same stories; without one it lives in memory for the
+life of the pipeline. An article already clustered in an earlier run keeps its story.
 
 Limits: see :mod:`storyline.story_index` (window, undated articles) and
 :mod:`storyline.similarity` (what the pair model can and cannot tell).
@@ -49,7 +49,7 @@ class StoryStage:
     def _transaction(self) -> AbstractContextManager[Any]:
         store = self.corpus.store
         if store is not None and hasattr(store, "transaction"):
-            return store.transaction()  # type: ignore[no-any-return]
+            return store.transaction()
         return nullcontext(self._conn())
 
     @property
@@ -57,12 +57,10 @@ class StoryStage:
         if self._index is None:
             conn = self._conn()
             if conn is not None:
+                from storyline.store import has_table
                 from storyline.story_store import ensure_schema, load_index
 
-                row = conn.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story_members'"
-                ).fetchone()
-                if row is None:
+                if not has_table(conn, "story_members"):
                     ensure_schema(conn)
                 self._index, self._next_seq = load_index(conn, self.embedder.dim)
             else:

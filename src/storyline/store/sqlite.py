@@ -24,10 +24,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from storyline.article import Article, Claim, Mention, Quote, RemovedLine
 from storyline.errors import StoreError
+from storyline.store import ArticleStatus
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
@@ -40,7 +41,7 @@ BUSY_TIMEOUT_S = 30.0
 # Rows fetched per query when iterating over the store (SQLite allows up to 32,766 parameters).
 _PAGE = 500
 
-ArticleStatus = Literal["pending", "analysed", "failed"]
+__all__ = ["MIGRATIONS_DIR", "ArticleStatus", "SQLiteStore", "migrations"]
 
 # Metadata the input itself carried, kept apart from the analysed columns so an article can be
 # analysed again from exactly what was read (stages fill gaps, never overwrite the input's values).
@@ -68,6 +69,12 @@ _ANALYSED_COLUMNS = (
 )
 
 _T = TypeVar("_T")
+
+
+class _Row(Protocol):
+    """A stored row by column name: ``sqlite3.Row``, or a dict (the PostgreSQL store's)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 def _now() -> str:
@@ -471,7 +478,7 @@ def _parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
 
 
-def _input_from_row(row: sqlite3.Row) -> Article:
+def _input_from_row(row: _Row) -> Article:
     meta = json.loads(row["input_meta"] or "{}")
     return Article(
         id=row["id"],
@@ -492,7 +499,7 @@ def _input_from_row(row: sqlite3.Row) -> Article:
     )
 
 
-def _article_from_row(row: sqlite3.Row) -> Article:
+def _article_from_row(row: _Row) -> Article:
     if row["status"] != "analysed":
         return _input_from_row(row)
     return Article(
