@@ -65,6 +65,15 @@ class Analyser(Protocol):
     def run(self, batch: Iterable[Article]) -> list[Article]: ...
 
 
+class Engine(Protocol):
+    """Where the analysis runs when not in this process (:class:`storyline.engine.DaskEngine`):
+    each chunk's ``(article, error or None)`` results, chunk after chunk in the order given."""
+
+    def analyse(
+        self, chunks: Iterable[list[Article]]
+    ) -> Iterator[list[tuple[Article, str | None]]]: ...
+
+
 @dataclass(frozen=True)
 class Failure:
     """One item that could not be read or analysed: ``item`` is ``path`` or ``path:record``."""
@@ -100,13 +109,15 @@ def ingest(
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
     reanalyse: bool = False,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Ingest ``paths`` (files, directories, ``-`` for ``stdin``) into ``store``.
 
     Returns counts of articles ingested (newly analysed), unchanged (already stored) and failed,
     with one :class:`Failure` per unreadable item or article that a stage could not analyse.
     ``reanalyse`` analyses already stored articles among ``paths`` again, from their stored input
-    (after a stage improved); their ids do not change.
+    (after a stage improved); their ids do not change. ``engine`` runs the analysis elsewhere
+    (e.g. on Dask workers) with the same chunks and the same result; default: here.
     """
     return ingest_items(
         _read(paths, stdin),
@@ -115,6 +126,7 @@ def ingest(
         progress=progress,
         chunk_size=chunk_size,
         reanalyse=reanalyse,
+        engine=engine,
     )
 
 
@@ -126,6 +138,7 @@ def ingest_items(
     progress: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
     reanalyse: bool = False,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """:func:`ingest` for items already being read (e.g. :func:`storyline.ingest.read_stream`
     over an HTTP upload): store each, then analyse everything pending."""
@@ -164,9 +177,18 @@ def ingest_items(
 
     todo = store.unfinished_ids()
     notify("analyse", 0, len(todo))
-    for start in range(0, len(todo), chunk_size):
-        chunk = [a for i in todo[start : start + chunk_size] if (a := store.input_article(i))]
-        for article, error in _analyse_chunk(chunk, store, pipeline):
+    starts = range(0, len(todo), chunk_size)
+    chunks = (
+        [a for i in todo[start : start + chunk_size] if (a := store.input_article(i))]
+        for start in starts
+    )
+    analysed = (
+        engine.analyse(chunks)
+        if engine is not None
+        else (_analyse_chunk(chunk, store, pipeline) for chunk in chunks)
+    )
+    for start, results in zip(starts, analysed, strict=True):
+        for article, error in results:
             if error is None:
                 try:
                     store.save_article(article)

@@ -15,6 +15,14 @@ stories   title, text, language, entities, published story_id, thread_id, duplic
 Stages run stage by stage over a batch (:meth:`Pipeline.run`), so a stage may look at the whole
 batch first (:meth:`Stage.prepare`): the cleaner counts lines recurring per source, the story stage
 orders articles by publication date.
+
+The pipeline splits in two (:meth:`Pipeline.split`): the **parallel prefix** — language, clean,
+metadata (``Stage.parallel``), then the model part of the later stages (``precompute``: entities'
+NER, the story embeddings) — needs nothing but the article and its batch, so
+``storyline ingest --engine dask`` runs it on workers (:mod:`storyline.engine`); the **corpus
+suffix** — entities (registry resolution), quotes, claims, stories — needs the corpus state and
+runs in one process, in order. :meth:`run_parallel` then :meth:`run_corpus` give what :meth:`run`
+gives.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from pathlib import Path
 
 from storyline.article import Article
 from storyline.config import Settings
-from storyline.stages import Corpus, Stage
+from storyline.stages import Corpus, Precomputing, Stage
 from storyline.stages.claims import ClaimStage
 from storyline.stages.clean import CleanStage
 from storyline.stages.entities import EntityStage
@@ -70,11 +78,27 @@ class Pipeline:
 
     def run(self, batch: Iterable[Article]) -> list[Article]:
         """Analyse a batch in place, stage by stage; returns the batch."""
-        articles = list(batch)
-        for stage in self.stages:
-            stage.prepare(articles)
-            articles = [stage(article) for article in articles]
+        return _run(self.stages, batch)
+
+    def split(self) -> tuple[list[Stage], list[Stage]]:
+        """The parallel prefix (the leading ``parallel`` stages) and the corpus suffix (the rest,
+        from the first stage that needs corpus state)."""
+        cut = next((i for i, s in enumerate(self.stages) if not s.parallel), len(self.stages))
+        return self.stages[:cut], self.stages[cut:]
+
+    def run_parallel(self, batch: Iterable[Article]) -> list[Article]:
+        """The prefix, then the suffix stages' ``precompute`` (NER, embeddings): what a worker
+        runs. Results stay on the articles (fields, and ``annotations`` for the precomputed)."""
+        prefix, suffix = self.split()
+        articles = _run(prefix, batch)
+        for stage in suffix:
+            if isinstance(stage, Precomputing):
+                stage.precompute(articles)
         return articles
+
+    def run_corpus(self, batch: Iterable[Article]) -> list[Article]:
+        """The suffix, over a batch :meth:`run_parallel` has been through (here or elsewhere)."""
+        return _run(self.split()[1], batch)
 
     def analyze(self, text_or_path: str | Path) -> Article:
         """Analyse one article given as text or as a path to any supported input file.
@@ -85,3 +109,11 @@ class Pipeline:
         from storyline.ingest import read_one
 
         return self.run([read_one(text_or_path)])[0]
+
+
+def _run(stages: Sequence[Stage], batch: Iterable[Article]) -> list[Article]:
+    articles = list(batch)
+    for stage in stages:
+        stage.prepare(articles)
+        articles = [stage(article) for article in articles]
+    return articles

@@ -36,7 +36,7 @@ from jellyfish import metaphone
 from numpy.typing import NDArray
 
 from storyline.article import Mention
-from storyline.embed import Embedder, story_text
+from storyline.embed import Embedder, Vectors, story_text
 
 # Name keys and numbers come from the title and the first KEY_CHARS characters: the lead names the
 # story's actors; far paragraphs are background that same-topic stories share.
@@ -195,10 +195,13 @@ def pair_score(a: Evidence, b: Evidence, idf: DocumentFrequencies) -> float:
 def build_evidence(
     docs: Sequence[Mapping[str, Any]],
     embedder: Embedder,
+    vectors: Vectors | None = None,
 ) -> list[Evidence]:
     """Evidence for plain records ``{"id"?, "title"?, "text", "language"?, "published"?,
-    "entities"?}`` (one batch embedding call)."""
-    vectors = embedder.embed([story_text(d.get("title"), d.get("text") or "") for d in docs])
+    "entities"?}`` (one batch embedding call, unless ``vectors`` gives the rows already: the
+    embeddings of each record's :func:`~storyline.embed.story_text`)."""
+    if vectors is None:
+        vectors = embedder.embed([story_text(d.get("title"), d.get("text") or "") for d in docs])
     out = []
     for i, (doc, vector) in enumerate(zip(docs, vectors, strict=True)):
         title, text = doc.get("title") or "", doc.get("text") or ""

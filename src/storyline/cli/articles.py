@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.columns import Columns
@@ -24,6 +24,10 @@ from storyline.cli._app import DbOption, app, console, err_console
 from storyline.config import Settings
 from storyline.errors import StorylineError
 from storyline.store import Store, open_store
+
+if TYPE_CHECKING:
+    from storyline.engine import DaskEngine
+    from storyline.pipeline import Pipeline
 
 
 @contextmanager
@@ -65,6 +69,25 @@ def ingest(
             " Articles then count as analysed: run the other stages later with --reanalyse."
         ),
     ),
+    engine: str = typer.Option(
+        "local",
+        "--engine",
+        help=(
+            "Where the analysis runs: local (this process) or dask (language, clean, metadata,"
+            " NER and embeddings on Dask workers; same result). See docs/scaling.md."
+        ),
+    ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        min=1,
+        help="With --engine dask: a local cluster of N worker processes (default: one per core).",
+    ),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="With --engine dask: the scheduler at tcp://HOST:PORT instead of a local cluster.",
+    ),
 ) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC), analyse them and store them.
 
@@ -76,7 +99,8 @@ def ingest(
     from storyline.pipeline import Pipeline
 
     wanted = [name.strip() for name in stages.split(",") if name.strip()] if stages else None
-    with _open_store(db) as store:
+    _check_engine(engine, workers, scheduler)
+    with _open_store(db) as store, ExitStack() as cleanup:
         try:
             pipeline = Pipeline(Settings.load(db=db), store=store, stages=wanted)
         except ValueError as exc:
@@ -99,7 +123,14 @@ def ingest(
 
         try:
             with progress:
-                report = run_ingest(paths, store, pipeline, progress=update, reanalyse=reanalyse)
+                where = (
+                    _dask_engine(cleanup, pipeline, workers, scheduler)
+                    if engine == "dask"
+                    else None
+                )
+                report = run_ingest(
+                    paths, store, pipeline, progress=update, reanalyse=reanalyse, engine=where
+                )
         except KeyboardInterrupt:
             pending = store.count_articles("pending")
             err_console.print(
@@ -123,6 +154,30 @@ def ingest(
         raise typer.Exit(1)
     if strict and report.failed:
         raise typer.Exit(1)
+
+
+def _check_engine(engine: str, workers: int | None, scheduler: str | None) -> None:
+    if engine not in ("local", "dask"):
+        raise typer.BadParameter("choose local or dask", param_hint="--engine")
+    if engine == "local" and (workers is not None or scheduler is not None):
+        raise typer.BadParameter("--workers and --scheduler need --engine dask")
+    if workers is not None and scheduler is not None:
+        raise typer.BadParameter("give --workers (a local cluster) or --scheduler, not both")
+
+
+def _dask_engine(
+    cleanup: ExitStack, pipeline: Pipeline, workers: int | None, scheduler: str | None
+) -> DaskEngine:
+    """A :class:`storyline.engine.DaskEngine` on a local cluster or the given scheduler; a
+    scheduler that cannot be reached is a one-line error and exit code 1."""
+    from storyline.engine import DaskEngine, dask_client
+
+    try:
+        client = cleanup.enter_context(dask_client(workers, scheduler))
+    except (OSError, TimeoutError) as exc:
+        err_console.print(f"[red]error:[/red] cannot reach the Dask scheduler: {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    return DaskEngine(client, pipeline)
 
 
 @app.command("articles")

@@ -198,6 +198,7 @@ class ClaimStage:
     name = "claims"
     requires: tuple[str, ...] = ("text", "language", "entities", "quotes")
     assigns: tuple[str, ...] = ("claims",)
+    parallel = False
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus

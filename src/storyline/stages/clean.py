@@ -919,6 +919,7 @@ class CleanStage:
     name = "clean"
     requires: tuple[str, ...] = ("raw_text", "language", "source")
     assigns: tuple[str, ...] = ("text", "title", "removed")
+    parallel = True
 
     def __init__(self, corpus: Corpus, cleaner: Cleaner | None = None) -> None:
         self.corpus = corpus

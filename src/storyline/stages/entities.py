@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 from storyline.article import Article, EntityType, Mention
 from storyline.ner import (
     NerBackend,
+    PatternNer,
     backend_for,
     clean_span,
     pipe_docs,
@@ -69,6 +70,8 @@ ALIAS_CUES = re.compile(
 # Tagged names shorter than this are not propagated to their untagged occurrences: short
 # capitalised words are often sentence-initial common words. 4 keeps "Assad", "Trump", "Hama".
 PROPAGATE_MIN_CHARS = 4
+# Where EntityStage.precompute leaves the models' raw mentions: (text they index into, mentions).
+MODEL_MENTIONS = "model_mentions"
 # "Long Name (ACR" introduces an acronym; the bracket may go on ("(IS, formerly ISIS)").
 _BRACKET_ACRONYM = re.compile(r"\s*\(\s*([^\W\d_][^\W_]{1,5})\b")
 
@@ -77,6 +80,7 @@ class EntityStage:
     name = "entities"
     requires: tuple[str, ...] = ("text", "language")
     assigns: tuple[str, ...] = ("entities",)
+    parallel = False
 
     def __init__(
         self,
@@ -104,6 +108,20 @@ class EntityStage:
     def prepare(self, batch: list[Article]) -> None:
         if self._backend is None:
             pipe_docs(batch)
+
+    def precompute(self, batch: list[Article]) -> None:
+        """The models' part, which needs no registry: spaCy parses (kept on the article, see
+        :func:`storyline.nlp.parse`) and the raw mentions of spaCy and natasha, kept in
+        ``annotations[MODEL_MENTIONS]`` with the text they index into. With ``--engine dask``
+        it runs on a worker; the call then reads it instead of running the model."""
+        if self._backend is not None:
+            return
+        pipe_docs(batch)
+        for article in batch:
+            backend = backend_for(article.language)
+            # the fallback (PatternNer) reads the registry's names: it runs in the call
+            if article.text and not isinstance(backend, PatternNer):
+                article.annotations[MODEL_MENTIONS] = (article.text, backend(article))
 
     def __call__(self, article: Article) -> Article:
         registry = self.registry
@@ -159,7 +177,7 @@ class EntityStage:
         text = article.text
         found: list[Mention] = []
         titles: dict[int, list[str]] = {}
-        for raw in backend(article):
+        for raw in _model_mentions(article, backend):
             span = clean_span(text, raw.start, raw.end)
             if span is None:
                 continue
@@ -220,6 +238,15 @@ class EntityStage:
             between = text[left.end : right.start]
             if len(between) <= 40 and ALIAS_CUES.match(between):
                 registry.merge(left.entity_id, right.entity_id)
+
+
+def _model_mentions(article: Article, backend: NerBackend) -> list[Mention]:
+    """The model's mentions: precomputed by :meth:`EntityStage.precompute` when the article
+    carries them for its current text, else from ``backend`` now."""
+    found: tuple[str, list[Mention]] | None = article.annotations.get(MODEL_MENTIONS)
+    if found is not None and found[0] == article.text:
+        return found[1]
+    return backend(article)
 
 
 def _propagate(text: str, found: list[Mention]) -> list[Mention]:

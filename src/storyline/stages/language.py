@@ -68,6 +68,7 @@ class LanguageStage:
     name = "language"
     requires: tuple[str, ...] = ("raw_text",)
     assigns: tuple[str, ...] = ("language", "language_score")
+    parallel = True
 
     def __init__(
         self,

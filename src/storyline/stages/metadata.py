@@ -120,6 +120,7 @@ class MetadataStage:
     name = "metadata"
     requires: tuple[str, ...] = ("removed", "text", "url", "language")
     assigns: tuple[str, ...] = ("published", "published_source", "source", "author")
+    parallel = True
 
     def __init__(self, corpus: Corpus, cues: Cues | None = None) -> None:
         self.corpus = corpus

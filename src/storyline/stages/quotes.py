@@ -292,6 +292,7 @@ class QuoteStage:
     name = "quotes"
     requires: tuple[str, ...] = ("text", "language", "entities")
     assigns: tuple[str, ...] = ("quotes",)
+    parallel = False
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus

