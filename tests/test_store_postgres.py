@@ -167,3 +167,15 @@ def test_cli_works_on_a_postgresql_url(pg_url: str) -> None:
     assert summary.exit_code == 0 and "postgresql://" in summary.output
     served = runner.invoke(app, ["serve", "--db", pg_url])
     assert served.exit_code == 1 and "SQLite store only" in served.output
+
+
+def test_nul_characters_of_an_input_never_reach_postgres(pg_url: str, tmp_path: Path) -> None:
+    """PostgreSQL text holds no NUL (tests/test_store.py); the readers' normalisation drops it,
+    so an input carrying one ("\\u0000" in JSON) is stored like any other."""
+    feed = tmp_path / "wire.jsonl"
+    lines = [{"title": "Fine", "text": "A plain article."}, {"title": "Nul", "text": "a\u0000b"}]
+    feed.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    with PostgresStore(pg_url) as store:
+        report = ingest([str(feed)], store, Pipeline(store=store, stages=LIGHT))
+        assert (report.ingested, report.failed) == (2, 0)
+        assert all("\x00" not in a.raw_text for a in store.iter_articles())
