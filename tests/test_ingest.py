@@ -188,7 +188,7 @@ def test_format_from_name(name: str, expected: str | None) -> None:
         (b'\n{"text": "x"}\n', "jsonl"),
         (b'[{"text": "x"}]', "jsonl"),
         (b"WARC/1.1\r\nWARC-Type: warcinfo", "warc"),
-        (gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\n"), "warc"),
+        (gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\n", mtime=0), "warc"),
         (b"You are here\n\nHeadline <b>not html</b>", "text"),
         (b"<<< breaking >>> headline", "text"),
     ],
