@@ -134,3 +134,38 @@ def test_natasha_lemmatises_russian_names(natasha: NatashaNer) -> None:
     assert by_text["Джеймсом Мэттисом"].type == "PER"
     assert by_text["Вашингтоне"].lemma == "Вашингтон"
     assert all(text[m.start : m.end] == m.text for m in mentions)
+
+
+def test_texts_over_spacys_limit_parse_in_pieces_with_exact_offsets() -> None:
+    """A 1.2 MB page (over spaCy's 1,000,000-character limit) parses; offsets index the text."""
+    import spacy
+
+    from storyline.nlp import PARSE_PIECE_CHARS, pipe_texts, spacy_for, text_pieces
+
+    paragraph = "Le président Emmanuel Macron a parlé à Paris avec des journalistes.\n"
+    text = paragraph * (1_200_000 // len(paragraph))
+    pieces = text_pieces(text)
+    assert "".join(pieces) == text and max(map(len, pieces)) <= PARSE_PIECE_CHARS
+    assert all(p.endswith("\n") for p in pieces[:-1])
+    blank = spacy.blank("fr")  # same length limit as the models, tokenizer only (fast)
+    with pytest.raises(ValueError, match="E088"):
+        blank(text)
+    assert next(pipe_texts(blank, [text])).text == text
+    # pieces joined: entities of every piece, offsets into the whole text
+    nlp = spacy_for("fr")
+    assert nlp is not None
+    small = paragraph * 40
+    short, long = pipe_texts(nlp, ["Bonjour Paris.", small], piece_chars=500)
+    assert short.text == "Bonjour Paris." and long.text == small
+    ends = [e for e in long.ents if e.text == "Paris"]
+    assert len(ends) == 40
+    assert all(small[e.start_char : e.end_char] == "Paris" for e in ends)
+
+
+def test_one_long_line_is_cut_at_a_space() -> None:
+    from storyline.nlp import text_pieces
+
+    text = "mot " * 60_000
+    pieces = text_pieces(text, size=1000)
+    assert "".join(pieces) == text and all(p.endswith(" ") for p in pieces)
+    assert text_pieces("x" * 2500, size=1000) == ["x" * 1000, "x" * 1000, "x" * 500]

@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline.article import Article, EntityType, Mention
-from storyline.nlp import SPACY_MODELS, parse, spacy_for
+from storyline.nlp import SPACY_MODELS, parse, pipe_texts, spacy_for
 from storyline.registry import DETERMINERS, PARTICLES, ROLE_CLASSES
 
 if TYPE_CHECKING:
@@ -78,6 +78,28 @@ TITLE_MAX_WORDS = 9
 # Fallback NER: a capitalised run longer than this is a headline, not a name.
 PATTERN_MAX_TOKENS = 4
 
+# Heading lines (sub-headings, related-article headlines, section labels): Title Case or ALL CAPS,
+# where a capital says nothing about a name, so models tag phrases like "Makes Efforts" as
+# organisations. A line is a heading when it has at least HEADING_MIN_WORDS words, does not end
+# like a sentence, and at least HEADING_CAPITALISED_SHARE of its words (function words aside) start
+# with a capital. 0.8 lets one lower-case verb through in Romance-language headlines ("La ONU
+# expulsa a Libia del Consejo"); see docs/evaluation.md (entities: heading lines) for what the
+# rule drops on CL-TLS dev texts.
+HEADING_MIN_WORDS = 3
+HEADING_CAPITALISED_SHARE = 0.8
+# Words title case leaves in lower case: en, fr, es, it, pt, de.
+HEADING_FUNCTION_WORDS = frozenset(
+    _words(
+        "a an the of in on at to for and or but nor by with from as vs via into over per "
+        "de du des la le les l un une et en au aux à pour sur par avec dans "
+        "del el los las y e o al con por para una "
+        "di della dei delle il lo i gli ed da "
+        "do da dos das os em no na "
+        "der die das den dem und oder von zu im am an auf mit für"
+    )
+)
+_HEADING_WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'’][^\W_]+)*")
+
 _QUOTES = "\"'“”‘’«»„‚‹›"
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?")
 
@@ -115,7 +137,7 @@ def pipe_docs(articles: Sequence[Article], batch_size: int = 32) -> None:
         if nlp is None:
             continue
         for article, doc in zip(
-            group, nlp.pipe((a.text for a in group), batch_size=batch_size), strict=True
+            group, pipe_texts(nlp, (a.text for a in group), batch_size=batch_size), strict=True
         ):
             article.annotations["doc"] = doc
 
@@ -443,3 +465,34 @@ def type_cue(text: str, mention: Mention, title: str | None) -> EntityType | Non
         if before and before[-1].casefold() in LOCATIVE_PREPOSITIONS:
             return "LOC"
     return None
+
+
+def heading_lines(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every heading line of ``text`` (see :data:`HEADING_MIN_WORDS`)."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        stripped = line.rstrip()
+        if not stripped or stripped[-1] in ".,;:":
+            continue
+        words = [
+            w for w in _HEADING_WORD.findall(stripped) if w.casefold() not in HEADING_FUNCTION_WORDS
+        ]
+        if len(_HEADING_WORD.findall(stripped)) < HEADING_MIN_WORDS or not words:
+            continue
+        if sum(w[0].isupper() for w in words) >= HEADING_CAPITALISED_SHARE * len(words):
+            out.append((start, start + len(line)))
+    return out
+
+
+def confirmed_outside(text: str, name: str, headings: Sequence[tuple[int, int]]) -> bool:
+    """True if ``name`` also occurs capitalised in ``text`` outside the ``headings`` spans:
+    running text confirms what a heading's capitals cannot. Case is ignored past the first
+    letter (an ALL CAPS heading's "LIBYE" is confirmed by "Libye"); a lower-case occurrence
+    ("through local peace deals") says the heading's phrase is no name."""
+    pattern = re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", re.IGNORECASE)
+    return any(
+        m.group()[:1].isupper() and not any(s <= m.start() < e for s, e in headings)
+        for m in pattern.finditer(text)
+    )

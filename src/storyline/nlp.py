@@ -11,6 +11,7 @@ article (``article.annotations["doc"]``), so entities and quotes do not parse th
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,60 @@ def parse(article: Article) -> Doc | None:
     nlp = spacy_for(article.language)
     if nlp is None:
         return None
-    doc = nlp(article.text)
+    doc = next(pipe_texts(nlp, [article.text]))
     article.annotations["doc"] = doc
     return doc
+
+
+# spaCy refuses texts over ``nlp.max_length`` (1,000,000 characters; a scraped page with its
+# comment thread can reach 2 MB, as one CL-TLS dev text does) and its memory grows with the text.
+# Texts longer than this are parsed in pieces cut at line breaks and joined with
+# ``Doc.from_docs``, so the Doc's text and every offset are those of the whole text. 100,000
+# characters is about 20 pages of news: no real article is cut.
+PARSE_PIECE_CHARS = 100_000
+
+
+def text_pieces(text: str, size: int = PARSE_PIECE_CHARS) -> list[str]:
+    """``text`` cut into consecutive pieces of at most ``size`` characters, at line breaks where
+    possible, else at a space, else anywhere; ``"".join(pieces) == text``."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        cut = text.rfind("\n", start, start + size) + 1
+        if cut <= start:
+            cut = text.rfind(" ", start, start + size) + 1
+        if cut <= start:
+            cut = start + size
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def pipe_texts(
+    nlp: Language,
+    texts: Iterable[str],
+    batch_size: int = 32,
+    piece_chars: int = PARSE_PIECE_CHARS,
+) -> Iterator[Doc]:
+    """``nlp.pipe`` over ``texts``, one Doc per text, any length (see
+    :data:`PARSE_PIECE_CHARS`)."""
+    from spacy.tokens import Doc
+
+    for chunk in _batches(texts, batch_size):
+        split = [text_pieces(text, piece_chars) for text in chunk]
+        docs = iter(nlp.pipe((p for pieces in split for p in pieces), batch_size=batch_size))
+        for pieces in split:
+            parts = [next(docs) for _ in pieces]
+            yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
+
+
+def _batches(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -39,6 +39,8 @@ from storyline.ner import (
     PatternNer,
     backend_for,
     clean_span,
+    confirmed_outside,
+    heading_lines,
     pipe_docs,
     split_title,
     title_after,
@@ -87,8 +89,11 @@ class EntityStage:
         corpus: Corpus,
         registry: EntityRegistry | None = None,
         backend: NerBackend | None = None,
+        *,
+        heading_check: bool = True,
     ) -> None:
         self.corpus = corpus
+        self.heading_check = heading_check  # off only to measure the rule (eval/headings.py)
         self._registry = registry
         self._backend = backend  # a fixed backend (tests); else routed by language
         self._persist: RegistryStore | None = None
@@ -204,8 +209,27 @@ class EntityStage:
             if mentions and mention.start < mentions[-1].end:
                 continue  # overlapping: the earlier (longer) span wins
             mentions.append(mention)
+        mentions = self._drop_heading_guesses(text, mentions)
         _harmonise_persons(mentions)
         return mentions, titles
+
+    def _drop_heading_guesses(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Mentions inside heading lines (:func:`storyline.ner.heading_lines`) stay only when the
+        running text or the registry confirms the name. Not applied when headings make up most
+        of the text (a list of headlines has no running text to confirm anything)."""
+        headings = heading_lines(text) if self.heading_check else []
+        if not headings or 2 * sum(e - s for s, e in headings) >= len(text):
+            return mentions
+        kept = []
+        for mention in mentions:
+            inside = any(s <= mention.start < e for s, e in headings)
+            if (
+                not inside
+                or confirmed_outside(text, mention.text, headings)
+                or self._gazetteer(mention.text) is not None
+            ):
+                kept.append(mention)
+        return kept
 
     def _missed_acronyms(self, text: str, found: list[Mention]) -> list[Mention]:
         taken = [(m.start, m.end) for m in found]
