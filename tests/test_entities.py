@@ -7,12 +7,14 @@ no-merge pairs are not; mentions index the cleaned text; titles reach the regist
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
 
-from storyline.article import Article
+from storyline.article import Article, EntityType, Mention
 from storyline.ingest import read_one
+from storyline.ner import NerBackend
 from storyline.pipeline import Pipeline
 from storyline.registry import EntityRegistry
 from storyline.stages import Corpus
@@ -182,3 +184,43 @@ def test_empty_text_gives_no_entities() -> None:
     stage = EntityStage(Corpus())
     article = stage(Article(raw_text="", text="", language="en"))
     assert article.entities == []
+
+
+HEADED = (
+    "Norway and Russia resumed talks on the Barents Sea cod quota in Tromsø on Monday.\n\n"
+    "Coastal Towns Fear Deeper Cuts As Talks Drag On\n\n"
+    "Fishermen in Hammerfest said a smaller quota would close their plants.\n\n"
+    "Russia Seeks Bigger Share For Murmansk Trawler Fleet\n\n"
+    "Moscow wants its boats in Murmansk to keep their catch, a negotiator said."
+)
+
+
+def _tagging(*names: tuple[str, EntityType]) -> NerBackend:
+    """A fixed NER backend: every occurrence of each name, with its type."""
+
+    def backend(article: Article) -> list[Mention]:
+        out = []
+        for name, type_ in names:
+            for m in re.finditer(re.escape(name), article.text):
+                out.append(Mention(name, m.start(), m.end(), type_))
+        return out
+
+    return backend
+
+
+def test_names_in_heading_lines_need_the_running_text_to_confirm_them() -> None:
+    backend = _tagging(
+        ("Coastal Towns", "ORG"),  # heading only: a guess from Title Case
+        ("Russia", "LOC"),  # in a heading and in the running text: kept in both
+        ("Murmansk Trawler Fleet", "ORG"),  # heading only
+        ("Hammerfest", "LOC"),
+    )
+    on = EntityStage(Corpus(), backend=backend)(
+        Article(raw_text=HEADED, text=HEADED, language="en")
+    )
+    off = EntityStage(Corpus(), backend=backend, heading_check=False)(
+        Article(raw_text=HEADED, text=HEADED, language="en")
+    )
+    assert {m.text for m in off.entities} >= {"Coastal Towns", "Murmansk Trawler Fleet"}
+    assert [m.text for m in on.entities if m.text != "Hammerfest"] == ["Russia", "Russia"]
+    assert HEADED[on.entities[-1].start :].startswith("Russia Seeks")
