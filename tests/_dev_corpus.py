@@ -38,7 +38,7 @@ def _cut(paragraphs: list[str]) -> str:
 
 
 def _spread(paths: list[Path], limit: int) -> list[Path]:
-    step = max(1, len(paths) // max(limit, 1))
+    step = max(1, -(-len(paths) // max(limit, 1)))  # ceiling: the spread reaches the last files
     return paths[::step][:limit]
 
 

@@ -249,7 +249,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     if workers is not None:
         options["n_workers"] = workers
     with (
-        LocalCluster(dashboard_address=None, **options) as cluster,  # type: ignore[no-untyped-call]
+        LocalCluster(dashboard_address=":0", **options) as cluster,  # type: ignore[no-untyped-call]
         Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):
         yield client
