@@ -149,7 +149,7 @@ def test_keyword_search_ranks_like_sqlite(pg_examples: PostgresStore, tmp_path: 
             assert set(pg_ids) == set(lite_ids) and pg_ids[:1] == lite_ids[:1], query
 
 
-def test_cli_works_on_a_postgresql_url(pg_url: str) -> None:
+def test_cli_works_on_a_postgresql_url(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     runner = CliRunner()
     env = {"STORYLINE_DB": pg_url, "COLUMNS": "200"}
     result = runner.invoke(
@@ -165,8 +165,21 @@ def test_cli_works_on_a_postgresql_url(pg_url: str) -> None:
     assert shown.exit_code == 0 and rows[0]["id"] in shown.output
     summary = runner.invoke(app, ["summary"], env=env)
     assert summary.exit_code == 0 and "postgresql://" in summary.output
+    # serve builds the app over the PostgreSQL store (uvicorn itself is not started here).
+    started: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: started.append(app))
     served = runner.invoke(app, ["serve", "--db", pg_url])
-    assert served.exit_code == 1 and "SQLite store only" in served.output
+    assert served.exit_code == 0, served.output
+    assert isinstance(started[0].state.storyline.store, PostgresStore)
+    assert "postgresql://" in served.output
+
+
+def test_serve_says_when_postgresql_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: pytest.fail("served"))
+    dead = "postgresql://nobody:pw@127.0.0.1:1/none?connect_timeout=2"
+    served = CliRunner().invoke(app, ["serve", "--db", dead])
+    assert served.exit_code == 1 and "cannot connect to PostgreSQL" in served.output
+    assert "pw" not in served.output  # the password is masked
 
 
 def test_nul_characters_of_an_input_never_reach_postgres(pg_url: str, tmp_path: Path) -> None:

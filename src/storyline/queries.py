@@ -1,11 +1,16 @@
-"""Read-side queries over the SQLite store, shared by the HTTP API, the web UI and the CLI.
+"""Read-side queries over the store, shared by the HTTP API, the web UI and the CLI.
 
-Plain functions over a ``sqlite3.Connection`` returning plain data (dicts and lists that serialise
-to JSON as they are). They read the ``articles`` table of migration 0001, whose analysed record
-carries entities, quotes and claims as JSON and ``story_id`` (the export contract,
-``docs/schema.md``), and use the tables later migrations add when present (``stories`` from 0004
-for the story list, ``entity_*`` from the entity registry). A store that has not got a table yet
-still answers: the pages show what the store has.
+Plain functions over a store connection — a ``sqlite3.Connection`` or the PostgreSQL store's
+``PGConnection`` adapter (``?`` parameters on both) — returning plain data (dicts and lists that
+serialise to JSON as they are). They read the ``articles`` table of migration 0001, whose
+analysed record carries entities, quotes and claims as JSON and ``story_id`` (the export
+contract, ``docs/schema.md``), and use the tables later migrations add when present
+(``stories`` from 0004 for the story list, ``entity_*`` from the entity registry). A store that
+has not got a table yet still answers: the pages show what the store has.
+
+The SQL is the dialect both backends speak; the few places that differ (a substring test, a
+JSON array lookup, the keyword index, the table catalogue) are the small ``_sql_*`` helpers
+below and :mod:`storyline.store`'s catalogue functions, chosen by :func:`sql_dialect`.
 
 Limits: the entity catalogue without a registry table is built by scanning every article's
 entities once and cached until the articles change (seconds on 100k articles; the registry tables
@@ -15,7 +20,6 @@ are the fast path). Story pages list at most :data:`STORY_ARTICLE_LIMIT` article
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from collections import Counter, defaultdict
@@ -24,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from storyline.store import Dialect, SQLConnection
+from storyline.store import Dialect, SQLConnection, database_key, sql_dialect, table_columns
 from storyline.store import has_table as store_has_table
 
 # Columns of an article in a list (everything but the text and the analysis JSON).
@@ -64,8 +68,7 @@ class Filters:
 
     def where(self, alias: str = "a", dialect: Dialect = "sqlite") -> tuple[str, list[Any]]:
         """SQL conditions over the articles table (aliased ``alias``) and their parameters, in
-        the SQL of ``dialect`` (only the entity filter differs: SQLite's JSON1 functions against
-        a ``jsonb`` containment test on PostgreSQL)."""
+        the SQL of ``dialect`` (only the entity filter differs: see :func:`_sql_json_array_has`)."""
         clauses = [f"{alias}.status = 'analysed'"]
         params: list[Any] = []
         if self.language:
@@ -83,18 +86,11 @@ class Filters:
         if self.story:
             clauses.append(f"{alias}.story_id = ?")
             params.append(self.story)
-        if self.entity and dialect == "postgresql":
-            # strpos() first, as instr() below: a substring test skips most JSON parses.
+        if self.entity:
+            # The substring test first: cheap, it skips the JSON parse for most rows.
             clauses.append(
-                f"strpos({alias}.entities, ?) > 0 AND {alias}.entities::jsonb"
-                " @> jsonb_build_array(jsonb_build_object('entity_id', ?::text))"
-            )
-            params += [self.entity, self.entity]
-        elif self.entity:
-            # instr() first: a cheap substring test that skips the JSON parse for most rows.
-            clauses.append(
-                f"instr({alias}.entities, ?) > 0 AND EXISTS (SELECT 1 FROM"
-                f" json_each({alias}.entities) WHERE json_extract(value, '$.entity_id') = ?)"
+                f"{_sql_contains(f'{alias}.entities', dialect)} AND"
+                f" {_sql_json_array_has(f'{alias}.entities', 'entity_id', dialect)}"
             )
             params += [self.entity, self.entity]
         return " AND ".join(clauses), params
@@ -139,7 +135,36 @@ def has_table(conn: SQLConnection, name: str) -> bool:
     return store_has_table(conn, name)
 
 
-def _rows(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+# -- the SQL that differs between the backends ------------------------------------------------
+
+
+def _sql_contains(column: str, dialect: Dialect) -> str:
+    """``column`` contains the next ``?`` parameter as a substring."""
+    if dialect == "postgresql":
+        return f"strpos({column}, ?) > 0"
+    return f"instr({column}, ?) > 0"
+
+
+def _sql_json_array_has(column: str, key: str, dialect: Dialect) -> str:
+    """The JSON array in text ``column`` has an object whose ``key`` equals the next ``?``
+    parameter (``key`` is a constant of this module, never user input)."""
+    if dialect == "postgresql":
+        return (
+            f"EXISTS (SELECT 1 FROM jsonb_array_elements({column}::jsonb) element"
+            f" WHERE element ->> '{key}' = ?::text)"
+        )
+    return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_extract(value, '$.{key}') = ?)"
+
+
+def has_keyword_index(conn: SQLConnection) -> bool:
+    """Whether the store has migration 0005's full-text index: the FTS5 table on SQLite, the
+    ``search`` tsvector column on PostgreSQL (see :mod:`storyline.search`)."""
+    if sql_dialect(conn) == "postgresql":
+        return "search" in table_columns(conn, "articles")
+    return has_table(conn, "articles_fts")
+
+
+def _rows(cursor: Any) -> list[dict[str, Any]]:
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -161,11 +186,11 @@ def _clamp(limit: int, offset: int) -> tuple[int, int]:
 
 
 def list_articles(
-    conn: sqlite3.Connection, filters: Filters = NO_FILTERS, limit: int = 50, offset: int = 0
+    conn: SQLConnection, filters: Filters = NO_FILTERS, limit: int = 50, offset: int = 0
 ) -> Page:
     """Analysed articles, newest first (undated last)."""
     limit, offset = _clamp(limit, offset)
-    where, params = filters.where()
+    where, params = filters.where(dialect=sql_dialect(conn))
     total = conn.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
     columns = ", ".join(f"a.{c}" for c in SUMMARY_COLUMNS)
     items = _rows(
@@ -178,7 +203,7 @@ def list_articles(
     return Page(items, int(total), limit, offset)
 
 
-def get_article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+def get_article(conn: SQLConnection, article_id: str) -> dict[str, Any] | None:
     """One stored article with its analysis (the export contract plus ``status``)."""
     cursor = conn.execute(
         "SELECT id, status, error, source_path, record, input_format, url, source, author, title,"
@@ -258,7 +283,7 @@ def _top_entities(articles: Iterable[dict[str, Any]], limit: int) -> list[dict[s
 
 
 def _story_members(
-    conn: sqlite3.Connection, story_ids: Sequence[str], with_analysis: bool = False
+    conn: SQLConnection, story_ids: Sequence[str], with_analysis: bool = False
 ) -> dict[str, list[dict[str, Any]]]:
     if not story_ids:
         return {}
@@ -297,7 +322,7 @@ def _story_summary(
 
 
 def list_stories(
-    conn: sqlite3.Connection,
+    conn: SQLConnection,
     filters: Filters = NO_FILTERS,
     limit: int = 20,
     offset: int = 0,
@@ -306,7 +331,7 @@ def list_stories(
 ) -> Page:
     """Stories, latest first (by their last article's publication date), undated ones last."""
     limit, offset = _clamp(limit, offset)
-    where, params = filters.where()
+    where, params = filters.where(dialect=sql_dialect(conn))
     where = f"a.story_id IS NOT NULL AND {where}"
     if filters == NO_FILTERS:
         # Only analysed articles get a story id, so the covering story index alone counts them
@@ -328,9 +353,7 @@ def list_stories(
     return Page(items, int(total), limit, offset)
 
 
-def _latest_story_ids(
-    conn: sqlite3.Connection, where: str, params: list[Any], wanted: int
-) -> list[str]:
+def _latest_story_ids(conn: SQLConnection, where: str, params: list[Any], wanted: int) -> list[str]:
     """The first ``wanted`` distinct story ids in order of their latest article.
 
     Walks the articles newest first along the ``published`` index and stops once enough stories
@@ -356,7 +379,7 @@ def _latest_story_ids(
 
 
 def get_story(
-    conn: sqlite3.Connection, story_id: str, preferred_languages: Sequence[str] = ("en",)
+    conn: SQLConnection, story_id: str, preferred_languages: Sequence[str] = ("en",)
 ) -> dict[str, Any] | None:
     """A story with its articles, timeline counts, quotes by speaker, claims and top entities."""
     columns = ", ".join(SUMMARY_COLUMNS)
@@ -488,9 +511,9 @@ def _story_claims(
 
 
 def _flatten(
-    conn: sqlite3.Connection, column: str, filters: Filters, chunk: int = 500
+    conn: SQLConnection, column: str, filters: Filters, chunk: int = 500
 ) -> Iterable[tuple[dict[str, Any], dict[str, Any]]]:
-    where, params = filters.where()
+    where, params = filters.where(dialect=sql_dialect(conn))
     columns = ", ".join(f"a.{c}" for c in SUMMARY_COLUMNS)
     cursor = conn.execute(
         f"SELECT {columns}, a.{column} AS items FROM articles a WHERE {where}"
@@ -506,7 +529,7 @@ def _flatten(
 
 
 def list_quotes(
-    conn: sqlite3.Connection,
+    conn: SQLConnection,
     filters: Filters = NO_FILTERS,
     speaker: str | None = None,
     limit: int = 50,
@@ -530,7 +553,7 @@ def list_quotes(
 
 
 def list_claims(
-    conn: sqlite3.Connection,
+    conn: SQLConnection,
     filters: Filters = NO_FILTERS,
     kind: str | None = None,
     limit: int = 50,
@@ -583,10 +606,10 @@ _catalogue_checked: dict[str, tuple[float, tuple[Any, ...]]] = {}
 CATALOGUE_RECHECK_S = 5.0
 
 
-def _entity_catalogue(conn: sqlite3.Connection) -> dict[str, _Entity]:
+def _entity_catalogue(conn: SQLConnection) -> dict[str, _Entity]:
     """Every resolved entity with its names, variants and articles, built from the mentions in
     the articles and cached until the articles change (count or last update)."""
-    db = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
+    db = database_key(conn)
     now = time.monotonic()
     with _catalogue_lock:
         checked = _catalogue_checked.get(db)
@@ -636,7 +659,7 @@ def _entity_catalogue(conn: sqlite3.Connection) -> dict[str, _Entity]:
 
 
 def list_entities(
-    conn: sqlite3.Connection,
+    conn: SQLConnection,
     name: str | None = None,
     type: str | None = None,
     limit: int = 50,
@@ -662,7 +685,7 @@ def list_entities(
     return Page(matches[offset : offset + limit], len(matches), limit, offset)
 
 
-def resolve_entity_id(conn: sqlite3.Connection, entity_id: str) -> str:
+def resolve_entity_id(conn: SQLConnection, entity_id: str) -> str:
     """The current id of an entity: the registry leaves a redirect when it merges two entities,
     so links and bookmarks to the old id keep working."""
     if not has_table(conn, "entity_redirects"):
@@ -677,7 +700,7 @@ def resolve_entity_id(conn: sqlite3.Connection, entity_id: str) -> str:
     return entity_id
 
 
-def _registry_entity(conn: sqlite3.Connection, entity_id: str) -> _Entity | None:
+def _registry_entity(conn: SQLConnection, entity_id: str) -> _Entity | None:
     """The entity as the registry tables (migration 0002) record it: indexed lookups, so an
     entity page costs milliseconds on a big store instead of a scan of every article."""
     if not has_table(conn, "entity_articles"):
@@ -702,7 +725,7 @@ def _registry_entity(conn: sqlite3.Connection, entity_id: str) -> _Entity | None
     return entity if entity.articles else None
 
 
-def get_entity(conn: sqlite3.Connection, entity_id: str) -> dict[str, Any] | None:
+def get_entity(conn: SQLConnection, entity_id: str) -> dict[str, Any] | None:
     """An entity: canonical name, spelling variants per language, quotes by and about it, the
     articles mentioning it and its mentions over time."""
     entity = _registry_entity(conn, entity_id) or _entity_catalogue(conn).get(entity_id)
@@ -756,11 +779,11 @@ def _per_day(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"day": day, "count": n} for day, n in sorted(counts.items())]
 
 
-def _entity_roles(conn: sqlite3.Connection, entity_id: str) -> list[str]:
+def _entity_roles(conn: SQLConnection, entity_id: str) -> list[str]:
     """Titles and roles the entity registry recorded for the entity, when it records them."""
     if not has_table(conn, "entities"):
         return []
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(entities)").fetchall()}
+    columns = table_columns(conn, "entities")
     for column in ("roles", "titles"):
         if column in columns and "id" in columns:
             row = conn.execute(
@@ -779,7 +802,7 @@ def _entity_roles(conn: sqlite3.Connection, entity_id: str) -> list[str]:
 # -- health -----------------------------------------------------------------------------------
 
 
-def health(conn: sqlite3.Connection) -> dict[str, Any]:
+def health(conn: SQLConnection) -> dict[str, Any]:
     """Counts per article status, stories, schema version and which optional tables exist."""
     statuses = dict(
         conn.execute("SELECT status, count(*) FROM articles GROUP BY status").fetchall()
@@ -801,6 +824,6 @@ def health(conn: sqlite3.Connection) -> dict[str, Any]:
         },
         "stories": stories,
         "schema_version": version,
-        "keyword_search": has_table(conn, "articles_fts"),
+        "keyword_search": has_keyword_index(conn),
         "semantic_search": has_table(conn, "story_members"),
     }

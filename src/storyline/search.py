@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storyline.queries import NO_FILTERS, SUMMARY_COLUMNS, Filters, Page, has_table
-from storyline.store import SQLConnection, sql_dialect
+from storyline.store import SQLConnection, database_key, sql_dialect
 
 Mode = Literal["hybrid", "keyword", "semantic"]
 MODES: tuple[Mode, ...] = ("hybrid", "keyword", "semantic")
@@ -139,11 +139,11 @@ class VectorIndex:
         # rowid and seq), so the highest rowid changes with every write: an O(log n) freshness
         # check instead of count(*) (a full scan: ~5 ms per query on 100k rows). PostgreSQL has
         # no rowid: the highest seq (indexed there) plays its part.
+        # One matrix per database, shared by all of a server's reader connections to it.
+        db = database_key(conn)
         if sql_dialect(conn) == "postgresql":
-            db = f"postgresql:{id(conn)}"
             key = tuple(conn.execute("SELECT max(seq) FROM story_members").fetchone())
         else:
-            db = conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}"
             key = tuple(conn.execute("SELECT max(rowid) FROM story_members").fetchone())
         with self._lock:
             cached = self._matrices.get(db)

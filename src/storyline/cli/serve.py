@@ -17,7 +17,8 @@ def serve(
     db: str | None = DbOption,
     workers: int = typer.Option(1, min=1, max=16, help="Server processes."),
 ) -> None:
-    """Serve the web UI at / and the JSON API at /api (OpenAPI at /openapi.json)."""
+    """Serve the web UI at / and the JSON API at /api (OpenAPI at /openapi.json), over a SQLite
+    file or a postgresql:// database."""
     import os
 
     import uvicorn
@@ -26,22 +27,20 @@ def serve(
     # embedding at ~13 ms on a busy machine instead of spinning (see storyline.search).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-    from storyline.api import SERVE_NEEDS_SQLITE, create_app
-    from storyline.store import is_postgres_url
-    from storyline.store.sqlite import SQLiteStore
+    from storyline.api import create_app
+    from storyline.store import open_store
+    from storyline.store.postgres import redact
 
     try:
         settings = Settings.load(db=db)
-        if is_postgres_url(settings.db):
-            raise StorylineError(SERVE_NEEDS_SQLITE)
-        store = SQLiteStore(settings.db)
+        store = open_store(settings.db)
     except StorylineError as exc:
         err_console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
     if settings.api_token:
         console.print("POST /api/articles is on (token set)")
     console.print(
-        f"storyline on http://{host}:{port}/  (store {escape(settings.db)}; Ctrl-C stops)"
+        f"storyline on http://{host}:{port}/  (store {escape(redact(settings.db))}; Ctrl-C stops)"
     )
     if workers > 1:
         # uvicorn needs an import string to start several processes; each builds its own app.

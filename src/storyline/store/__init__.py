@@ -123,6 +123,29 @@ def has_table(conn: Any, name: str) -> bool:
     return row is not None
 
 
+def table_columns(conn: Any, name: str) -> set[str]:
+    """The column names of a table (empty when it does not exist), on either backend."""
+    if sql_dialect(conn) == "postgresql":
+        rows = conn.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ?",
+            (name,),
+        ).fetchall()
+        return {str(row[0]) for row in rows}
+    # PRAGMA takes no parameters; the name is quoted as an identifier.
+    quoted = '"' + name.replace('"', '""') + '"'
+    return {str(row[1]) for row in conn.execute(f"PRAGMA table_info({quoted})").fetchall()}
+
+
+def database_key(conn: Any) -> str:
+    """A name for the database a connection is on, the same for every connection to it: the key
+    of per-database caches (the entity catalogue, the search vectors), so a server's several
+    reader connections share one cached copy."""
+    if sql_dialect(conn) == "postgresql":
+        return f"postgresql:{conn.where}"
+    return str(conn.execute("PRAGMA database_list").fetchone()[2] or f"memory:{id(conn)}")
+
+
 def open_store(url: str | None = None) -> Store:
     """Open the store at ``url`` (default: the configured ``db``, ``./storyline.db``): a
     ``postgresql://`` URL opens :class:`~storyline.store.postgres.PostgresStore`, anything else

@@ -18,8 +18,10 @@ depth, so the same statement runs on both backends as long as it sticks to the S
 (``INSERT … ON CONFLICT (…) DO UPDATE``, no ``INSERT OR REPLACE``, no ``sqlite_master``;
 :func:`storyline.store.sql_dialect` tells the few places that must differ).
 
-Limits: the web UI and HTTP API (``storyline serve``) read with SQLite-only queries and refuse a
-PostgreSQL store. One connection per store object, serialised by a lock (as SQLite's); several
+The web UI and HTTP API read through :class:`ReaderPool`: read-only connections (wrapped in the
+same adapter, so :mod:`storyline.queries` runs unchanged), one checked out per request.
+
+Limits: one writing connection per store object, serialised by a lock (as SQLite's); several
 ingest processes may write to one server, but the entity registry and story state keep the
 "one writing process" limit of :class:`~storyline.registry.RegistryStore`.
 """
@@ -40,7 +42,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from storyline.article import Article
-from storyline.errors import StoreError
+from storyline.errors import StoreError, StoreUnavailable
 from storyline.store import ArticleStatus
 from storyline.store.sqlite import (
     _ANALYSED_COLUMNS,
@@ -57,6 +59,13 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations_pg"
 
 # How long to wait for the server when connecting: a wrong host fails in seconds, not minutes.
 CONNECT_TIMEOUT_S = 10
+# Longest a web/API read may run before the server cancels it (the request then gets a 503): the
+# slowest read, the entity catalogue scan, takes seconds on 100k articles; a minute means stuck.
+READ_STATEMENT_TIMEOUT_S = 60
+# Idle reader connections a server process keeps open for the next requests. uvicorn serves sync
+# routes from a thread pool (40 threads): a burst opens up to that many connections, and all but
+# this many are closed once it is over, so an idle server holds few server backends.
+READER_IDLE_MAX = 4
 # Key of the advisory lock that serialises migrations across processes (any constant unlikely to
 # collide with another application's advisory locks on the same database; "stry" in ASCII).
 _MIGRATION_LOCK = 0x73747279
@@ -170,6 +179,66 @@ class PGConnection:
         self.raw.close()
 
 
+def _message(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def connect_reader(url: str, where: str) -> PGConnection:
+    """A read-only connection (``default_transaction_read_only``, as SQLite's ``query_only``)
+    with a statement timeout; :class:`~storyline.errors.StoreUnavailable` when the server
+    cannot be reached."""
+    options = (
+        f"-c default_transaction_read_only=on -c statement_timeout={READ_STATEMENT_TIMEOUT_S}s"
+    )
+    try:
+        raw = psycopg.connect(
+            url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, options=options
+        )
+    except psycopg.Error as exc:
+        raise StoreUnavailable(f"{where}: cannot connect to PostgreSQL: {_message(exc)}") from exc
+    raw.add_notice_handler(lambda diagnostic: None)
+    return PGConnection(raw, where)
+
+
+class ReaderPool:
+    """Read connections for the web UI and API: :meth:`read` checks one out for a request (a
+    new one when all are busy) and returns it afterwards; a broken one (server restarted) is
+    dropped, so the next request reconnects. ``psycopg_pool`` is not a dependency: this is the
+    little of it the server needs."""
+
+    def __init__(self, url: str, where: str, idle_max: int = READER_IDLE_MAX) -> None:
+        self.url = url
+        self.where = where
+        self.idle_max = idle_max
+        self._idle: list[PGConnection] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def read(self) -> Iterator[PGConnection]:
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None or conn.raw.closed:
+            conn = connect_reader(self.url, self.where)
+        try:
+            yield conn
+        finally:
+            self._give_back(conn)
+
+    def _give_back(self, conn: PGConnection) -> None:
+        usable = not conn.raw.closed and not conn.raw.broken
+        with self._lock:
+            if usable and len(self._idle) < self.idle_max:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
 class PostgresStore:
     """The :class:`~storyline.store.Store` on PostgreSQL; see the module docstring.
 
@@ -183,8 +252,9 @@ class PostgresStore:
         try:
             raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.Error as exc:
-            message = " ".join(str(exc).split())
-            raise StoreError(f"{self.path}: cannot connect to PostgreSQL: {message}") from exc
+            raise StoreUnavailable(
+                f"{self.path}: cannot connect to PostgreSQL: {_message(exc)}"
+            ) from exc
         # Notices (e.g. "relation already exists, skipping") are not for the user.
         raw.add_notice_handler(lambda diagnostic: None)
         self.conn = PGConnection(raw, self.path)

@@ -10,7 +10,6 @@ Content-Security-Policy. The pages are thin shells over :mod:`storyline.queries`
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,6 +23,7 @@ from starlette.exceptions import HTTPException
 
 from storyline import queries
 from storyline import search as search_module
+from storyline.store import SQLConnection
 from storyline.web.charts import stacked_bars
 from storyline.web.highlight import segments
 
@@ -77,7 +77,7 @@ def _conn(request: Request) -> Any:
         yield conn
 
 
-Conn = Annotated[sqlite3.Connection, Depends(_conn)]
+Conn = Annotated[SQLConnection, Depends(_conn)]
 PageLimit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 Lang = Annotated[str | None, Query(max_length=16)]
@@ -95,7 +95,7 @@ def _day(name: str, value: str | None) -> date | None:
         raise HTTPException(400, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def render(request: Request, conn: sqlite3.Connection, name: str, **context: Any) -> HTMLResponse:
+def render(request: Request, conn: SQLConnection, name: str, **context: Any) -> HTMLResponse:
     from storyline import __version__
 
     context.setdefault("version", __version__)
