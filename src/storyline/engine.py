@@ -49,8 +49,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-# Partitions in flight per worker: one running and one queued, so a worker starts the next chunk
-# while the client runs the suffix of the previous one. More only holds more results in memory.
+# Partitions in flight per worker thread: one running and one queued, so a worker starts the next
+# chunk while the client runs the suffix of the previous one. More only holds more results in
+# memory.
 IN_FLIGHT_PER_WORKER = 2
 # Re-runs of a partition whose task raised (not a stage: a stage's exception fails only its
 # article). A dead worker's partition is re-run by the scheduler anyway (up to Dask's
@@ -188,8 +189,8 @@ class DaskEngine:
         )
 
     def _window(self) -> int:
-        workers = len(self.client.scheduler_info().get("workers", {}))
-        return IN_FLIGHT_PER_WORKER * max(workers, 1)
+        threads = sum(self.client.nthreads().values())  # type: ignore[no-untyped-call]
+        return IN_FLIGHT_PER_WORKER * max(threads, 1)
 
     def analyse(self, chunks: Iterable[list[Article]]) -> Iterator[list[Result]]:
         """Results per chunk, in chunk order; partitions run ahead on the workers."""
