@@ -70,3 +70,40 @@ def pg_url(pg_cluster: ThrowawayCluster) -> Iterator[str]:
     url = pg_cluster.create_database(name)
     yield url
     pg_cluster.drop_database(name)
+
+
+# -- the analysed web corpus (tests/_webdb.py) on both backends, for the API and web tests
+
+
+@pytest.fixture(scope="session")
+def web_corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the web corpus's input files and SQLite file live (shared by both backends, so
+    ``source_path`` is the same in both stores)."""
+    return tmp_path_factory.mktemp("web")
+
+
+@pytest.fixture(scope="session")
+def web_sqlite_db(web_corpus_dir: Path, seed_paths: list[Path]) -> str:
+    from _webdb import build_store
+
+    return str(build_store(web_corpus_dir, seed_paths))
+
+
+@pytest.fixture(scope="session")
+def web_pg_db(
+    pg_cluster: ThrowawayCluster, web_corpus_dir: Path, seed_paths: list[Path]
+) -> Iterator[str]:
+    from _webdb import build_pg_store
+
+    name = f"web_{uuid.uuid4().hex[:16]}"
+    url = build_pg_store(pg_cluster.create_database(name), web_corpus_dir, seed_paths)
+    yield url
+    pg_cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def web_db(request: pytest.FixtureRequest) -> str:
+    """The web corpus's store on each backend: a SQLite path, then a postgresql:// URL."""
+    return str(
+        request.getfixturevalue(f"web_{'pg' if request.param == 'postgresql' else 'sqlite'}_db")
+    )

@@ -1,4 +1,6 @@
-"""The JSON API (storyline.api, storyline.queries, storyline.search) over the analysed seeds."""
+"""The JSON API (storyline.api, storyline.queries, storyline.search) over the analysed seeds, on
+both stores: every test taking ``client`` (or ``writable``) runs on SQLite and on PostgreSQL, and
+:func:`test_sqlite_and_postgresql_give_the_same_answers` compares the two answer for answer."""
 
 from __future__ import annotations
 
@@ -15,25 +17,25 @@ from fastapi.testclient import TestClient
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from _webdb import XSS_TITLE, build_store
+from _webdb import XSS_TITLE
 from storyline.api import CONTENT_SECURITY_POLICY, MAX_UPLOAD_BYTES, create_app
 from storyline.config import Settings
 from storyline.pipeline import Pipeline
 from storyline.search import fts_query
-from storyline.store.sqlite import SQLiteStore
+from storyline.store import Store, open_store
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory, seed_paths: list[Path]) -> Path:
-    return build_store(tmp_path_factory.mktemp("web"), seed_paths)
-
-
-@pytest.fixture(scope="module")
-def client(db: Path) -> Iterator[TestClient]:
-    store = SQLiteStore(db)
-    with TestClient(create_app(store, Settings(db=str(db)))) as client:
+def _client(db: str, **options: Any) -> Iterator[TestClient]:
+    store = open_store(db)
+    with TestClient(create_app(store, Settings(db=db), **options)) as client:
         yield client
     store.close()
+
+
+@pytest.fixture(scope="module")
+def client(web_db: str) -> Iterator[TestClient]:
+    """The app over the web corpus, on SQLite and on PostgreSQL (``web_db`` is parametrised)."""
+    yield from _client(web_db)
 
 
 def get(client: TestClient, url: str, status: int = 200, **params: Any) -> Any:
@@ -201,6 +203,124 @@ def test_fts_syntax_in_queries_is_inert(client: TestClient) -> None:
     get(client, "/api/search", status=422, q="x", mode="magic")
 
 
+# -- the same answers from both stores --------------------------------------------------------
+
+# When each store stamped the article: the only fields that differ between the two builds.
+STAMPS = ("ingested_at", "analysed_at")
+
+
+@pytest.fixture(scope="module")
+def both(web_sqlite_db: str, web_pg_db: str) -> Iterator[tuple[TestClient, TestClient]]:
+    lite, server = _client(web_sqlite_db), _client(web_pg_db)
+    yield next(lite), next(server)
+    for clients in (lite, server):
+        next(clients, None)
+
+
+def _same(both: tuple[TestClient, TestClient], url: str, **params: Any) -> Any:
+    lite, server = (get(client, url, **params) for client in both)
+    if isinstance(lite, dict):
+        for name in STAMPS:
+            lite.pop(name, None), server.pop(name, None)
+    assert server == lite, (url, params)
+    return lite
+
+
+def test_sqlite_and_postgresql_give_the_same_answers(
+    both: tuple[TestClient, TestClient],
+) -> None:
+    """The same corpus analysed into each store: every listing (filters, pages), every detail
+    and semantic search answer identically."""
+    assert _same(both, "/api/health")["articles"]["analysed"] == 6
+    articles = _same(both, "/api/articles", limit=200)["items"]
+    for article in articles:
+        _same(both, f"/api/articles/{article['id']}")
+    stories = _same(both, "/api/stories", limit=200)["items"]
+    for story in stories:
+        _same(both, f"/api/stories/{story['id']}")
+    entities = _same(both, "/api/entities", limit=200)["items"]
+    assert len(entities) > 5
+    for entity in entities:
+        _same(both, f"/api/entities/{entity['id']}")
+    two_article_story = next(s["id"] for s in stories if s["article_count"] == 2)
+    for filters in (
+        {"limit": 2, "offset": 2},
+        {"language": "fr"},
+        {"source": "AFP"},
+        {"since": "2018-01-01", "until": "2018-12-31"},
+        {"entity": entities[0]["id"]},
+        {"story": two_article_story},
+        {"language": "xx"},
+    ):
+        assert _same(both, "/api/articles", **filters)["limit"]
+        _same(both, "/api/stories", **filters)
+        _same(both, "/api/quotes", **filters)
+        _same(both, "/api/claims", **filters)
+    for params in (
+        {"name": "syri", "type": "LOC"},
+        {"type": "PER", "limit": 3, "offset": 1},
+        {"name": "nobody-at-all"},
+    ):
+        _same(both, "/api/entities", **params)
+    quotes = _same(both, "/api/quotes", limit=200)["items"]
+    speaker = next(q["speaker"] for q in quotes if q["speaker"])
+    assert _same(both, "/api/quotes", speaker=speaker)["total"] >= 1
+    _same(both, "/api/quotes", limit=1, offset=1)
+    for kind in ("number", "prediction"):
+        _same(both, "/api/claims", kind=kind)
+    for q in ("élimination des terroristes dans le sud syrien", "Springfield council budget"):
+        _same(both, "/api/search", q=q, mode="semantic")
+        _same(both, "/api/search", q=q, mode="semantic", language="en")
+    # Keyword rankings come from BM25 (FTS5) and ts_rank (PostgreSQL): the same articles, the
+    # same best hit (tests/test_store_postgres.py checks it on more queries).
+    for q in ("elimination terroristes", "Kinshak", "Syria terrorists", "zzzunknownzzz"):
+        lite, server = (get(c, "/api/search", q=q, mode="keyword")["items"] for c in both)
+        assert {r["id"] for r in server} == {r["id"] for r in lite}, q
+        assert [r["id"] for r in server[:1]] == [r["id"] for r in lite[:1]], q
+    for url in ("/", "/articles", "/entities", f"/stories/{two_article_story}"):
+        lite_html, server_html = (c.get(url).text for c in both)
+        assert server_html == lite_html, url
+
+
+def test_nul_in_a_parameter_is_422(client: TestClient) -> None:
+    """PostgreSQL text holds no NUL: refused up front, alike on both stores."""
+    body = get(client, "/api/articles", status=422, source="AFP\x00")
+    assert body["detail"] == [{"where": "query.source", "problem": "contains a NUL character"}]
+    get(client, "/api/articles/ab%00cd", status=422)
+    get(client, "/api/search", status=422, q="Syria\x00")
+    response = client.get("/entities", params={"name": "\x00"})
+    assert response.status_code == 400 and "NUL" in response.text
+
+
+def test_postgresql_down_is_503_then_recovers(pg_url: str) -> None:
+    """Readers cut off and the database refusing connections: a 503 with Retry-After (JSON for
+    the API, a page for the UI), never a 500; once the database is back, answers again."""
+    import psycopg
+
+    name = pg_url.rsplit("/", 1)[1].split("?")[0]
+    admin_url = pg_url.rsplit("/", 1)[0] + "/postgres"
+
+    def admin(sql: str) -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(sql.encode())
+
+    for client in _client(pg_url, embedder=None):
+        assert get(client, "/api/health")["articles"]["analysed"] == 0
+        admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            f" WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+        for url in ("/api/health", "/api/articles", "/api/search?q=x"):
+            response = client.get(url)
+            assert response.status_code == 503, (url, response.text)
+            assert response.headers["retry-after"] and "unavailable" in response.json()["detail"]
+        page = client.get("/")
+        assert page.status_code == 503 and "Unavailable" in page.text
+        admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        assert get(client, "/api/health")["status"] == "ok"
+
+
 # -- safety -----------------------------------------------------------------------------------
 
 
@@ -223,12 +343,18 @@ def test_hostile_article_is_returned_as_data(client: TestClient) -> None:
 # -- POST /api/articles -----------------------------------------------------------------------
 
 
-@pytest.fixture()
-def writable(tmp_path: Path) -> Iterator[tuple[TestClient, SQLiteStore]]:
-    """An empty store with ingest on (token 's3cret'); a fast pipeline (language, clean,
-    metadata) stands in for the full one, which the shared store above already exercised."""
-    store = SQLiteStore(tmp_path / "w.db")
-    settings = Settings(db=str(tmp_path / "w.db"), api_token="s3cret")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def writable(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[TestClient, Store]]:
+    """An empty store with ingest on (token 's3cret'), on each backend; a fast pipeline
+    (language, clean, metadata) stands in for the full one, which the shared store above
+    already exercised."""
+    db = (
+        request.getfixturevalue("pg_url")
+        if request.param == "postgresql"
+        else str(tmp_path / "w.db")
+    )
+    store = open_store(db)
+    settings = Settings(db=db, api_token="s3cret")
 
     def pipeline() -> Pipeline:
         return Pipeline(settings, store, stages=("language", "clean", "metadata"))
@@ -256,7 +382,7 @@ def test_ingest_is_off_without_a_token(client: TestClient) -> None:
     assert "STORYLINE_API_TOKEN" in response.json()["detail"]
 
 
-def test_ingest_json_article(writable: tuple[TestClient, SQLiteStore]) -> None:
+def test_ingest_json_article(writable: tuple[TestClient, Store]) -> None:
     client, store = writable
     response = client.post("/api/articles", json=ARTICLE, headers=AUTH)
     assert response.status_code == 201, response.text
@@ -272,9 +398,7 @@ def test_ingest_json_article(writable: tuple[TestClient, SQLiteStore]) -> None:
     assert again.status_code in (200, 201) and store.count_articles() == 1
 
 
-def test_ingest_uploaded_file(
-    writable: tuple[TestClient, SQLiteStore], seed_paths: list[Path]
-) -> None:
+def test_ingest_uploaded_file(writable: tuple[TestClient, Store], seed_paths: list[Path]) -> None:
     client, _ = writable
     data = seed_paths[4].read_bytes()
     response = client.post(
@@ -313,7 +437,7 @@ def test_ingest_uploaded_file(
     ],
 )
 def test_ingest_rejects_bad_input_with_4xx(
-    writable: tuple[TestClient, SQLiteStore],
+    writable: tuple[TestClient, Store],
     headers: dict[str, str],
     kwargs: dict[str, Any],
     status: int,
@@ -325,7 +449,7 @@ def test_ingest_rejects_bad_input_with_4xx(
     assert store.count_articles() == 0
 
 
-def test_ingest_reports_unreadable_items(writable: tuple[TestClient, SQLiteStore]) -> None:
+def test_ingest_reports_unreadable_items(writable: tuple[TestClient, Store]) -> None:
     client, _ = writable
     lines = json.dumps(ARTICLE) + "\n{broken\n"
     response = client.post(
@@ -342,10 +466,11 @@ def test_ingest_reports_unreadable_items(writable: tuple[TestClient, SQLiteStore
 
 
 @pytest.fixture(scope="module")
-def api_schema(db: Path) -> Any:
-    store = SQLiteStore(db)
-    app = create_app(store, Settings(db=str(db)))
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+def api_schema(web_db: str) -> Iterator[Any]:
+    store = open_store(web_db)
+    app = create_app(store, Settings(db=web_db))
+    yield schemathesis.openapi.from_asgi("/openapi.json", app)
+    store.close()
 
 
 def test_openapi_no_server_errors(api_schema: Any) -> None:
@@ -382,7 +507,7 @@ def test_openapi_no_server_errors(api_schema: Any) -> None:
 
 
 def test_openapi_ingest_with_token_no_server_errors(
-    writable: tuple[TestClient, SQLiteStore],
+    writable: tuple[TestClient, Store],
 ) -> None:
     """The same for POST /api/articles switched on: generated JSON and multipart bodies, valid
     and invalid, are ingested (201/200) or refused with a 4xx, never a 5xx."""

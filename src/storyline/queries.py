@@ -361,7 +361,12 @@ def _latest_story_ids(conn: SQLConnection, where: str, params: list[Any], wanted
     page against ~150 ms for GROUP BY ... ORDER BY max(published))."""
     ids: list[str] = []
     seen: set[str] = set()
-    for dated in ("a.published IS NOT NULL ORDER BY a.published DESC", "a.published IS NULL"):
+    # Ties broken by id, so both backends (and every page) agree on the order; SQLite still walks
+    # the published index, sorting only within one date ("temp b-tree for right part").
+    for dated in (
+        "a.published IS NOT NULL ORDER BY a.published DESC, a.id",
+        "a.published IS NULL ORDER BY a.id",
+    ):
         cursor = conn.execute(
             f"SELECT a.story_id FROM articles a WHERE {where} AND {dated}", params
         )
@@ -625,7 +630,10 @@ def _entity_catalogue(conn: SQLConnection) -> dict[str, _Entity]:
             return _catalogues[key]
     catalogue: dict[str, _Entity] = {}
     cursor = conn.execute(
+        # In id order: ties between names (Counter.most_common) fall the same way on both
+        # backends, whatever order the rows lie in on disk.
         "SELECT id, language, entities FROM articles WHERE status = 'analysed' AND entities != '[]'"
+        " ORDER BY id"
     )
     while batch := cursor.fetchmany(1000):
         for article_id, language, entities in batch:
@@ -681,7 +689,7 @@ def list_entities(
         ):
             continue
         matches.append(summary)
-    matches.sort(key=lambda e: (-e["article_count"], -e["mention_count"], e["name"]))
+    matches.sort(key=lambda e: (-e["article_count"], -e["mention_count"], e["name"], e["id"]))
     return Page(matches[offset : offset + limit], len(matches), limit, offset)
 
 
