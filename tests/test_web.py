@@ -1,31 +1,28 @@
-"""The server-rendered web UI (storyline.web) over the analysed seeds and a hostile article."""
+"""The server-rendered web UI (storyline.web) over the analysed seeds and a hostile article, on
+SQLite and on PostgreSQL (``web_db`` is parametrised over both stores)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from _webdb import XSS_MARKER, build_store
+from _webdb import XSS_MARKER
 from storyline.api import create_app
 from storyline.config import Settings
-from storyline.store.sqlite import SQLiteStore
+from storyline.store import open_store
 from storyline.web.charts import MAX_DAILY_BARS, stacked_bars
 from storyline.web.highlight import segments
 
 
 @pytest.fixture(scope="module")
-def client(
-    tmp_path_factory: pytest.TempPathFactory, seed_paths: list[Path]
-) -> Iterator[TestClient]:
-    db = build_store(tmp_path_factory.mktemp("web"), seed_paths)
-    store = SQLiteStore(db)
-    with TestClient(create_app(store, Settings(db=str(db)))) as client:
+def client(web_db: str) -> Iterator[TestClient]:
+    store = open_store(web_db)
+    with TestClient(create_app(store, Settings(db=web_db))) as client:
         yield client
     store.close()
 
@@ -225,12 +222,13 @@ def test_chart_bins_long_spans_by_week() -> None:
     assert stacked_bars([]).bars == []
 
 
-def test_merged_entity_ids_redirect(client: TestClient, tmp_path: Path) -> None:
+def test_merged_entity_ids_redirect(client: TestClient) -> None:
     """The registry leaves a redirect when it merges entities: old links keep working."""
-    db = Path(client.app.state.storyline.store.path)  # type: ignore[attr-defined]
-    with SQLiteStore(db) as store, store.transaction() as conn:
+    store = client.app.state.storyline.store  # type: ignore[attr-defined]
+    with store.transaction() as conn:
         conn.execute(
-            "INSERT OR REPLACE INTO entity_redirects (old_id, new_id) VALUES (?, ?)",
+            "INSERT INTO entity_redirects (old_id, new_id) VALUES (?, ?)"
+            " ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id",
             ("LOC-old-syria-id", "LOC-syria"),
         )
     response = client.get("/entities/LOC-old-syria-id", follow_redirects=False)
