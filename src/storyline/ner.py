@@ -32,6 +32,7 @@ can mistake for names); languages with no case distinction (ar, zh, ja) get gaze
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -492,7 +493,9 @@ def confirmed_outside(text: str, name: str, headings: Sequence[tuple[int, int]])
     letter (an ALL CAPS heading's "LIBYE" is confirmed by "Libye"); a lower-case occurrence
     ("through local peace deals") says the heading's phrase is no name."""
     pattern = re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", re.IGNORECASE)
-    return any(
-        m.group()[:1].isupper() and not any(s <= m.start() < e for s, e in headings)
-        for m in pattern.finditer(text)
-    )
+    starts = [s for s, _ in headings]
+    for m in pattern.finditer(text):
+        at = bisect.bisect_right(starts, m.start()) - 1
+        if m.group()[:1].isupper() and (at < 0 or m.start() >= headings[at][1]):
+            return True
+    return False

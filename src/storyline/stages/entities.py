@@ -29,6 +29,7 @@ on demand.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from typing import TYPE_CHECKING
@@ -220,14 +221,20 @@ class EntityStage:
         headings = heading_lines(text) if self.heading_check else []
         if not headings or 2 * sum(e - s for s, e in headings) >= len(text):
             return mentions
+        starts = [s for s, _ in headings]
+        confirmed: dict[str, bool] = {}
         kept = []
         for mention in mentions:
-            inside = any(s <= mention.start < e for s, e in headings)
-            if (
-                not inside
-                or confirmed_outside(text, mention.text, headings)
-                or self._gazetteer(mention.text) is not None
-            ):
+            at = bisect.bisect_right(starts, mention.start) - 1
+            if at < 0 or mention.start >= headings[at][1]:  # not in a heading line
+                kept.append(mention)
+                continue
+            if mention.text not in confirmed:
+                confirmed[mention.text] = (
+                    confirmed_outside(text, mention.text, headings)
+                    or self._gazetteer(mention.text) is not None
+                )
+            if confirmed[mention.text]:
                 kept.append(mention)
         return kept
 
