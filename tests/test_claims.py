@@ -117,6 +117,43 @@ def test_numbers_other_languages(lang: str, text: str, value: float, unit: str) 
     assert numbers and numbers[0].value == value and numbers[0].unit == unit
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "value", "value_max", "counted"),
+    [
+        ("de", "Künftig sind 5000 bis 10 000 Fans pro Spiel erlaubt.", 5000.0, 10000.0, "Fans"),
+        (
+            "en",
+            "Officials said 1,200 to 1,500 fighters remained in the city.",
+            1200.0,
+            1500.0,
+            None,
+        ),
+        (
+            "fr",
+            "Entre 2 000 et 3 000 soldats, soit 1 500 à 2 500 hommes de plus.",
+            1500.0,
+            2500.0,
+            None,
+        ),
+        (
+            "de",
+            "Mehr als 650 amerikanische Fallschirmjäger flogen am Mittwoch los.",
+            650.0,
+            None,
+            "amerikanische Fallschirmjäger",
+        ),
+    ],
+)
+def test_ranges_with_grouped_thousands_and_german_noun_phrases(
+    lang: str, text: str, value: float, value_max: float | None, counted: str | None
+) -> None:
+    claims = extract_claims(Article(raw_text=text, text=text, language=lang))
+    found = [c for c in claims if c.value == value]
+    assert len(found) == 1 and found[0].value_max == value_max
+    assert counted is None or found[0].counted == counted
+    assert text[found[0].start : found[0].end] == found[0].text
+
+
 def test_prediction_russian_and_german() -> None:
     ru = "Министр заявил, что операция завершится в ближайшие недели, если ничего не изменится."
     de = "Der Botschafter erwartet, dass die Kämpfe in den nächsten Tagen enden werden."

@@ -58,10 +58,14 @@ _MONTHS = (
     "septiembre|octubre|noviembre|diciembre|januar|februar|märz|juni|juli|oktober|dezember|"
     "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
 )
+# A number: digits grouped in thousands (10,000 / 10 000 / 10.000) or plain (10000, 10.5).
+_AMOUNT = (
+    r"\d{1,3}(?:(?:[ \u00a0\u202f]|,(?=\d{3}\b)|\.(?=\d{3}\b))\d{3})+(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?"
+)
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?P<num>\d{1,3}(?:(?:[ \u00a0\u202f]|,(?=\d{3}\b)|\.(?=\d{3}\b))\d{3})+"
-    r"(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
-    r"(?:\s*(?:-|–|—|to|à|до|bis|a)\s*(?P<num2>\d+(?:[.,]\d+)?))?(?![\w])"
+    rf"(?<![\w.,])(?P<num>{_AMOUNT})"
+    rf"(?:\s*(?:-|–|—|to|à|до|bis|a)\s*(?P<num2>{_AMOUNT}))?(?![\w])"
 )
 _TIME_REF = re.compile(
     rf"\b(?:(?:in|by|since|until|from|last|this|next|en|depuis|à|в|с|до|im|seit|desde|hasta)\s+)?"
@@ -306,7 +310,7 @@ def _numbers(ctx: _Context, s: int, e: int) -> list[Claim]:
             value *= factor
             value_max = value_max * factor if value_max is not None else None
             end = scale.end()
-        unit, counted, end = _unit(text, end, e, ctx.doc)
+        unit, counted, end = _unit(text, end, e, ctx.doc, lang)
         if unit is None and value < 2 and not scale:
             continue  # bare "1" is usually an ordinal, a list marker or a page count
         if unit is None and re.search(r"[A-ZА-ЯЁ][\w-]*\s*$", before):
@@ -345,7 +349,7 @@ def _is_date_or_year(raw: str, raw2: str | None, before: str, after: str) -> boo
 
 
 def _unit(
-    text: str, end: int, e: int, doc: Doc | None = None
+    text: str, end: int, e: int, doc: Doc | None = None, lang: str = ""
 ) -> tuple[str | None, str | None, int]:
     """Unit and counted thing after a number; returns the new end of the claim span."""
     pm = _PERCENT.match(text, end, e)
@@ -368,7 +372,10 @@ def _unit(
             break
         if len(counted_words) >= 3:
             break
-        if counted_words and not _noun_phrase_continues(doc, end + counted_words[-1].start()):
+        if counted_words and not (
+            _noun_phrase_continues(doc, end + counted_words[-1].start())
+            or _german_attributive(lang, counted_words[-1].group(0), w.group(0))
+        ):
             break  # without a parse the counted thing is the one word after the number
         counted_words.append(w)
     if not counted_words:
@@ -379,6 +386,13 @@ def _unit(
     if _PER_DAY.search(text, new_end, min(e, new_end + PER_DAY_WINDOW)):
         unit += "/day"
     return unit, counted, new_end
+
+
+def _german_attributive(lang: str, word: str, following: str) -> bool:
+    """German capitalises nouns: a lower-case word before a capitalised one is an attributive
+    adjective of it ("650 amerikanische Fallschirmjäger"), which no parse is needed to see (there
+    is no German spaCy model offline)."""
+    return lang == "de" and word[:1].islower() and following[:1].isupper()
 
 
 def _noun_phrase_continues(doc: Doc | None, pos: int) -> bool:
