@@ -223,9 +223,60 @@ def main() -> None:
         "issue: citron source F1 0.820 / cue F1 0.823 (PARC 3.0); Gender Gap Tracker (French) "
         "quote F1 0.817, speaker 0.804 — other data, not comparable number for number."
     )
+    body += "\n\n" + german_according_to()
     print(body)
     if not args.limit:
         write_section("quotes", "Quotes and speakers (PolNeAR dev)", body)
+
+
+def german_according_to(sample: int = 6) -> str:
+    """German "laut X" / "X zufolge" inside the clause (no gold for German quotes here): on the
+    SemEval-2022 dev German texts, the content of such quotes with the clause-internal rule
+    (``cues.CLAUSE_INTERNAL_ACCORDING``) and without it, with a fixed sample to read."""
+    import csv
+
+    from storyline import cues
+
+    csv.field_size_limit(1 << 30)
+    path = DATA / "semeval2022-task8-hfl-sample" / "original_pairs.csv"
+    texts: dict[str, None] = {}
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for lang, text in ((row["lang1"], row["text1"]), (row["lang2"], row["text2"])):
+                if lang == "de":
+                    texts.setdefault(text)
+
+    def run() -> dict[tuple[int, int], str]:
+        out = {}
+        for n, text in enumerate(texts):
+            for q in extract_quotes(Article(raw_text=text, text=text, language="de")):
+                if q.cue and q.cue.lower() in ("laut", "zufolge"):
+                    out[(n, q.start)] = q.text
+        return out
+
+    saved = cues.CLAUSE_INTERNAL_ACCORDING
+    with_rule = run()
+    cues.CLAUSE_INTERNAL_ACCORDING = frozenset()
+    try:
+        without = {(n, s): t for (n, s), t in run().items()}
+    finally:
+        cues.CLAUSE_INTERNAL_ACCORDING = saved
+    changed = [(without.get(k, ""), v) for k, v in with_rule.items() if without.get(k) != v]
+    # keyed by start: an old quote starting where the new one starts is the same quote
+    short = sum(len(old.split()) < 4 for old, _ in changed)
+    lines = [
+        f'German clause-internal markers ("laut X", "X zufolge") on the {len(texts)} '
+        f"SemEval-2022 dev German texts: {len(with_rule)} such quotes, {len(changed)} with a "
+        f"different content under the rule; without it {short} of those were under 4 words "
+        '(the words before the marker only, e.g. "Sie waren"). Sample:',
+        "",
+        "| without the rule | with the rule |",
+        "|---|---|",
+    ]
+    step = max(1, len(changed) // sample)
+    for old, new in changed[::step][:sample]:
+        lines.append(f"| {old[:70].replace('|', '/')} | {new[:110].replace('|', '/')} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

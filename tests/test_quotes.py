@@ -180,3 +180,17 @@ def test_find_quotes_by_speaker_and_language(seeds: dict[str, Article]) -> None:
     assert all("Assad" not in (r["speaker"] or "") for r in rows)
     french = find_quotes(seeds.values(), speaker="Kinchak", lang="fr")
     assert french and all(r["language"] == "fr" for r in french)
+
+
+def test_german_laut_inside_the_clause_keeps_the_whole_statement() -> None:
+    text = (
+        "Bei einem Unglück an der Küste sind fünf Surfer ums Leben gekommen. Sie wurden laut "
+        "Polizei am Montag vor einem Strand bei starkem Wind weggerissen. Die Regeln sollen "
+        "der Ministerin zufolge im Juni kommen."
+    )
+    article = Article(raw_text=text, text=text, language="de")
+    quotes = [q for q in extract_quotes(article) if q.cue and q.cue.lower() == "laut"]
+    assert len(quotes) == 1
+    quote = quotes[0]
+    assert quote.text.startswith("Sie wurden laut Polizei") and quote.text.endswith("weggerissen")
+    assert quote.speaker == "Polizei" and text[quote.start : quote.end] == quote.text

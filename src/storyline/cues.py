@@ -252,6 +252,9 @@ CUE_FORMS: dict[str, tuple[str, ...]] = {
 
 # French compound past and inversion: "a déclaré", "a-t-il souligné", "ont indiqué".
 FR_AUX = r"(?:a|ont|avait|avaient|aurait)(?:-t-(?:il|elle|ils|elles|on))?"
+# Languages whose "according to" markers sit inside the clause without commas ("Sie waren laut
+# Polizei am Montag … weggerissen worden"), so text on both sides of "marker + source" is content.
+CLAUSE_INTERNAL_ACCORDING = frozenset({"de"})
 # "according to X" family: the source follows the marker, the content is the rest of the sentence.
 ACCORDING_TO: dict[str, tuple[str, ...]] = {
     "en": ("according to",),

@@ -594,7 +594,16 @@ class _QuoteFinder:
             cand = self._first_candidate(m.end(), src_end)
             if cand is None:
                 continue
-            if self.text[s_start : m.start()].strip(" ,—–-"):
+            before = self.text[s_start : m.start()].strip(" ,—–-")
+            after = self.text[cand.end if comma < 0 else comma + 1 : s_end].strip(" ,—–-")
+            # A marker that is a preposition inside the clause ("Sie waren laut Polizei am Montag
+            # … weggerissen worden"): text on both sides of marker + source is the content, so
+            # the whole sentence is. Elsewhere what follows the source belongs to it ("according
+            # to Craig Bryan, head of …"); taking it as content cost precision on PolNeAR dev.
+            inside_clause = comma < 0 and self.lang in cues.CLAUSE_INTERNAL_ACCORDING
+            if inside_clause and len(before.split()) >= 2 and len(after.split()) >= 2:
+                a, b = s_start, s_end
+            elif before:
                 a, b = s_start, m.start()  # "CONTENT, according to X."
             else:
                 a, b = (comma + 1 if comma >= 0 else src_end), s_end  # "According to X, CONTENT."
