@@ -216,3 +216,17 @@ def test_cli_engine_options_are_checked(tmp_path: Path, options: list[str]) -> N
         app, ["ingest", str(EXAMPLES), "--db", str(tmp_path / "x.db"), "--quiet", *options]
     )
     assert result.exit_code == 2, result.output
+
+
+def test_reading_on_workers_reports_as_here(tmp_path: Path, client: Client) -> None:
+    """Files read on the workers, in input order; a missing path, an empty directory and a bad
+    file are reported as the single-process reader reports them."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "bad.jsonl").write_text('{"text": "fine one"}\n{not json\n', encoding="utf-8")
+    paths = [str(tmp_path / "missing"), str(EXAMPLES), str(tmp_path / "empty")]
+    paths.append(str(tmp_path / "bad.jsonl"))
+    local, local_export, _ = _ingest(paths, tmp_path / "local.db", stages=LIGHT)
+    dask, dask_export, _ = _ingest(paths, tmp_path / "dask.db", client, stages=LIGHT)
+    assert dask.failures == local.failures and len(local.failures) == 3
+    assert dask.ids == local.ids and (dask.ingested, dask.read) == (local.ingested, local.read)
+    assert dask_export == local_export

@@ -66,8 +66,14 @@ class Analyser(Protocol):
 
 
 class Engine(Protocol):
-    """Where the analysis runs when not in this process (:class:`storyline.engine.DaskEngine`):
-    each chunk's ``(article, error or None)`` results, chunk after chunk in the order given."""
+    """Where reading and analysis run when not in this process
+    (:class:`storyline.engine.DaskEngine`): the items of ``paths`` in input order, as
+    :func:`ingest` reads them; each chunk's ``(article, error or None)`` results, chunk after
+    chunk in the order given."""
+
+    def read(
+        self, paths: Iterable[str], stdin: BinaryIO | None
+    ) -> Iterator[Article | InputError]: ...
 
     def analyse(
         self, chunks: Iterable[list[Article]]
@@ -120,7 +126,7 @@ def ingest(
     (e.g. on Dask workers) with the same chunks and the same result; default: here.
     """
     return ingest_items(
-        _read(paths, stdin),
+        engine.read(paths, stdin) if engine is not None else _read(paths, stdin),
         store,
         pipeline,
         progress=progress,

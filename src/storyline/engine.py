@@ -25,23 +25,30 @@ A task that raises outside the stages is retried :data:`TASK_RETRIES` times; a w
 lost either way: the articles are stored raw before analysis, and a run that stops leaves them
 ``pending`` for the next ``ingest``.
 
-Limits: reading inputs stays in the client process (the paths need not exist on the workers);
-the suffix is one process, so past a point more workers do not help (docs/scaling.md).
+Reading: with ``read_on_workers`` (the CLI's choice for a local cluster, which sees the same
+files) the input files are read on the workers too, :data:`READ_FILES_PER_TASK` per task, and
+stored raw here in input order; against a remote scheduler the client reads them, so the paths
+need not exist on the workers.
+
+Limits: the suffix is one process, so past a point more workers do not help (docs/scaling.md).
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache, partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from storyline.article import Article
-from storyline.batch import _describe
+from storyline.batch import _describe, _read
+from storyline.errors import InputError
+from storyline.ingest import _walk
 from storyline.pipeline import Pipeline
 
 if TYPE_CHECKING:
@@ -57,6 +64,9 @@ IN_FLIGHT_PER_WORKER = 2
 # article). A dead worker's partition is re-run by the scheduler anyway (up to Dask's
 # distributed.scheduler.allowed-failures, 3 by default).
 TASK_RETRIES = 2
+# Input files per reading task: HTML extraction takes ~80 ms a page (docs/evaluation.md), so 8
+# files are a task of about a second, long enough that scheduling costs little.
+READ_FILES_PER_TASK = 8
 
 _DOC = "doc"  # where storyline.nlp.parse caches a Doc
 _DOC_BYTES = "doc_bytes"
@@ -97,6 +107,12 @@ def analyse_partition(
         except Exception as exc:
             results.append((original, _describe(exc)))
     return Partition(results, singly=True)
+
+
+def read_files(files: list[str]) -> list[Article | InputError]:
+    """The worker task of :meth:`DaskEngine.read`: every item of ``files``, as
+    :func:`storyline.batch.ingest` reads them (a reader crash costs the rest of that file)."""
+    return list(_read(files, None))
 
 
 # One pipeline per worker process (per engine): built on the partition's first task, so the
@@ -165,6 +181,7 @@ class DaskEngine:
         pipeline: Pipeline,
         worker_pipeline: WorkerPipelineFactory | None = None,
         retries: int = TASK_RETRIES,
+        read_on_workers: bool = True,
     ) -> None:
         self.client = client
         self.pipeline = pipeline
@@ -176,6 +193,7 @@ class DaskEngine:
         )
         self.token = uuid.uuid4().hex
         self.retries = retries
+        self.read_on_workers = read_on_workers
 
     def _submit(self, chunk: list[Article], singly: bool = False) -> Future[Partition]:
         return self.client.submit(
@@ -191,6 +209,37 @@ class DaskEngine:
     def _window(self) -> int:
         threads = sum(self.client.nthreads().values())  # type: ignore[no-untyped-call]
         return IN_FLIGHT_PER_WORKER * max(threads, 1)
+
+    def read(self, paths: Iterable[str], stdin: BinaryIO | None) -> Iterator[Article | InputError]:
+        """The items of ``paths`` in input order. With ``read_on_workers``, files (those given
+        and those in given directories) are read on the workers, :data:`READ_FILES_PER_TASK`
+        per task; stdin, missing paths and empty directories are handled here."""
+        if not self.read_on_workers:
+            yield from _read(paths, stdin)
+            return
+        units: deque[Iterable[Article | InputError] | list[str]] = deque()
+        for path in paths:
+            files = _files_of(path)
+            if files is None:
+                units.append(_read([path], stdin))  # stdin, no such path, nothing to read
+            else:
+                units.extend(
+                    files[i : i + READ_FILES_PER_TASK]
+                    for i in range(0, len(files), READ_FILES_PER_TASK)
+                )
+        from distributed import Future
+
+        flying: deque[Future[list[Article | InputError]] | Iterable[Article | InputError]]
+        flying = deque()
+        while units or flying:
+            while units and len(flying) < self._window():
+                unit = units.popleft()
+                if isinstance(unit, list):  # files: a task
+                    flying.append(self.client.submit(read_files, unit, retries=self.retries))
+                else:
+                    flying.append(unit)
+            head = flying.popleft()
+            yield from head.result() if isinstance(head, Future) else head
 
     def analyse(self, chunks: Iterable[list[Article]]) -> Iterator[list[Result]]:
         """Results per chunk, in chunk order; partitions run ahead on the workers."""
@@ -234,6 +283,16 @@ class DaskEngine:
             except Exception as exc:
                 results.append((article, _describe(exc)))
         return results
+
+
+def _files_of(path: str) -> list[str] | None:
+    """The files :func:`storyline.ingest.read_paths` reads for a given ``path``, in its order;
+    None when it reads none (stdin, a missing path, an empty directory: read here)."""
+    if path == "-":
+        return None
+    if os.path.isdir(path):
+        return list(_walk(path)) or None
+    return [path] if os.path.isfile(path) else None
 
 
 @contextmanager

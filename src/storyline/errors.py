@@ -25,6 +25,10 @@ class InputError(StorylineError):
         self.item = item
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str]]:
+        # picklable (a Dask worker reading inputs sends these back): rebuilt from both fields
+        return (InputError, (self.item, self.reason))
+
 
 class StoreError(StorylineError):
     """The store could not be opened, migrated or written."""

@@ -177,7 +177,8 @@ def _dask_engine(
     except (OSError, TimeoutError) as exc:
         err_console.print(f"[red]error:[/red] cannot reach the Dask scheduler: {escape(str(exc))}")
         raise typer.Exit(1) from exc
-    return DaskEngine(client, pipeline)
+    # a local cluster sees the input files; a remote one need not: the client reads them then
+    return DaskEngine(client, pipeline, read_on_workers=scheduler is None)
 
 
 @app.command("articles")
