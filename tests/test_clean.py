@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from storyline.article import Article
+from storyline.pipeline import Pipeline
 from storyline.stages import Corpus
 from storyline.stages.clean import (
     Cleaner,
@@ -485,3 +486,35 @@ def test_credit_outlet_skips_the_photo_label(line: str, outlet: str | None) -> N
     from storyline.stages.clean import credit_outlet
 
     assert credit_outlet(line) == outlet
+
+
+@pytest.mark.parametrize(
+    ("lines", "title", "masthead"),
+    [
+        # outlet name, breadcrumb, headline
+        (["Le Courrier du Nord", "Accueil > Économie > Pêche", "Oslo et Moscou baissent le quota"],
+         "Oslo et Moscou baissent le quota", "Le Courrier du Nord"),
+        (["Вечерняя газета", "Главная / Город / Транспорт", "В Москве открыли новую линию метро"],
+         "В Москве открыли новую линию метро", "Вечерняя газета"),
+        # a kicker above the headline
+        (["Intervención en Libia", "Zapatero anuncia que España se unirá al ataque"],
+         "Zapatero anuncia que España se unirá al ataque", "Intervención en Libia"),
+        # a short headline over a long standfirst stays the title
+        (["I muri del Cairo", " ".join(["Dalla caduta di Mubarak le città egiziane"] * 3)],
+         "I muri del Cairo", None),
+        # a headline of five words or more is never taken for a kicker
+        (["Russian Ambassador Says Terrorists Face Final Days", "Moscow Claims Victory Soon"],
+         "Russian Ambassador Says Terrorists Face Final Days", None),
+    ],
+)  # fmt: skip
+def test_masthead_or_kicker_above_the_headline(
+    lines: list[str], title: str, masthead: str | None
+) -> None:
+    body = "The ministry said on Monday that the decision was final and would not be reviewed."
+    text = "\n\n".join([*lines, body])
+    article = Pipeline(stages=("language", "clean")).run([Article(raw_text=text)])[0]
+    assert article.title == title
+    assert [r.line for r in article.removed if r.reason == "masthead"] == (
+        [masthead] if masthead else []
+    )
+    assert body in article.text

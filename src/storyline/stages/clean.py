@@ -25,9 +25,11 @@ the metadata stage can parse them. Reasons: ``title`` (the headline line, moved 
 ``share-counter``, ``separator``, ``advertisement``, ``vote-counter``, ``related-headline``,
 ``photo-credit``, ``caption``, ``byline``, ``dateline``, ``call-to-action``, ``script-mismatch``
 (also homoglyph spam), ``navigation`` (interface words, breadcrumbs, "Category:" labels),
-``recurring-in-source``.
+``masthead`` (a short outlet name or section label above the headline), ``recurring-in-source``.
 Text-dump titles: when the input gave none, the first headline-like line that is not interface
-junk ("You are here") becomes the title.
+junk ("You are here") becomes the title, unless it is short (:data:`KICKER_MAX_WORDS`) and the
+next kept line is a longer headline: then that one is the title and the short one the masthead
+(an outlet's name and a section label look alike, so it does not feed ``source``).
 
 Output: ``text`` is the kept lines, NFC, odd spaces replaced by plain spaces, one paragraph per
 line, paragraphs separated by a blank line (a hard-wrapped line continuing in lower case is joined).
@@ -106,13 +108,20 @@ RECURRING_MIN_SHARE = 0.5
 ONE_PER_LINE_BLANK_SHARE = 0.1
 # Breadcrumb trails: at least 3 pieces of at most this many words between arrows ("Home > World").
 BREADCRUMB_PIECE_WORDS = 4
-BREADCRUMB_SPLIT_RE = re.compile(r"\s*[>»›→]\s*")
+# Arrows, or a slash between spaces ("Главная / Город / Транспорт"; not "km/h", "24/7").
+BREADCRUMB_SPLIT_RE = re.compile(r"\s*[>»›→]\s*|\s+/\s+")
 # "Category: News", "Tel.: +49 …": page-furniture labels, short lines only.
 LABEL_MAX_WORDS = 12
 # The title of a text dump is searched among the first non-blank lines only.
 TITLE_SEARCH_LINES = 5
 TITLE_MIN_WORDS = 2
 TITLE_MAX_WORDS = 30
+# A headline-like first line this short, followed by a longer one, is a masthead or a kicker
+# (outlet name, section label) above the headline; see docs/evaluation.md (clean: titles).
+KICKER_MAX_WORDS = 4
+# ... unless the longer line is a standfirst: on CL-TLS dev, headlines after a kicker had 7-14
+# words and the standfirsts under a short headline (Il Post) 18-29.
+HEADLINE_AFTER_KICKER_MAX_WORDS = 16
 
 # --- character classes -------------------------------------------------------------------------
 
@@ -641,16 +650,30 @@ class Cleaner:
                     line.reason = "title"
                     return title
             return title
+        candidates: list[Line] = []
         for line in head:
             if self._judge(line, language, None, set()) is not None:
                 continue
             headline = not line.text.endswith(".")  # headlines do not end with a full stop
             if headline and TITLE_MIN_WORDS <= line.words <= TITLE_MAX_WORDS:
-                line.reason = "title"
-                return line.text
-            if line.words > TITLE_MAX_WORDS or sentence_shaped(line.text):
-                return None  # the text opens with prose: it has no headline line
-        return None
+                candidates.append(line)
+                if len(candidates) == 2 or line.words > KICKER_MAX_WORDS:
+                    break
+                continue
+            if candidates or line.words > TITLE_MAX_WORDS or sentence_shaped(line.text):
+                break  # prose: the text has no (further) headline line
+        if not candidates:
+            return None
+        if (
+            len(candidates) == 2
+            and candidates[0].words < candidates[1].words <= HEADLINE_AFTER_KICKER_MAX_WORDS
+        ):
+            # a masthead or kicker above the headline ("Le Courrier du Nord", "Intervención
+            # en Libia"): page furniture, not the title
+            candidates[0].reason = "masthead"
+            candidates = candidates[1:]
+        candidates[0].reason = "title"
+        return candidates[0].text
 
     def _judge(
         self, line: Line, language: str | None, script: str | None, outlets: set[str]
