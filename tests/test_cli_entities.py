@@ -109,3 +109,27 @@ def test_entity_command_prints_bracketed_text_verbatim(tmp_path: Path) -> None:
     shown = runner.invoke(app, ["entity", "Olsen", "--db", path], env={"COLUMNS": "200"})
     assert shown.exit_code == 0, shown.output
     assert "This [return to peace] will need [bold]patience[/bold]" in shown.output
+
+
+def test_entity_command_lists_quotes_by_and_about(tmp_path: Path) -> None:
+    from storyline.pipeline import Pipeline
+
+    path = str(tmp_path / "qa.db")
+    store = SQLiteStore(path)
+    text = (
+        "Quota talks resume\n\n"
+        "Minister Maria Olsen met the negotiator Ole Hansen in Oslo on Monday.\n\n"
+        "“Ole Hansen has never missed a deadline in ten years,” Olsen said."
+    )
+    stages = ("language", "clean", "metadata", "entities", "quotes")
+    store.save_article(Pipeline(store=store, stages=stages).run([Article(raw_text=text)])[0])
+    store.close()
+    olsen = json.loads(runner.invoke(app, ["entity", "Olsen", "--db", path, "--json"]).stdout)
+    hansen = json.loads(runner.invoke(app, ["entity", "Hansen", "--db", path, "--json"]).stdout)
+    assert [q["text"] for q in olsen["quotes"]] == [
+        "Ole Hansen has never missed a deadline in ten years,"
+    ]
+    assert olsen["quotes_about"] == [] and hansen["quotes"] == []
+    assert [q["speaker"] for q in hansen["quotes_about"]] == ["Maria Olsen"]
+    shown = runner.invoke(app, ["entity", "Hansen", "--db", path], env={"COLUMNS": "200"})
+    assert "quotes about (1)" in shown.output and "— Maria Olsen" in shown.output

@@ -70,17 +70,30 @@ def entities_cmd(
     console.print(table)
 
 
-def _quotes(store: Any, entity_ids: set[str], article_ids: set[str]) -> list[dict[str, Any]]:
-    """Quotes whose speaker is the entity, from the stored articles (once quotes exist)."""
-    out = []
+def _quotes(
+    store: Any, entity_ids: set[str], article_ids: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Quotes by the entity (it is the speaker) and about it (a mention of it inside the quote),
+    from the stored articles, in every language."""
+    by, about = [], []
     for article_id in sorted(article_ids):
         article = store.get_article(article_id)
         if article is None:
             continue
+        starts = [m.start for m in article.entities if m.entity_id in entity_ids]
         for quote in article.quotes:
+            item = {
+                "article": article_id,
+                "text": quote.text,
+                "cue": quote.cue,
+                "language": quote.language or article.language,
+                "speaker": quote.speaker,
+            }
             if quote.speaker_entity_id in entity_ids:
-                out.append({"article": article_id, "text": quote.text, "cue": quote.cue})
-    return out
+                by.append(item)
+            elif any(quote.start <= s < quote.end for s in starts):
+                about.append(item)
+    return by, about
 
 
 @app.command("entity")
@@ -100,7 +113,7 @@ def entity_cmd(
             raise typer.Exit(1)
         ids = {entity.id} | {old for old, new in registry.merged.items() if new == entity.id}
         detail = entity.to_dict()
-        detail["quotes"] = _quotes(store, ids, entity.articles)
+        detail["quotes"], detail["quotes_about"] = _quotes(store, ids, entity.articles)
     finally:
         store.close()
     if as_json:
@@ -120,8 +133,13 @@ def entity_cmd(
             titles.add_row(escape(t["title"]), t["language"] or "-", str(t["count"]))
         console.print(titles)
     console.print(f"articles ({len(detail['articles'])}): {', '.join(detail['articles'])}")
-    for quote in detail["quotes"]:
-        console.print(f"  “{quote['text']}” ({quote['article']})", markup=False)
+    for heading, key in (("quotes by", "quotes"), ("quotes about", "quotes_about")):
+        if detail[key]:
+            console.print(f"[bold]{heading}[/bold] ({len(detail[key])})")
+        for quote in detail[key]:
+            who = "" if key == "quotes" else f" — {quote['speaker'] or '?'}"
+            line = f"  [{quote['language'] or '?'}] “{quote['text']}”{who} ({quote['article']})"
+            console.print(line, markup=False)
 
 
 def _read_rows(path: str) -> Iterator[dict[str, Any]]:
