@@ -1,7 +1,8 @@
 """Entities on dev data: resolution B³ on SlavicNER, NER F1 on CoNLL-2002 es and HIPE-2020.
 
 Run: ``.venv/bin/python eval/entities.py`` (about 2-4 minutes on 2 cores). Writes the
-``entities`` section of docs/evaluation.md.
+``entities`` section of docs/evaluation.md. ``--resolution-only`` prints the resolution table
+alone (about 11 s) and writes nothing: for measuring a registry change.
 
 - **Resolution** (``storyline resolve`` apart from NER): every gold mention of
   ``../shared/data/slavicner`` (bg, cs, pl, ru, sl, uk; 4 topics) goes through
@@ -296,6 +297,9 @@ def iter_lines() -> Iterator[str]:
 
 
 def main() -> None:
+    if "--resolution-only" in sys.argv[1:]:
+        print("\n".join(eval_resolution()))
+        return
     body = "\n".join(iter_lines())
     print(body)
     write_section("entities", "Entities: NER and cross-lingual resolution", body)

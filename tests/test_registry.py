@@ -330,3 +330,60 @@ def test_canonical_is_not_a_short_form_of_another_variant(registry: EntityRegist
     entity = registry.get(ids[0])
     assert entity is not None and len(set(ids)) == 1
     assert entity.canonical == "Northern Fleet Command"
+
+
+def test_mixed_script_words_fold_like_the_word_they_show(registry: EntityRegistry) -> None:
+    assert fold("СOVID-19") == fold("COVID-19") == "covid 19"  # Cyrillic С, Latin OVID
+    assert fold("Мoсквa") == fold("Москва")  # Latin o and a in a Cyrillic word
+    assert fold("ЕС") != fold("EC")  # a word in one script is left alone
+    ctx = registry.context("ru1", "ru")
+    # a lemma in the other script's look-alike letters: the text's script wins
+    entity = registry.resolve("ЕС", "ORG", ctx, lemma="EC")
+    assert entity.id == "ORG-european-union"
+
+
+def test_table_acronym_beats_initials_of_a_name_of_the_article(registry: EntityRegistry) -> None:
+    ids = resolve_all(registry, "ru1", "ru", [("Европейский Совет", "ORG"), ("ЕС", "ORG")])
+    assert ids[1] == "ORG-european-union" != ids[0]
+    # initials still work for an acronym the table does not know
+    ids = resolve_all(registry, "en1", "en", [("Baltic Pipe Consortium", "ORG"), ("BPC", "ORG")])
+    assert ids[0] == ids[1]
+
+
+def test_slavic_case_ending_of_a_surname_without_lemma(registry: EntityRegistry) -> None:
+    pl = resolve_all(registry, "pl1", "pl", [("Jan Nowakowski", "PER")])[0]
+    pl2 = resolve_all(registry, "pl2", "pl", [("Jan Nowakowskiego", "PER")])[0]
+    cs = resolve_all(registry, "cs1", "cs", [("Jan Nowakowskim", "PER")])[0]
+    ru = resolve_all(registry, "ru1", "ru", [("Ян Новаковским", "PER")])[0]
+    same_doc = resolve_all(
+        registry, "pl3", "pl", [("Jan Nowakowski", "PER"), ("Nowakowskim", "PER")]
+    )
+    assert pl == pl2 == cs == ru == same_doc[0] == same_doc[1]
+    # given names must still agree, and short stems are not cut (Tom, Kim)
+    other = resolve_all(registry, "pl4", "pl", [("Piotr Nowakowskiego", "PER")])[0]
+    assert other != pl
+    assert surname_keys("kim", inflected=True) == [name_key("kim")]
+    # with a lemma, or in a language that does not decline names, nothing is cut
+    en = resolve_all(registry, "en1", "en", [("Anna Stol", "PER"), ("Stolem", "PER")])
+    assert en[0] != en[1]
+    ctx = registry.context("pl5", "pl")
+    ids = [registry.resolve("Anna Stol", "PER", ctx).id]
+    ids.append(registry.resolve("Stolem", "PER", ctx, lemma="Stolem").id)
+    assert ids[0] != ids[1]
+
+
+def test_alias_table_exonyms_of_capitals_and_acronyms_per_script(registry: EntityRegistry) -> None:
+    ids = [
+        resolve_all(registry, f"d{i}", lang, [(name, "LOC")])[0]
+        for i, (name, lang) in enumerate(
+            [("Paryż", "pl"), ("Париж", "ru"), ("Paříž", "cs"), ("Pariz", "sl"), ("Paris", "en")]
+        )
+    ]
+    assert len(set(ids)) == 1
+    eu = [
+        resolve_all(registry, f"e{i}", lang, [(a, "ORG")])[0]
+        for i, (a, lang) in enumerate(
+            [("ЕК", "bg"), ("KE", "pl"), ("EK", "cs"), ("European Commission", "en")]
+        )
+    ]
+    assert len(set(eu)) == 1

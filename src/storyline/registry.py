@@ -25,8 +25,11 @@ different keys never meet: Rudskoy (``rdsk``) ≠ Rudakov (``rdkv``), Syria ≠ 
 Daesh ≠ al-Nusra Front.
 
 Inflected forms: resolution uses the mention's lemma when given (natasha lemmatises Russian;
-``storyline resolve`` rows may carry ``lemma``). Without a lemma, inflected Slavic forms of the
-same name (Merkelová) are *not* merged with the base form — a known limit.
+``storyline resolve`` rows may carry ``lemma``). Without a lemma, in a language that declines
+names, a surname is also looked up without a case ending (Johnsonem, Джонсоном, Kowalskiego:
+:data:`SLAVIC_CASE_ENDINGS`), Czech feminine surnames without -ová (Merkelová); vowel endings are
+absorbed by the name key. Words typed in mixed scripts (a Cyrillic С in "СOVID") are read in one
+script (:func:`unmix_scripts`).
 
 API for other stages (quotes, claims, stories) — the registry of the article being processed is
 ``article.annotations["entity_registry"]``:
@@ -185,13 +188,60 @@ _CENTRAL_EUROPEAN = str.maketrans(
 )
 
 
+# Cyrillic letters that look like Latin ones. A word typed with both scripts ("СOVID" with a
+# Cyrillic С, "Рутин" with a Latin P) is read in the script of its other letters, so that it folds
+# like the word it shows; anyascii alone turns the Cyrillic С into "s".
+_CYRILLIC_LOOKALIKES = "АВЕКМНОРСТХУаеорсхуіјѕ"
+_LATIN_LOOKALIKES = "ABEKMHOPCTXYaeopcxyijs"
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES, _LATIN_LOOKALIKES)
+_TO_CYRILLIC = str.maketrans(_LATIN_LOOKALIKES, _CYRILLIC_LOOKALIKES)
+_MIXED_WORD = re.compile(r"[^\W\d_]*[a-zA-Z][^\W\d_]*")
+
+
+def _script_counts(word: str) -> tuple[int, int]:
+    """Letters only Latin / only Cyrillic can show (look-alikes count for neither)."""
+    latin = sum(1 for ch in word if ch.isascii() and ch.isalpha() and ch not in _LATIN_LOOKALIKES)
+    cyrillic = sum(
+        1 for ch in word if "\u0400" <= ch <= "\u04ff" and ch not in _CYRILLIC_LOOKALIKES
+    )
+    return latin, cyrillic
+
+
+def unmix_scripts(text: str) -> str:
+    """Words mixing Latin and Cyrillic letters rewritten in one script (the one of their other
+    letters; Latin when undecided, as acronyms and brand names are).
+
+    >>> unmix_scripts("СOVID-19"), unmix_scripts("Pоссия")
+    ('COVID-19', 'Россия')
+    """
+    if text.isascii():
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if not any("\u0400" <= ch <= "\u04ff" for ch in word):
+            return word
+        latin, cyrillic = _script_counts(word)
+        if cyrillic > latin:
+            return word.translate(_TO_CYRILLIC)
+        return word.translate(_TO_LATIN)
+
+    return _MIXED_WORD.sub(one, text)
+
+
+def same_shape(a: str, b: str) -> bool:
+    """Whether two strings look the same letter for letter whatever the script of look-alikes
+    ("ЕС" in Cyrillic and "EC" in Latin)."""
+    return a.translate(_TO_LATIN).casefold() == b.translate(_TO_LATIN).casefold()
+
+
 def fold(text: str) -> str:
     """Script-, case- and accent-free form: NFKC, anyascii, casefold, punctuation → spaces.
 
-    >>> fold("Рудской"), fold("Choïgou"), fold("al-Nusra  Front")
-    ('rudskoy', 'choigou', 'al nusra front')
+    >>> fold("Рудской"), fold("Choïgou"), fold("al-Nusra  Front"), fold("СOVID-19")
+    ('rudskoy', 'choigou', 'al nusra front', 'covid 19')
     """
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unmix_scripts(unicodedata.normalize("NFKC", text)).casefold()
     text = text.translate(_CENTRAL_EUROPEAN)
     text = anyascii(text)
     # Apostrophes inside words come from soft/hard signs (Merkel' / Dzhons'n): drop, do not split.
@@ -266,14 +316,42 @@ def name_key(token: str) -> str:
 FEMININE_ENDINGS = ("ova", "ove", "ovou")
 
 
-def surname_keys(surname: str) -> list[str]:
-    """Keys to look a folded surname up under: its own, then without a feminine ending."""
+# Case endings of Slavic surnames that leave a consonant in the skeleton (vowel endings — Johnsona,
+# Johnsonu, Путине — are absorbed by name_key already): Johnsonem / Джонсоном (instrumental),
+# Johnsonowi / Johnsonovi (dative), Kowalskiego / Kowalskiemu / Kowalskim (adjectival surnames).
+# Tried only for a mention without a lemma in a language that declines names
+# (SLAVIC_CASE_LANGUAGES), after the exact surname key found nobody, and the given names must
+# still agree.
+SLAVIC_CASE_ENDINGS = ("owi", "ovi", "ego", "emu", "em", "om", "ym", "im")
+SLAVIC_CASE_LANGUAGES = frozenset(_words("ru uk be pl cs sk sl hr sr bs"))
+# A stem shorter than this after cutting a case ending is not a surname (Tom, Kim, Adam stay).
+CASE_STEM_MIN_CHARS = 4
+
+
+def surname_keys(surname: str, inflected: bool = False) -> list[str]:
+    """Keys to look a folded surname up under: its own, then without a feminine ending, then
+    (``inflected``: a Slavic text, no lemma) without a case ending.
+
+    >>> surname_keys("johnsonem", inflected=True) == [name_key("johnsonem"), name_key("johnson")]
+    True
+    """
     keys = [name_key(surname)]
     for ending in FEMININE_ENDINGS:
         if surname.endswith(ending) and len(surname) > len(ending) + 2:
             keys.append(name_key(surname[: -len(ending)]))
             break
-    return keys
+    if inflected:
+        keys += case_stem_keys(surname)
+    return list(dict.fromkeys(keys))
+
+
+def case_stem_keys(surname: str) -> list[str]:
+    """The key of a folded surname without a Slavic case ending, when it has one."""
+    for ending in SLAVIC_CASE_ENDINGS:
+        stem = surname[: -len(ending)]
+        if surname.endswith(ending) and len(stem) >= CASE_STEM_MIN_CHARS:
+            return [name_key(stem)]
+    return []
 
 
 def name_tokens(folded: str) -> list[str]:
@@ -362,6 +440,7 @@ class DocContext:
     by_form: dict[str, str] = field(default_factory=dict)  # folded form → entity id
     persons_by_surname: dict[str, set[str]] = field(default_factory=dict)  # surname key → ids
     acronyms: dict[str, str] = field(default_factory=dict)  # ACR → entity id
+    introduced: set[str] = field(default_factory=set)  # acronyms the text spelt out: "Name (ACR)"
     by_token: dict[str, set[str]] = field(default_factory=dict)  # word of a multi-word name → ids
     entity_ids: Counter[str] = field(default_factory=Counter)
 
@@ -509,29 +588,49 @@ class EntityRegistry:
         article, dates). ``weight`` is the strength of the type vote (:data:`CUE_VOTE` when a
         checked cue set the type).
         """
+        if lemma is not None and lemma.isascii() != text.isascii() and same_shape(lemma, text):
+            # the same letters typed in the other script (a Latin "EC" lemma for Cyrillic "ЕС"):
+            # the text shows which script was meant
+            lemma = None
         form = strip_determiner((lemma or text).strip())
         folded = fold(form)
         if not folded:
             folded = form.casefold()
-        entity = self._match(form, folded, type_, ctx)
+        inflected = lemma is None and (ctx.language or "") in SLAVIC_CASE_LANGUAGES
+        entity = self._match(form, folded, type_, ctx, inflected)
         if entity is None:
             entity = self._new_entity(form, type_)
         self._record(entity, text, form, folded, type_, ctx, weight)
         return entity
 
-    def _match(self, form: str, folded: str, type_: EntityType, ctx: DocContext) -> Entity | None:
+    def _match(
+        self, form: str, folded: str, type_: EntityType, ctx: DocContext, inflected: bool = False
+    ) -> Entity | None:
         # 1. the same article
         local = ctx.by_form.get(folded)
         if local is not None and (entity := self.get(local)) and entity.accepts(type_):
             return entity
-        if is_acronym(form) and form in ctx.acronyms:
+        if (
+            is_acronym(form)
+            and form in ctx.acronyms
+            and (form in ctx.introduced or not self._is_table_name(folded))
+        ):
+            # initials of a name of the article ("Европейский совет" → ЕС) give way to an acronym
+            # of the alias table (ЕС = European Union) unless the text introduced them
             entity = self.get(ctx.acronyms[form])
             if entity is not None:
                 return entity
         tokens = name_tokens(folded)
         if type_ == "PER" or (len(tokens) == 1 and type_ != "MISC"):
-            surname = name_key(tokens[-1])
-            local_ids = {self.canonical_id(i) for i in ctx.persons_by_surname.get(surname, ())}
+            local_ids: set[str] = set()
+            keys = [name_key(tokens[-1])]
+            if inflected and type_ == "PER":
+                keys += case_stem_keys(tokens[-1])
+            for surname in keys:
+                ids = ctx.persons_by_surname.get(surname, ())
+                if ids:
+                    local_ids = {self.canonical_id(i) for i in ids}
+                    break
             if len(local_ids) == 1 and (len(tokens) == 1 or type_ == "PER"):
                 entity = self.get(local_ids.pop())
                 # a non-person label ("De Mistura" tagged ORG) joins the person of the article
@@ -561,7 +660,7 @@ class EntityRegistry:
             return entity
         # 4. persons by name parts
         if type_ == "PER":
-            return self._match_person(tokens, ctx)
+            return self._match_person(tokens, ctx, inflected)
         # 5. other names by whole-name skeleton, confirmed by Jaro-Winkler
         skeleton = " ".join(name_key(t) for t in tokens)
         if len(skeleton.replace(" ", "")) < FUZZY_MIN_KEY:
@@ -577,6 +676,12 @@ class EntityRegistry:
             if sim >= FUZZY_MIN_JW and (best is None or sim > best[0]):
                 best = (sim, cand)
         return best[1] if best else None
+
+    def _is_table_name(self, folded: str) -> bool:
+        return any(
+            (e := self.get(i)) is not None and e.from_alias_table
+            for i in self._by_form.get(folded, ())
+        )
 
     def _find_form(
         self, folded: str, type_: EntityType, ctx: DocContext | None = None
@@ -605,8 +710,10 @@ class EntityRegistry:
                 shared = sum(1 for eid in ctx.entity_ids if co.get(eid))
         return (shared, int(entity.from_alias_table), sum(entity.variants.values()))
 
-    def _match_person(self, tokens: list[str], ctx: DocContext) -> Entity | None:
-        for surname in surname_keys(tokens[-1]):
+    def _match_person(
+        self, tokens: list[str], ctx: DocContext, inflected: bool = False
+    ) -> Entity | None:
+        for surname in surname_keys(tokens[-1], inflected):
             cands = [
                 e
                 for i in self._by_surname.get(surname, ())
@@ -770,6 +877,7 @@ class EntityRegistry:
     def note_acronym(self, ctx: DocContext, acronym: str, entity_id: str) -> None:
         """Remember that ``acronym`` stands for ``entity_id`` in this article ("Name (ACR)")."""
         ctx.acronyms[acronym] = self.canonical_id(entity_id)
+        ctx.introduced.add(acronym)
 
     def merge(self, keep_id: str, other_id: str) -> Entity | None:
         """Merge entity ``other_id`` into ``keep_id`` (a learned alias); returns the kept one.
