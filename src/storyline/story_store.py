@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from importlib import resources
 from typing import Any, Protocol
@@ -24,6 +24,9 @@ from storyline.dedup import CopyIndex
 from storyline.similarity import Evidence
 from storyline.store import sql_dialect
 from storyline.story_index import MEMBER_SAMPLE, WINDOW_DAYS, Assignment, Story, StoryIndex
+
+# An embedder's centring (storyline.embed.centre): raw vectors and their languages → pair vectors.
+Centre = Callable[[Any, Sequence[str | None]], Any]
 
 
 class Connection(Protocol):
@@ -47,11 +50,13 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _evidence(row: Sequence[Any]) -> Evidence:
+def _evidence(row: Sequence[Any], centre: Centre | None = None) -> Evidence:
     article_id, published, language, vector, keys, numbers = row
+    raw = np.frombuffer(vector, dtype=np.float32).copy()
     return Evidence(
         id=article_id,
-        vector=np.frombuffer(vector, dtype=np.float32).copy(),
+        vector=raw,
+        pair_vector=None if centre is None else centre(raw[None], [language])[0],
         keys=frozenset(json.loads(keys)),
         numbers=frozenset(json.loads(numbers)),
         published=_date(published),
@@ -76,8 +81,10 @@ def _upsert(columns: str) -> str:
     return ", ".join(f"{name} = excluded.{name}" for name in names)
 
 
-def load_index(conn: Connection, dim: int) -> tuple[StoryIndex, int]:
-    """The index as the last run left it, and the next processing sequence number."""
+def load_index(conn: Connection, dim: int, centre: Centre | None = None) -> tuple[StoryIndex, int]:
+    """The index as the last run left it, and the next processing sequence number. ``centre``:
+    the embedder's centring (``E5Embedder.centre``), applied to the stored raw vectors to give
+    each restored :class:`~storyline.similarity.Evidence` its ``pair_vector``."""
     index = StoryIndex(dim=dim)
     state = dict(conn.execute("SELECT name, value FROM story_state").fetchall())
     index.idf.n_docs = int(state.get("n_docs", 0))
@@ -107,8 +114,10 @@ def load_index(conn: Connection, dim: int) -> tuple[StoryIndex, int]:
             key=int(key),
             thread_id=thread_id,
             centroid_sum=np.frombuffer(centroid, dtype=np.float32).copy(),
-            first=_evidence(first_row),
-            recent=deque((_evidence(r) for r in reversed(recent_rows)), maxlen=MEMBER_SAMPLE),
+            first=_evidence(first_row, centre),
+            recent=deque(
+                (_evidence(r, centre) for r in reversed(recent_rows)), maxlen=MEMBER_SAMPLE
+            ),
             n_articles=int(n),
             first_published=_date(first_pub),
             last_published=_date(last_pub),

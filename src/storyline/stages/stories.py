@@ -69,7 +69,8 @@ class StoryStage:
 
                 if not has_table(conn, "story_members"):
                     ensure_schema(conn)
-                self._index, self._next_seq = load_index(conn, self.embedder.dim)
+                centre = getattr(self.embedder, "centre", None)
+                self._index, self._next_seq = load_index(conn, self.embedder.dim, centre)
             else:
                 self._index = StoryIndex(dim=self.embedder.dim)
         return self._index
