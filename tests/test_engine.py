@@ -230,3 +230,23 @@ def test_reading_on_workers_reports_as_here(tmp_path: Path, client: Client) -> N
     assert dask.failures == local.failures and len(local.failures) == 3
     assert dask.ids == local.ids and (dask.ingested, dask.read) == (local.ingested, local.read)
     assert dask_export == local_export
+
+
+def test_cli_dask_run_that_stops_says_what_is_pending(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk lost past its retries stops the run with one clear line, not a traceback."""
+    import storyline.batch
+    import storyline.cli.articles as cli_articles
+
+    def ingest_then_lose_the_cluster(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("all workers lost")
+
+    monkeypatch.setattr(cli_articles, "_dask_engine", lambda *a: object())
+    monkeypatch.setattr(storyline.batch, "ingest", ingest_then_lose_the_cluster)
+    db = str(tmp_path / "stop.db")
+    args = ["ingest", str(EXAMPLES), "--db", db, "--quiet", "--stages", ",".join(LIGHT)]
+    result = CliRunner().invoke(app, [*args, "--engine", "dask", "--workers", "2"])
+    assert result.exit_code == 1
+    assert "the Dask run stopped: RuntimeError: all workers lost" in result.output
+    assert "articles are pending" in result.output and "Traceback" not in result.output

@@ -138,6 +138,20 @@ def ingest(
                 "are pending and the next `storyline ingest` finishes them"
             )
             raise typer.Exit(130) from None
+        except Exception as exc:
+            if engine != "dask":
+                raise
+            # A chunk failed past its retries (workers lost, scheduler gone): nothing is lost,
+            # the articles read are stored and the next ingest analyses the pending ones.
+            pending = store.count_articles("pending")
+            message = " ".join(str(exc).split()) or "(no message)"
+            err_console.print(
+                f"[red]error:[/red] the Dask run stopped: {escape(type(exc).__name__)}: "
+                f"{escape(message)}; everything read is stored and {pending} articles are "
+                "pending: the next `storyline ingest` finishes them",
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
 
     table = Table(title="ingest", show_header=True)
     for column in ("ingested", "unchanged", "failed"):
