@@ -29,7 +29,6 @@ ingest processes may write to one server, but the entity registry and story stat
 from __future__ import annotations
 
 import functools
-import json
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -46,10 +45,10 @@ from storyline.errors import StoreError, StoreUnavailable
 from storyline.store import ArticleStatus
 from storyline.store.sqlite import (
     _ANALYSED_COLUMNS,
-    _INPUT_META,
     _PAGE,
     _analysed_values,
     _article_from_row,
+    _ArticleRows,
     _input_from_row,
     _now,
     migrations,
@@ -239,12 +238,14 @@ class ReaderPool:
             conn.close()
 
 
-class PostgresStore:
+class PostgresStore(_ArticleRows):
     """The :class:`~storyline.store.Store` on PostgreSQL; see the module docstring.
 
     ``PostgresStore("postgresql://storyline@127.0.0.1:5432/news")`` connects and applies the
     migrations the database lacks.
     """
+
+    conn: PGConnection
 
     def __init__(self, url: str, *, migrations_dir: Path = MIGRATIONS_DIR) -> None:
         self.url = url
@@ -308,43 +309,6 @@ class PostgresStore:
 
     # -- writes --------------------------------------------------------------------------------
 
-    def add_raw(self, article: Article) -> bool:
-        """Store an article as read (status pending), unless its id is already stored; True if
-        it was new. The raw record is kept verbatim; nothing is analysed yet."""
-        meta: dict[str, Any] = {name: getattr(article, name) for name in _INPUT_META}
-        meta["published"] = article.published.isoformat() if article.published else None
-        meta["hints"] = article.hints
-        now = _now()
-        with self.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO articles (id, status, source_path, record, input_format, encoding,"
-                " raw, raw_text, input_meta, url, source, author, title, language, published,"
-                " published_source, hints, ingested_at, updated_at)"
-                " VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (id) DO NOTHING",
-                (
-                    article.id,
-                    article.source_path,
-                    article.record,
-                    article.input_format,
-                    article.encoding,
-                    article.raw,
-                    article.raw_text,
-                    json.dumps(meta, ensure_ascii=False),
-                    article.url,
-                    article.source,
-                    article.author,
-                    article.title,
-                    article.language,
-                    meta["published"],
-                    article.published_source,
-                    json.dumps(article.hints, ensure_ascii=False),
-                    now,
-                    now,
-                ),
-            )
-            return cursor.rowcount == 1
-
     def save_article(self, article: Article) -> bool:
         """Insert or replace one analysed article in its own transaction; True if it was new.
 
@@ -361,36 +325,6 @@ class PostgresStore:
             )
         return new
 
-    def mark_failed(self, article_id: str, item: str, reason: str) -> None:
-        """Record that analysing ``article_id`` failed; it stays stored and is retried next run."""
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE articles SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
-                (reason, _now(), article_id),
-            )
-            self.record_failure(item, reason, article_id)
-
-    def mark_pending(self, article_ids: Iterable[str]) -> int:
-        """Queue stored articles for analysis again; returns how many."""
-        now = _now()
-        count = 0
-        with self.transaction() as conn:
-            for article_id in article_ids:
-                cursor = conn.execute(
-                    "UPDATE articles SET status = 'pending', updated_at = ? WHERE id = ?",
-                    (now, article_id),
-                )
-                count += cursor.rowcount
-        return count
-
-    def record_failure(self, item: str, reason: str, article_id: str | None = None) -> None:
-        """Log an item that could not be read or analysed (kept for ``storyline summary``)."""
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO failures (item, reason, article_id, at) VALUES (?, ?, ?, ?)",
-                (item, reason, article_id, _now()),
-            )
-
     # -- reads ---------------------------------------------------------------------------------
 
     def _one(self, sql: str, parameters: Sequence[Any]) -> Any:
@@ -400,10 +334,6 @@ class PostgresStore:
     def status(self, article_id: str) -> ArticleStatus | None:
         value = self._one("SELECT status FROM articles WHERE id = ?", (article_id,))
         return cast(ArticleStatus, value) if value is not None else None
-
-    def has_article(self, article_id: str) -> bool:
-        """True if the id is stored at all (pending, analysed or failed)."""
-        return self.status(article_id) is not None
 
     def _row(self, article_id: str) -> dict[str, Any] | None:
         rows = self.conn.dict_rows(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,))
@@ -514,13 +444,6 @@ class PostgresStore:
                 if article_id in by_id:
                     yield _article_from_row(by_id[article_id])
 
-    def unfinished_ids(self) -> list[str]:
-        """Ids read but not (successfully) analysed yet: pending and failed, in ingest order."""
-        rows = self.conn.execute(
-            "SELECT id FROM articles WHERE status != 'analysed' ORDER BY ingested_at, rowid"
-        ).fetchall()
-        return [row[0] for row in rows]
-
     def input_article(self, article_id: str) -> Article | None:
         """The article exactly as read (raw fields + the input's own metadata), for (re)analysis."""
         row = self._row(article_id)
@@ -530,12 +453,3 @@ class PostgresStore:
         if status is None:
             return int(self._one("SELECT count(*) FROM articles", ()))
         return int(self._one("SELECT count(*) FROM articles WHERE status = ?", (status,)))
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()

@@ -20,11 +20,11 @@ import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, Self, TypeVar, cast
 
 from storyline.article import Article, Claim, Mention, Quote, RemovedLine
 from storyline.errors import StoreError
@@ -103,13 +103,120 @@ def migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, str, Path]]:
     return [found[v] for v in sorted(found)]
 
 
-class SQLiteStore:
+class _ArticleRows:
+    """What :class:`SQLiteStore` and :class:`~storyline.store.postgres.PostgresStore` share:
+    the writes and reads whose SQL is the same on both (PostgreSQL's connection adapter takes
+    ``?`` placeholders). Subclasses provide ``conn``, :meth:`transaction` and :meth:`status`."""
+
+    conn: Any
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def status(self, article_id: str) -> ArticleStatus | None:
+        raise NotImplementedError
+
+    def add_raw(self, article: Article) -> bool:
+        """Store an article as read (status pending), unless its id is already stored.
+
+        Returns True if it was new. The raw record is kept verbatim; nothing is analysed yet.
+        """
+        meta = {name: getattr(article, name) for name in _INPUT_META}
+        meta["published"] = article.published.isoformat() if article.published else None
+        meta["hints"] = article.hints
+        now = _now()
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO articles (id, status, source_path, record, input_format, encoding,"
+                " raw, raw_text, input_meta, url, source, author, title, language, published,"
+                " published_source, hints, ingested_at, updated_at)"
+                " VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (id) DO NOTHING",
+                (
+                    article.id,
+                    article.source_path,
+                    article.record,
+                    article.input_format,
+                    article.encoding,
+                    article.raw,
+                    article.raw_text,
+                    json.dumps(meta, ensure_ascii=False),
+                    article.url,
+                    article.source,
+                    article.author,
+                    article.title,
+                    article.language,
+                    meta["published"],
+                    article.published_source,
+                    json.dumps(article.hints, ensure_ascii=False),
+                    now,
+                    now,
+                ),
+            )
+            return int(cursor.rowcount) == 1
+
+    def mark_failed(self, article_id: str, item: str, reason: str) -> None:
+        """Record that analysing ``article_id`` failed; it stays stored and is retried next run."""
+        now = _now()
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE articles SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
+                (reason, now, article_id),
+            )
+            self.record_failure(item, reason, article_id)
+
+    def mark_pending(self, article_ids: Iterable[str]) -> int:
+        """Queue stored articles for analysis again (e.g. after a stage improved); returns how
+        many. Their analysed columns stay until the new analysis replaces them."""
+        now = _now()
+        count = 0
+        with self.transaction() as conn:
+            for article_id in article_ids:
+                cursor = conn.execute(
+                    "UPDATE articles SET status = 'pending', updated_at = ? WHERE id = ?",
+                    (now, article_id),
+                )
+                count += int(cursor.rowcount)
+        return count
+
+    def record_failure(self, item: str, reason: str, article_id: str | None = None) -> None:
+        """Log an item that could not be read or analysed (kept for ``storyline summary``)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO failures (item, reason, article_id, at) VALUES (?, ?, ?, ?)",
+                (item, reason, article_id, _now()),
+            )
+
+    def has_article(self, article_id: str) -> bool:
+        """True if the id is stored at all (pending, analysed or failed)."""
+        return self.status(article_id) is not None
+
+    def unfinished_ids(self) -> list[str]:
+        """Ids read but not (successfully) analysed yet: pending and failed, in ingest order."""
+        rows = self.conn.execute(
+            "SELECT id FROM articles WHERE status != 'analysed' ORDER BY ingested_at, rowid"
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SQLiteStore(_ArticleRows):
     """The default :class:`~storyline.store.Store`.
 
     >>> store = SQLiteStore(":memory:")
     >>> store.schema_version() >= 1
     True
     """
+
+    conn: sqlite3.Connection
 
     def __init__(self, path: str | Path, *, migrations_dir: Path = MIGRATIONS_DIR) -> None:
         self.path = str(path)
@@ -209,45 +316,6 @@ class SQLiteStore:
 
     # -- writes --------------------------------------------------------------------------------
 
-    def add_raw(self, article: Article) -> bool:
-        """Store an article as read (status pending), unless its id is already stored.
-
-        Returns True if it was new. The raw record is kept verbatim; nothing is analysed yet.
-        """
-        meta = {name: getattr(article, name) for name in _INPUT_META}
-        meta["published"] = article.published.isoformat() if article.published else None
-        meta["hints"] = article.hints
-        now = _now()
-        with self.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO articles (id, status, source_path, record, input_format, encoding,"
-                " raw, raw_text, input_meta, url, source, author, title, language, published,"
-                " published_source, hints, ingested_at, updated_at)"
-                " VALUES (?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (id) DO NOTHING",
-                (
-                    article.id,
-                    article.source_path,
-                    article.record,
-                    article.input_format,
-                    article.encoding,
-                    article.raw,
-                    article.raw_text,
-                    json.dumps(meta, ensure_ascii=False),
-                    article.url,
-                    article.source,
-                    article.author,
-                    article.title,
-                    article.language,
-                    meta["published"],
-                    article.published_source,
-                    json.dumps(article.hints, ensure_ascii=False),
-                    now,
-                    now,
-                ),
-            )
-            return cursor.rowcount == 1
-
     def save_article(self, article: Article) -> bool:
         """Insert or replace one analysed article in its own transaction; True if it was new.
 
@@ -267,38 +335,6 @@ class SQLiteStore:
             )
         return exists is None
 
-    def mark_failed(self, article_id: str, item: str, reason: str) -> None:
-        """Record that analysing ``article_id`` failed; it stays stored and is retried next run."""
-        now = _now()
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE articles SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
-                (reason, now, article_id),
-            )
-            self.record_failure(item, reason, article_id)
-
-    def mark_pending(self, article_ids: Iterable[str]) -> int:
-        """Queue stored articles for analysis again (e.g. after a stage improved); returns how
-        many. Their analysed columns stay until the new analysis replaces them."""
-        now = _now()
-        count = 0
-        with self.transaction() as conn:
-            for article_id in article_ids:
-                cursor = conn.execute(
-                    "UPDATE articles SET status = 'pending', updated_at = ? WHERE id = ?",
-                    (now, article_id),
-                )
-                count += cursor.rowcount
-        return count
-
-    def record_failure(self, item: str, reason: str, article_id: str | None = None) -> None:
-        """Log an item that could not be read or analysed (kept for ``storyline summary``)."""
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO failures (item, reason, article_id, at) VALUES (?, ?, ?, ?)",
-                (item, reason, article_id, _now()),
-            )
-
     # -- reads ---------------------------------------------------------------------------------
 
     def status(self, article_id: str) -> ArticleStatus | None:
@@ -306,10 +342,6 @@ class SQLiteStore:
             "SELECT status FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
         return cast(ArticleStatus, row[0]) if row else None
-
-    def has_article(self, article_id: str) -> bool:
-        """True if the id is stored at all (pending, analysed or failed)."""
-        return self.status(article_id) is not None
 
     def get_article(self, article_id: str) -> Article | None:
         row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -419,13 +451,6 @@ class SQLiteStore:
                 if article_id in by_id:
                     yield _article_from_row(by_id[article_id])
 
-    def unfinished_ids(self) -> list[str]:
-        """Ids read but not (successfully) analysed yet: pending and failed, in ingest order."""
-        rows = self.conn.execute(
-            "SELECT id FROM articles WHERE status != 'analysed' ORDER BY ingested_at, rowid"
-        ).fetchall()
-        return [row[0] for row in rows]
-
     def input_article(self, article_id: str) -> Article | None:
         """The article exactly as read (raw fields + the input's own metadata), for (re)analysis."""
         row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -436,15 +461,6 @@ class SQLiteStore:
             return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
         query = "SELECT count(*) FROM articles WHERE status = ?"
         return int(self.conn.execute(query, (status,)).fetchone()[0])
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def __enter__(self) -> SQLiteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _split_sql(script: str) -> list[str]:
