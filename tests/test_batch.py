@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,33 +17,58 @@ from storyline.pipeline import Pipeline
 from storyline.store.sqlite import SQLiteStore
 
 
-class FakeAnalyser:
-    """Stands in for Pipeline.run: marks articles analysed; raises on ``fail_on`` text, or with
-    ``interrupt`` (a BaseException, like Ctrl-C) once ``interrupt_after`` articles are done."""
+class FakeStage:
+    """Marks articles analysed; raises on ``fail_on`` text, or with ``interrupt`` (a
+    BaseException, like Ctrl-C) once ``interrupt_after`` articles are done."""
 
-    def __init__(
-        self,
-        fail_on: str | None = None,
-        interrupt_after: int | None = None,
-    ) -> None:
+    name = "fake"
+    requires: tuple[str, ...] = ("raw_text",)
+    assigns: tuple[str, ...] = ("text", "language")
+    parallel = True
+
+    def __init__(self, fail_on: str | None, interrupt_after: int | None) -> None:
         self.fail_on = fail_on
         self.interrupt_after = interrupt_after
         self.batches: list[list[str]] = []
         self.done = 0
 
-    def run(self, batch: Iterable[Article]) -> list[Article]:
-        articles = list(batch)
-        self.batches.append([a.id for a in articles])
-        for article in articles:
-            if self.interrupt_after is not None and self.done >= self.interrupt_after:
-                raise KeyboardInterrupt
-            if self.fail_on and self.fail_on in article.raw_text:
-                raise ValueError(f"cannot digest {self.fail_on!r}")
-            assert not article.text, "the fallback must restart from the stored input"
-            article.text = article.raw_text.strip()
-            article.language = "en"
-        self.done += len(articles)
-        return articles
+    def prepare(self, batch: list[Article]) -> None:
+        self.batches.append([a.id for a in batch])
+
+    def __call__(self, article: Article) -> Article:
+        if self.interrupt_after is not None and self.done >= self.interrupt_after:
+            raise KeyboardInterrupt
+        if self.fail_on and self.fail_on in article.raw_text:
+            raise ValueError(f"cannot digest {self.fail_on!r}")
+        assert not article.text, "analysis starts from the stored input"
+        article.text = article.raw_text.strip()
+        article.language = "en"
+        self.done += 1
+        return article
+
+
+class _Calls(FakeStage):
+    """A fake stage that calls ``call`` on each article."""
+
+    def __init__(self, call: Callable[[Article], Article]) -> None:
+        super().__init__(None, None)
+        self._call = call
+
+    def __call__(self, article: Article) -> Article:
+        return self._call(article)
+
+
+class FakeAnalyser(Pipeline):
+    """A pipeline of one :class:`FakeStage`."""
+
+    def __init__(self, fail_on: str | None = None, interrupt_after: int | None = None) -> None:
+        super().__init__(stages=())
+        self.stage = FakeStage(fail_on, interrupt_after)
+        self.stages = [self.stage]
+
+    @property
+    def batches(self) -> list[list[str]]:
+        return self.stage.batches
 
 
 @pytest.fixture
@@ -118,8 +143,7 @@ def test_a_stage_raising_fails_only_that_article(tmp_path: Path, store: SQLiteSt
     [failure] = report.failures
     assert failure.item.endswith("poison.txt")
     assert "ValueError" in failure.reason and "POISON" in failure.reason
-    assert len(analyser.batches[0]) == 5  # one chunk first, then one by one
-    assert [len(b) for b in analyser.batches[1:]] == [1] * 5
+    assert [len(b) for b in analyser.batches] == [5]  # one chunk: only the culprit fails
     poison_id = next(i for i in store.unfinished_ids())
     assert store.status(poison_id) == "failed"
     assert "POISON" in (store.last_error(poison_id) or "")
@@ -162,20 +186,23 @@ def test_hard_kill_mid_analysis_keeps_the_store_consistent(tmp_path: Path) -> No
         f"""
         import os
         from storyline.batch import ingest
+        from storyline.pipeline import Pipeline
         from storyline.store.sqlite import SQLiteStore
 
         class Dies:
+            name, requires, assigns, parallel = "dies", (), ("text",), True
             calls = 0
-            def run(self, batch):
-                batch = list(batch)
+            def prepare(self, batch):
                 Dies.calls += 1
                 if Dies.calls == 3:
                     os._exit(9)
-                for a in batch:
-                    a.text = a.raw_text
-                return batch
+            def __call__(self, a):
+                a.text = a.raw_text
+                return a
 
-        ingest([{str(tmp_path / "in")!r}], SQLiteStore({str(db)!r}), Dies(), chunk_size=2)
+        pipeline = Pipeline(stages=())
+        pipeline.stages = [Dies()]
+        ingest([{str(tmp_path / "in")!r}], SQLiteStore({str(db)!r}), pipeline, chunk_size=2)
         """
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
@@ -244,14 +271,16 @@ def test_reanalyse_runs_stored_articles_again_from_their_input(
     ingest([str(tmp_path / "in")], store, FakeAnalyser())
     ids_before = {a.id for a in store.iter_articles()}
 
-    class Better(FakeAnalyser):
-        def run(self, batch: Iterable[Article]) -> list[Article]:
-            articles = super().run(batch)
-            for article in articles:
-                article.language = "xx"
-            return articles
+    plain = FakeStage(None, None)
 
-    report = ingest([str(tmp_path / "in")], store, Better(), reanalyse=True)
+    def better(article: Article) -> Article:
+        article = plain(article)
+        article.language = "xx"
+        return article
+
+    analyser = FakeAnalyser()
+    analyser.stages = [_Calls(better)]
+    report = ingest([str(tmp_path / "in")], store, analyser, reanalyse=True)
     assert (report.ingested, report.unchanged, report.failed) == (3, 0, 0)
     after = list(store.iter_articles())
     assert {a.id for a in after} == ids_before
@@ -332,16 +361,18 @@ def test_unstorable_article_fails_alone(
         yield Article(raw_text="a good article", source_path="x.jsonl", record="2")
         yield Article(raw_text="stage breaks this one", source_path="x.jsonl", record="3")
 
-    class Breaks(FakeAnalyser):
-        def run(self, batch: Iterable[Article]) -> list[Article]:
-            articles = super().run(batch)
-            for article in articles:
-                if "breaks" in article.raw_text:
-                    article.text = "broken \ud800 text"
-            return articles
+    plain = FakeStage(None, None)
 
+    def breaks(article: Article) -> Article:
+        article = plain(article)
+        if "breaks" in article.raw_text:
+            article.text = "broken \ud800 text"
+        return article
+
+    analyser = FakeAnalyser()
+    analyser.stages = [_Calls(breaks)]
     monkeypatch.setattr(batch, "read_paths", reader)
-    report = ingest(["x.jsonl"], store, Breaks())
+    report = ingest(["x.jsonl"], store, analyser)
     assert (report.ingested, report.failed) == (1, 2)
     reasons = {f.item: f.reason for f in report.failures}
     assert reasons["x.jsonl:1"].startswith("cannot store:")

@@ -13,11 +13,14 @@ style — and asks :func:`sql_dialect` where the two differ (catalogue tables, f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from storyline.article import Article
+
+if TYPE_CHECKING:
+    from storyline.corpus import Change
 
 ArticleStatus = Literal["pending", "analysed", "failed"]
 Dialect = Literal["sqlite", "postgresql"]
@@ -64,13 +67,15 @@ class Store(Protocol):
         """Store an article as read (status pending) unless its id is stored; True if new."""
         ...
 
-    def save_article(self, article: Article) -> bool:
-        """Insert or replace one analysed article in its own transaction; True if it was new."""
+    def save_article(self, article: Article, changes: Sequence[Change] = ()) -> bool:
+        """Insert or replace one analysed article and write its changes to corpus state
+        (:class:`storyline.corpus.Change`) in one transaction; True if the article was new."""
         ...
 
     def mark_failed(self, article_id: str, item: str, reason: str) -> None: ...
 
     def mark_pending(self, article_ids: Iterable[str]) -> int: ...
+    def clear_corpus_state(self) -> None: ...
 
     def record_failure(self, item: str, reason: str, article_id: str | None = None) -> None: ...
 
@@ -91,6 +96,7 @@ class Store(Protocol):
 
     def iter_articles(self, status: ArticleStatus | None = "analysed") -> Iterator[Article]: ...
 
+    def article_order(self) -> list[str]: ...
     def unfinished_ids(self) -> list[str]: ...
 
     def count_articles(self, status: ArticleStatus | None = None) -> int: ...

@@ -34,7 +34,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -53,6 +53,9 @@ from storyline.store.sqlite import (
     _now,
     migrations,
 )
+
+if TYPE_CHECKING:
+    from storyline.corpus import Change
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations_pg"
 
@@ -309,8 +312,9 @@ class PostgresStore(_ArticleRows):
 
     # -- writes --------------------------------------------------------------------------------
 
-    def save_article(self, article: Article) -> bool:
-        """Insert or replace one analysed article in its own transaction; True if it was new.
+    def save_article(self, article: Article, changes: Sequence[Change] = ()) -> bool:
+        """Insert or replace one analysed article, and write its ``changes`` to corpus state,
+        in one transaction; True if the article was new.
 
         The raw input columns of an existing row are left as first stored."""
         values = _analysed_values(article)
@@ -323,6 +327,8 @@ class PostgresStore(_ArticleRows):
                 " analysed_at = ?, updated_at = ? WHERE id = ?",
                 (*values, now, now, article.id),
             )
+            for change in changes:
+                change.write(conn)
         return new
 
     # -- reads ---------------------------------------------------------------------------------

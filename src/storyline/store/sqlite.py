@@ -19,18 +19,35 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast
 
 from storyline.article import Article, Claim, Mention, Quote, RemovedLine
 from storyline.errors import StoreError
 from storyline.store import ArticleStatus
 
+if TYPE_CHECKING:
+    from storyline.corpus import Change
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Tables of corpus state derived from the analysed articles (registry, stories).
+CORPUS_STATE_TABLES = (
+    "entity_evidence",
+    "entity_articles",
+    "entity_variants",
+    "entity_titles",
+    "entity_type_votes",
+    "entity_redirects",
+    "entities",
+    "story_members",
+    "stories",
+    "story_df",
+    "story_state",
+)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
 # How long a writer waits for another process holding the write lock before failing. An ingest
@@ -179,6 +196,17 @@ class _ArticleRows:
                 count += int(cursor.rowcount)
         return count
 
+    def clear_corpus_state(self) -> None:
+        """Forget the corpus state built from the articles (entity registry, stories) when
+        every article is about to be analysed again: the rerun rebuilds it as a first run
+        would (``ingest --reanalyse`` of the whole store changes nothing that did not change)."""
+        from storyline.store import has_table
+
+        with self.transaction() as conn:
+            for table in CORPUS_STATE_TABLES:
+                if has_table(conn, table):
+                    conn.execute(f"DELETE FROM {table}")
+
     def record_failure(self, item: str, reason: str, article_id: str | None = None) -> None:
         """Log an item that could not be read or analysed (kept for ``storyline summary``)."""
         with self.transaction() as conn:
@@ -190,6 +218,11 @@ class _ArticleRows:
     def has_article(self, article_id: str) -> bool:
         """True if the id is stored at all (pending, analysed or failed)."""
         return self.status(article_id) is not None
+
+    def article_order(self) -> list[str]:
+        """Every stored id in ingest order (the order chunks are sliced from)."""
+        rows = self.conn.execute("SELECT id FROM articles ORDER BY ingested_at, rowid").fetchall()
+        return [row[0] for row in rows]
 
     def unfinished_ids(self) -> list[str]:
         """Ids read but not (successfully) analysed yet: pending and failed, in ingest order."""
@@ -316,8 +349,9 @@ class SQLiteStore(_ArticleRows):
 
     # -- writes --------------------------------------------------------------------------------
 
-    def save_article(self, article: Article) -> bool:
-        """Insert or replace one analysed article in its own transaction; True if it was new.
+    def save_article(self, article: Article, changes: Sequence[Change] = ()) -> bool:
+        """Insert or replace one analysed article, and write its ``changes`` to corpus state,
+        in one transaction; True if the article was new.
 
         The raw input columns of an existing row are left as first stored.
         """
@@ -333,6 +367,8 @@ class SQLiteStore(_ArticleRows):
                 " analysed_at = ?, updated_at = ? WHERE id = ?",
                 (*values, now, now, article.id),
             )
+            for change in changes:
+                change.write(conn)
         return exists is None
 
     # -- reads ---------------------------------------------------------------------------------
