@@ -150,6 +150,28 @@ def ingest_items(
     over an HTTP upload): store each, then analyse everything pending."""
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    with store.writer_lock():
+        return _ingest_locked(
+            items,
+            store,
+            pipeline,
+            progress=progress,
+            chunk_size=chunk_size,
+            reanalyse=reanalyse,
+            engine=engine,
+        )
+
+
+def _ingest_locked(
+    items: Iterable[Article | InputError],
+    store: Store,
+    pipeline: Analyser,
+    *,
+    progress: Progress | None,
+    chunk_size: int,
+    reanalyse: bool,
+    engine: Engine | None,
+) -> IngestReport:
     report = IngestReport()
     notify: Progress = progress or (lambda phase, done, total: None)
 

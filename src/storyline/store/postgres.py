@@ -43,6 +43,7 @@ from psycopg.rows import dict_row
 from storyline.article import Article
 from storyline.errors import StoreError, StoreUnavailable
 from storyline.store import ArticleStatus
+from storyline.store.lock import AdvisoryLockBackend, WriterLock
 from storyline.store.sqlite import (
     _ANALYSED_COLUMNS,
     _PAGE,
@@ -259,6 +260,7 @@ class PostgresStore(_ArticleRows):
         # Notices (e.g. "relation already exists, skipping") are not for the user.
         raw.add_notice_handler(lambda diagnostic: None)
         self.conn = PGConnection(raw, self.path)
+        self._writer = WriterLock(AdvisoryLockBackend(url, self.path), self.path)
         self.migrate(migrations_dir)
 
     # -- transactions and schema ---------------------------------------------------------------

@@ -29,6 +29,7 @@ from typing import Any, Protocol, Self, TypeVar, cast
 from storyline.article import Article, Claim, Mention, Quote, RemovedLine
 from storyline.errors import StoreError
 from storyline.store import ArticleStatus
+from storyline.store.lock import FileLockBackend, UnsharedBackend, WriterLock
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
@@ -109,9 +110,16 @@ class _ArticleRows:
     ``?`` placeholders). Subclasses provide ``conn``, :meth:`transaction` and :meth:`status`."""
 
     conn: Any
+    _writer: WriterLock
 
     def transaction(self) -> AbstractContextManager[Any]:
         raise NotImplementedError
+
+    def writer_lock(self, *, wait: bool = False) -> AbstractContextManager[None]:
+        """Hold the store's writer lock (:mod:`storyline.store.lock`) for a whole ingest run;
+        :class:`~storyline.errors.StoreLocked` names the holder when another process has it,
+        unless ``wait``."""
+        return self._writer.hold(wait=wait)
 
     def status(self, article_id: str) -> ArticleStatus | None:
         raise NotImplementedError
@@ -243,6 +251,10 @@ class SQLiteStore(_ArticleRows):
             raise StoreError(f"{self.path}: cannot open the database: {exc}") from exc
         self._lock = threading.RLock()
         self._depth = 0
+        self._writer = WriterLock(
+            UnsharedBackend() if self.path == ":memory:" else FileLockBackend(f"{self.path}.lock"),
+            self.path,
+        )
         self.migrate(migrations_dir)
 
     # -- transactions and schema ---------------------------------------------------------------
