@@ -295,6 +295,88 @@ def test_every_kind_of_bad_input_is_named_and_the_rest_lands(
     assert store.count_articles("analysed") == report.ingested
 
 
+def test_bad_inputs_sorted_before_good_ones_in_one_directory_cost_only_themselves(
+    tmp_path: Path, store: SQLiteStore
+) -> None:
+    """Issue 17: a truncated .warc.gz first in a directory stopped every later file
+    ("reading stopped: AttributeError ..."), and a feed with an unterminated CDATA swallowed
+    its third entry unreported. Each bad input here sorts before the good ones."""
+    src = tmp_path / "in"
+    src.mkdir()
+    warc = (EXAMPLES / "warc" / "arctic-post-2024-03.warc.gz").read_bytes()
+    (src / "a_truncated.warc.gz").write_bytes(warc[:500])  # cut inside record 2's header
+    feed = (EXAMPLES / "feeds" / "iberia-dispatch.xml").read_text(encoding="utf-8")
+    entries = feed.split("  <item>")
+    third = entries[1].replace("Catalonia declares", "Madrid declares").replace(
+        "catalonia-", "madrid-"
+    )
+    cdata_cut = entries[2].replace("]]></description>", "</description>")
+    (src / "b_broken_feed.xml").write_text(
+        "  <item>".join([entries[0], entries[1], cdata_cut.split("</channel>")[0], third])
+        + "</channel>\n</rss>\n",
+        encoding="utf-8",
+    )
+    (src / "c_lines.jsonl").write_text(
+        '{"text": "A good JSON line with a body of its own."}\n{"text": \n'
+        '["not", "an", "object"]\n{"title": "no body"}\n'
+    )
+    (src / "d_undecodable.txt").write_bytes(b"Headline\n\n\xff\xfe\x00\x81\x00\x8d" * 200)
+    (src / "e_empty.txt").write_bytes(b"")
+    (src / "f_junk.bin").write_bytes(bytes(range(256)) * 64)
+    (src / "g_blank.html").write_text("<html><body><nav>Home</nav></body></html>")
+    (src / "h_sitemap.xml").write_text('<?xml version="1.0"?><urlset><url>x</url></urlset>')
+    (src / "y_utf16.txt").write_bytes("Une dépêche en UTF-16\n\nLe texte suit.\n".encode("utf-16"))
+    (src / "zz_good.txt").write_text("A good headline\n\nThe body of a good article.\n")
+    report = ingest([str(src)], store, FakeAnalyser())
+    failed = {f.item.removeprefix(f"{src}/"): f.reason for f in report.failures}
+    assert set(failed) == {
+        "a_truncated.warc.gz:record 2",
+        "b_broken_feed.xml:entry 2",
+        "c_lines.jsonl:line 2",
+        "c_lines.jsonl:line 3",
+        "c_lines.jsonl:line 4",
+        "d_undecodable.txt",
+        "e_empty.txt",
+        "f_junk.bin",
+        "g_blank.html",
+        "h_sitemap.xml",
+    }, report.failures
+    assert "truncated or damaged WARC" in failed["a_truncated.warc.gz:record 2"]
+    assert "unterminated CDATA" in failed["b_broken_feed.xml:entry 2"]
+    assert not any("reading stopped" in reason for reason in failed.values())
+    landed = {(Path(a.source_path or "").name, a.record) for a in store.iter_articles()}
+    assert landed == {
+        ("b_broken_feed.xml", "entry 1"),
+        ("b_broken_feed.xml", "entry 3"),
+        ("c_lines.jsonl", "line 1"),
+        ("y_utf16.txt", None),
+        ("zz_good.txt", None),
+    }
+    assert report.ingested == 5 and report.failed == len(failed)
+
+
+def test_a_reader_crashing_inside_a_directory_costs_only_that_file(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.ingest.text as text
+
+    real = text.read_text
+
+    def flaky(data: bytes, **kwargs: object) -> Article:
+        if b"crash" in data:
+            raise AttributeError("'NoneType' object has no attribute 'startswith'")
+        return real(data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text, "read_text", flaky)
+    _corpus(tmp_path / "in", 2)
+    (tmp_path / "in" / "a_crash.txt").write_text("crash\n\nThis one makes the reader raise.\n")
+    report = ingest([str(tmp_path / "in")], store, FakeAnalyser())
+    assert report.ingested == 2  # article_0.txt and article_1.txt sort after a_crash.txt
+    [failure] = report.failures
+    assert failure.item == str(tmp_path / "in" / "a_crash.txt")
+    assert "AttributeError" in failure.reason
+
+
 def test_a_reader_crashing_costs_only_its_path(
     tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

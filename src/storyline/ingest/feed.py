@@ -105,6 +105,13 @@ def _articles(
         except InputError as exc:
             yield exc
             continue
+        except Exception as exc:  # a library failing on this entry's values: only it is lost
+            message = " ".join(str(exc).split()) or "(no message)"
+            yield InputError(
+                f"{source_path}:{record}",
+                f"cannot read this entry: {type(exc).__name__}: {message}",
+            )
+            continue
         article.encoding = article.encoding or parsed.get("encoding")
         for key, value in hints.items():
             article.hints.setdefault(key, value)
