@@ -125,15 +125,22 @@ def ingest(
     (after a stage improved); their ids do not change. ``engine`` runs the analysis elsewhere
     (e.g. on Dask workers) with the same chunks and the same result; default: here.
     """
-    return ingest_items(
-        engine.read(paths, stdin) if engine is not None else _read(paths, stdin),
-        store,
-        pipeline,
-        progress=progress,
-        chunk_size=chunk_size,
-        reanalyse=reanalyse,
-        engine=engine,
-    )
+    paths = list(paths)
+    with store.writer_lock():
+        for given in paths:
+            # a directory that had no files, a path that did not exist: failures of the path
+            # itself, which no item read from it now would clear
+            if given != "-":
+                store.clear_read_failures(given)
+        return ingest_items(
+            engine.read(paths, stdin) if engine is not None else _read(paths, stdin),
+            store,
+            pipeline,
+            progress=progress,
+            chunk_size=chunk_size,
+            reanalyse=reanalyse,
+            engine=engine,
+        )
 
 
 def ingest_items(
@@ -176,7 +183,13 @@ def _ingest_locked(
     notify: Progress = progress or (lambda phase, done, total: None)
 
     seen: set[str] = set()
+    sources: set[str] = set()
     for done, item in enumerate(items, start=1):
+        source = item.source if isinstance(item, InputError) else item.source_path
+        if source is not None and source not in sources:
+            # read again: its failures from earlier runs go; what still fails is recorded below
+            sources.add(source)
+            store.clear_read_failures(source)
         if isinstance(item, InputError):
             report.failed += 1
             report.failures.append(Failure(item.item, item.reason))

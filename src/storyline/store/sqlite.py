@@ -195,6 +195,48 @@ class _ArticleRows:
                 (item, reason, article_id, _now()),
             )
 
+    def clear_read_failures(self, source: str) -> int:
+        """Forget the read failures of input ``source`` (itself and its records ``source:…``),
+        as it is being read again: what still fails is recorded anew. Returns how many."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM failures WHERE article_id IS NULL"
+                " AND (item = ? OR substr(item, 1, ?) = ?)",
+                (source, len(source) + 1, f"{source}:"),
+            )
+            return int(cursor.rowcount)
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Everything that did not make it into the store as analysed, with its reason: each
+        input item that could not be read or stored (``kind="unreadable"``, latest reason per
+        item), then each article whose analysis failed (``kind="analysis"``, retried by the next
+        ingest). An item leaves this list once it is read, or analysed, successfully."""
+        unreadable = self.conn.execute(
+            "SELECT f.item, f.reason, f.at FROM failures f WHERE f.article_id IS NULL"
+            " AND f.id = (SELECT max(g.id) FROM failures g"
+            " WHERE g.article_id IS NULL AND g.item = f.item) ORDER BY f.item"
+        ).fetchall()
+        analysis = self.conn.execute(
+            "SELECT id, source_path, record, error, updated_at FROM articles"
+            " WHERE status = 'failed' ORDER BY source_path, record, id"
+        ).fetchall()
+        out: list[dict[str, Any]] = [
+            {"kind": "unreadable", "item": r[0], "reason": r[1], "at": r[2], "article_id": None}
+            for r in unreadable
+        ]
+        for row in analysis:
+            where = row[1] or "<input>"
+            out.append(
+                {
+                    "kind": "analysis",
+                    "item": f"{where}:{row[2]}" if row[2] else where,
+                    "reason": row[3] or "",
+                    "at": row[4],
+                    "article_id": row[0],
+                }
+            )
+        return out
+
     def has_article(self, article_id: str) -> bool:
         """True if the id is stored at all (pending, analysed or failed)."""
         return self.status(article_id) is not None
