@@ -1,4 +1,4 @@
-"""Story readers (storyline.threads) on a store a writer left half-done."""
+"""Story readers (storyline.stories.threads) on a store a writer left half-done."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from storyline.cli import app
 from storyline.store.sqlite import SQLiteStore
-from storyline.threads import list_stories, story_timeline
+from storyline.stories.threads import list_stories, story_timeline
 
 
 def _memberless_story(db: Path) -> None:
