@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -446,3 +447,94 @@ def test_ingest_items_from_a_stream_reports_ids(store: SQLiteStore) -> None:
     assert (report.ingested, report.unchanged, report.failed) == (2, 1, 1)
     assert len(report.ids) == 2 and all(store.status(i) == "analysed" for i in report.ids)
     assert report.failures[0].item.startswith("upload")
+
+
+_WRITER = textwrap.dedent(
+    """
+    import os, sys, time
+    from storyline.batch import ingest
+    from storyline.errors import StoreLocked
+    from storyline.store import open_store
+
+    class Slow:
+        def run(self, batch):
+            articles = list(batch)
+            time.sleep(1.0)  # long enough for the other process to arrive meanwhile
+            for article in articles:
+                article.text, article.language = article.raw_text.strip(), "en"
+                print("analysed", article.id, flush=True)
+            return articles
+
+    url, mode, go, *paths = sys.argv[1:]
+    store = open_store(url)
+    while not os.path.exists(go):  # both processes start writing at the same moment
+        time.sleep(0.01)
+    try:
+        with store.writer_lock(wait=mode == "wait"):
+            report = ingest(paths, store, Slow(), chunk_size=2)
+    except StoreLocked as exc:
+        print("refused", exc, flush=True)
+        sys.exit(3)
+    print("report", report.ingested, report.unchanged, flush=True)
+    """
+)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgres":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "shared.db")
+
+
+@pytest.mark.parametrize("mode", ["refuse", "wait"])
+def test_two_ingest_processes_started_together_never_analyse_an_article_twice(
+    tmp_path: Path, store_url: str, mode: str
+) -> None:
+    """Issue 17: two `storyline ingest` on one store (overlapping inputs) analysed the same
+    articles twice and left a story row without members. Now the second one is refused naming
+    the first (pid, host, start), or waits for it and finds the overlap already done."""
+    from storyline.store import open_store
+
+    for name in ("a", "b", "c"):
+        _corpus(tmp_path / name, 3)
+        for path in (tmp_path / name).iterdir():  # distinct texts per directory
+            path.write_text(path.read_text().replace("article", f"{name}-article"))
+    go = tmp_path / "go"
+    open_store(store_url).close()  # migrated once, so neither process migrates under the other
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, store_url, mode, str(go), *paths],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for paths in (
+            [str(tmp_path / "a"), str(tmp_path / "b")],
+            [str(tmp_path / "b"), str(tmp_path / "c")],
+        )
+    ]
+    time.sleep(2.0)  # both have imported storyline and opened the store
+    go.touch()
+    outputs = [p.communicate(timeout=300) for p in procs]
+    codes = [p.returncode for p in procs]
+    lines = [out.splitlines() for out, _ in outputs]
+    analysed = [line.split()[1] for out in lines for line in out if line.startswith("analysed")]
+    assert len(analysed) == len(set(analysed)), "an article was analysed twice"
+    store = open_store(store_url)
+    try:
+        if mode == "refuse":
+            assert sorted(codes) == [0, 3], outputs
+            winner, loser = (0, 1) if codes[0] == 0 else (1, 0)
+            [refusal] = [line for line in lines[loser] if line.startswith("refused")]
+            assert f"pid {procs[winner].pid}" in refusal and "started" in refusal
+            assert len(analysed) == 6 == store.count_articles("analysed")
+        else:
+            assert codes == [0, 0], outputs
+            reports = sorted(line for out in lines for line in out if line.startswith("report"))
+            # the first analyses its 6 articles; the second finds b/ done and analyses c/ only
+            assert reports == ["report 3 3", "report 6 0"], outputs
+            assert len(analysed) == 9 == store.count_articles("analysed")
+        assert store.count_articles("pending") == 0
+    finally:
+        store.close()

@@ -292,3 +292,23 @@ def test_unreadable_inputs_are_listed_until_read_successfully(
     assert json.loads(runner.invoke(app, ["failures", "--json", "--db", db]).stdout) == []
     text = runner.invoke(app, ["failures", "--db", db])
     assert text.exit_code == 0 and "no failures" in text.output
+
+
+def test_second_ingest_on_a_busy_store_is_refused_naming_the_holder(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    import os
+
+    from storyline.store.sqlite import SQLiteStore
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("A headline\n\nA body of text.\n")
+    db = tmp_path / "busy.db"
+    with SQLiteStore(db) as holder, holder.writer_lock():
+        result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db), *LIGHT])
+    assert result.exit_code == 1
+    assert "another ingest is writing to this store" in result.output
+    assert f"pid {os.getpid()}" in result.output and "started" in result.output
+    assert "Traceback" not in result.output
+    again = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db), *LIGHT])
+    assert again.exit_code == 0 and "│        1 │" in again.output
