@@ -5,8 +5,8 @@ both stores: every test taking ``client`` (or ``writable``) runs on SQLite and o
 from __future__ import annotations
 
 import io
-import os
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

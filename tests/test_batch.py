@@ -308,8 +308,8 @@ def test_bad_inputs_sorted_before_good_ones_in_one_directory_cost_only_themselve
     (src / "a_truncated.warc.gz").write_bytes(warc[:500])  # cut inside record 2's header
     feed = (EXAMPLES / "feeds" / "iberia-dispatch.xml").read_text(encoding="utf-8")
     entries = feed.split("  <item>")
-    third = entries[1].replace("Catalonia declares", "Madrid declares").replace(
-        "catalonia-", "madrid-"
+    third = (
+        entries[1].replace("Catalonia declares", "Madrid declares").replace("catalonia-", "madrid-")
     )
     cdata_cut = entries[2].replace("]]></description>", "</description>")
     (src / "b_broken_feed.xml").write_text(

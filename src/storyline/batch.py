@@ -4,7 +4,9 @@ Two phases, each crash-safe:
 
 1. **read** — every item from :func:`storyline.ingest.read_paths` is stored as read (raw bytes
    verbatim, status ``pending``) in its own short transaction; an id already stored is
-   ``unchanged`` and costs nothing more. Unreadable items become failures naming the item.
+   ``unchanged`` and costs nothing more. Unreadable items become failures naming the item; an
+   input read again first loses its failures of earlier runs (:meth:`Store.failures` lists
+   what has not been read successfully since).
 2. **analyse** — every stored article not yet analysed (this run's and any left ``pending`` or
    ``failed`` by an earlier, interrupted or failing run) is analysed in chunks of
    :data:`CHUNK_SIZE`, stage by stage (:meth:`Pipeline.run`), and each result is saved in its own
@@ -12,6 +14,9 @@ Two phases, each crash-safe:
 
 Killing the process therefore loses at most the chunk being analysed — which the next run finds
 still ``pending`` and finishes — and never anything already read.
+
+The whole run holds the store's writer lock (:meth:`Store.writer_lock`): a second ingest on the
+same store is refused naming the first, instead of analysing the same articles twice.
 
 A stage raising on one article must not sink the batch: when a chunk fails, its articles are run
 again one by one from their stored input, so only the culprit is reported failed (with the

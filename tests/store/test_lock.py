@@ -30,9 +30,8 @@ def location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 def test_second_writer_is_refused_naming_the_holder(location: str) -> None:
     with open_store(location) as first, open_store(location) as second:  # type: ignore[attr-defined]
         with first.writer_lock(), first.writer_lock():  # re-entrant on one store object
-            with pytest.raises(StoreLocked) as refused:
-                with second.writer_lock():
-                    pass
+            with pytest.raises(StoreLocked) as refused, second.writer_lock():
+                pass
             holder = refused.value.holder
             assert isinstance(holder, Holder)
             assert holder.pid == os.getpid()
@@ -40,10 +39,9 @@ def test_second_writer_is_refused_naming_the_holder(location: str) -> None:
             assert holder.started is not None
             message = str(refused.value)
             assert f"pid {os.getpid()}" in message and "another ingest" in message
-        with second.writer_lock():  # released by the outer exit: free again
-            with pytest.raises(StoreLocked):
-                with first.writer_lock():
-                    pass
+        # released by the outer exit: free again, and now the first is the one refused
+        with second.writer_lock(), pytest.raises(StoreLocked), first.writer_lock():
+            pass
 
 
 def test_a_waiting_writer_gets_the_lock_when_it_is_released(location: str) -> None:
@@ -83,9 +81,8 @@ def test_the_lock_dies_with_its_process(location: str) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         with open_store(location) as store:  # type: ignore[attr-defined]
-            with pytest.raises(StoreLocked) as refused:
-                with store.writer_lock():
-                    pass
+            with pytest.raises(StoreLocked) as refused, store.writer_lock():
+                pass
             assert f"pid {holder.pid}" in str(refused.value)
             holder.kill()
             holder.wait(timeout=30)

@@ -19,7 +19,9 @@ Per entry:
 
 Bad input: a file feedparser cannot read as a feed gives one error for the file; an entry with
 neither content nor summary (or whose page has no text) gives one error naming the entry, and the
-other entries land. feedparser's tolerant parser recovers entries from mildly broken XML.
+other entries land. feedparser's tolerant parser recovers entries from mildly broken XML; a
+feed that is not well-formed is read entry by entry (:func:`_read_entry_by_entry`), so markup
+left open in one entry (an unterminated CDATA section) costs that entry, reported, not the rest.
 Limits: the whole feed is parsed in memory (:data:`~storyline.ingest.sniff.MAX_FEED_BYTES`);
 enclosures (audio, video) are ignored.
 """

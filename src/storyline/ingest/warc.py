@@ -14,8 +14,10 @@ N-th WARC record of the file, 1-based, counting every type); ``raw`` = the HTTP 
 The file is streamed record by record, so it may be any size; each HTML payload is limited to
 :data:`~storyline.ingest.sniff.MAX_RECORD_BYTES`. A truncated or damaged file: the records before
 the damage land, then one :class:`~storyline.errors.InputError` names the record where reading
-stopped (warcio returns a short record silently; it is caught by the bytes its length promised
-and never came).
+stopped. warcio is silent or raises its own errors on most cuts, so three checks back it: a
+record whose payload is short of the length it promised, a record header without WARC-Type or
+length (cut inside the header), and the end of the data inside a gzip member or, in a plain
+WARC, bytes after the last record that warcio did not read as one.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ Migrations are the files ``migrations/NNNN_name.sql``, applied in number order, 
 transaction together with its ``schema_version`` row. Later stages add their own tables this way
 and reach them through :attr:`SQLiteStore.conn` and :meth:`SQLiteStore.transaction`.
 
-Limits: one writer at a time (SQLite); a second process waits up to :data:`BUSY_TIMEOUT_S`.
+Limits: one writer at a time. A transaction waits up to :data:`BUSY_TIMEOUT_S` for another's;
+an ingest run holds the store's writer lock (:mod:`storyline.store.lock`, a lock file beside the
+database) for its whole length, so a second ingest is refused or waits rather than interleave.
 """
 
 from __future__ import annotations
