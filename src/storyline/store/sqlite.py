@@ -216,12 +216,15 @@ class _ArticleRows:
         unreadable = self.conn.execute(
             "SELECT f.item, f.reason, f.at FROM failures f WHERE f.article_id IS NULL"
             " AND f.id = (SELECT max(g.id) FROM failures g"
-            " WHERE g.article_id IS NULL AND g.item = f.item) ORDER BY f.item"
+            " WHERE g.article_id IS NULL AND g.item = f.item)"
         ).fetchall()
         analysis = self.conn.execute(
             "SELECT id, source_path, record, error, updated_at FROM articles"
-            " WHERE status = 'failed' ORDER BY source_path, record, id"
+            " WHERE status = 'failed'"
         ).fetchall()
+        # sorted here, by code point: the same order on SQLite and on any PostgreSQL locale
+        unreadable = sorted(unreadable, key=lambda r: str(r[0]))
+        analysis = sorted(analysis, key=lambda r: (r[1] or "", r[2] or "", r[0]))
         out: list[dict[str, Any]] = [
             {"kind": "unreadable", "item": r[0], "reason": r[1], "at": r[2], "article_id": None}
             for r in unreadable
