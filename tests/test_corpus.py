@@ -122,7 +122,7 @@ def test_a_killed_run_then_a_rerun_ends_as_an_uninterrupted_run(
             str(inputs),
             str(kill_after),
             str(CHUNK),
-        ],  # fmt: skip
+        ],
         capture_output=True,
         timeout=600,
     )

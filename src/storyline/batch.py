@@ -4,7 +4,9 @@ Two phases, each crash-safe:
 
 1. **read** — every item from :func:`storyline.ingest.read_paths` is stored as read (raw bytes
    verbatim, status ``pending``) in its own short transaction; an id already stored is
-   ``unchanged`` and costs nothing more. Unreadable items become failures naming the item.
+   ``unchanged`` and costs nothing more. Unreadable items become failures naming the item; an
+   input read again first loses its failures of earlier runs (:meth:`Store.failures` lists
+   what has not been read successfully since).
 2. **analyse** — every stored article not yet analysed (this run's and any left ``pending`` or
    ``failed`` by an earlier, interrupted or failing run) is analysed in chunks of
    :data:`CHUNK_SIZE`: the parallel stages over the chunk, then the corpus stages article by
@@ -17,6 +19,9 @@ it holds: the rerun continues from there and ends where an uninterrupted run end
 fixed slices of the stored order, so it forms the same chunks; ``tests/test_batch.py`` kills runs
 and compares). Re-analysing an article (``reanalyse``) replaces its evidence instead of adding
 to it.
+
+The whole run holds the store's writer lock (:meth:`Store.writer_lock`): a second ingest on the
+same store is refused naming the first, instead of analysing the same articles twice.
 
 A stage raising on one article fails that article only (reported with the stage and the
 exception); the in-memory corpus state is then reloaded from the store, and the others land.
@@ -138,15 +143,22 @@ def ingest(
     (after a stage improved); their ids do not change. ``engine`` runs the analysis elsewhere
     (e.g. on Dask workers) with the same chunks and the same result; default: here.
     """
-    return ingest_items(
-        engine.read(paths, stdin) if engine is not None else _read(paths, stdin),
-        store,
-        pipeline,
-        progress=progress,
-        chunk_size=chunk_size,
-        reanalyse=reanalyse,
-        engine=engine,
-    )
+    paths = list(paths)
+    with store.writer_lock():
+        for given in paths:
+            # a directory that had no files, a path that did not exist: failures of the path
+            # itself, which no item read from it now would clear
+            if given != "-":
+                store.clear_read_failures(given)
+        return ingest_items(
+            engine.read(paths, stdin) if engine is not None else _read(paths, stdin),
+            store,
+            pipeline,
+            progress=progress,
+            chunk_size=chunk_size,
+            reanalyse=reanalyse,
+            engine=engine,
+        )
 
 
 def ingest_items(
@@ -163,11 +175,39 @@ def ingest_items(
     over an HTTP upload): store each, then analyse everything pending."""
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    with store.writer_lock():
+        return _ingest_locked(
+            items,
+            store,
+            pipeline,
+            progress=progress,
+            chunk_size=chunk_size,
+            reanalyse=reanalyse,
+            engine=engine,
+        )
+
+
+def _ingest_locked(
+    items: Iterable[Article | InputError],
+    store: Store,
+    pipeline: Analyser,
+    *,
+    progress: Progress | None,
+    chunk_size: int,
+    reanalyse: bool,
+    engine: Engine | None,
+) -> IngestReport:
     report = IngestReport()
     notify: Progress = progress or (lambda phase, done, total: None)
 
     seen: set[str] = set()
+    sources: set[str] = set()
     for done, item in enumerate(items, start=1):
+        source = item.source if isinstance(item, InputError) else item.source_path
+        if source is not None and source not in sources:
+            # read again: its failures from earlier runs go; what still fails is recorded below
+            sources.add(source)
+            store.clear_read_failures(source)
         if isinstance(item, InputError):
             report.failed += 1
             report.failures.append(Failure(item.item, item.reason))
@@ -197,6 +237,9 @@ def ingest_items(
     todo = store.unfinished_ids()
     notify("analyse", 0, len(todo))
     corpus = pipeline.corpus
+    # The state this pipeline loaded may be older than the store (another process ingested
+    # since, e.g. the CLI while the HTTP server kept its pipeline): it reloads under the lock.
+    corpus.reset()
     if reanalyse and todo and store.count_articles("analysed") == 0:
         # The whole store is analysed again: its corpus state is rebuilt from scratch, so the
         # result is that of a first run. (Re-analysing some articles replaces their evidence in

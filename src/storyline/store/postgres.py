@@ -21,9 +21,10 @@ depth, so the same statement runs on both backends as long as it sticks to the S
 The web UI and HTTP API read through :class:`ReaderPool`: read-only connections (wrapped in the
 same adapter, so :mod:`storyline.queries` runs unchanged), one checked out per request.
 
-Limits: one writing connection per store object, serialised by a lock (as SQLite's); several
-ingest processes may write to one server, but the entity registry and story state keep the
-"one writing process" limit of :class:`~storyline.entities.registry.RegistryStore`.
+Limits: one writing connection per store object, serialised by a lock (as SQLite's); one
+writing process per database, enforced for a whole ingest run by the advisory writer lock of
+:mod:`storyline.store.lock` (the entity registry and story state of
+:class:`~storyline.entities.registry.RegistryStore` live in the writing process's memory).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from psycopg.rows import dict_row
 from storyline.article import Article
 from storyline.errors import StoreError, StoreUnavailable
 from storyline.store import ArticleStatus
+from storyline.store.lock import AdvisoryLockBackend, WriterLock
 from storyline.store.sqlite import (
     _ANALYSED_COLUMNS,
     _PAGE,
@@ -262,6 +264,7 @@ class PostgresStore(_ArticleRows):
         # Notices (e.g. "relation already exists, skipping") are not for the user.
         raw.add_notice_handler(lambda diagnostic: None)
         self.conn = PGConnection(raw, self.path)
+        self._writer = WriterLock(AdvisoryLockBackend(url, self.path), self.path)
         self.migrate(migrations_dir)
 
     # -- transactions and schema ---------------------------------------------------------------
