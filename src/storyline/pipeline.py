@@ -1,16 +1,18 @@
 """The whole flow on one screen: ingest → the stages below, in order → store → export.
 
-========  ========================================  ===========================================
-stage     reads                                     assigns
-========  ========================================  ===========================================
-language  raw_text                                  language, language_score
-clean     raw_text, language, source                text, title, removed
-metadata  removed, text, url, language              published, published_source, source, author
-entities  text, language                            entities (+ the corpus entity registry)
-quotes    text, language, entities                  quotes
-claims    text, language, entities, quotes          claims
-stories   title, text, language, entities, published story_id, thread_id, duplicate_of, ...
-========  ========================================  ===========================================
+========  ==============================================  =======================================
+stage     reads                                           assigns
+========  ==============================================  =======================================
+language  raw_text                                        language, language_score
+clean     raw_text, language, source, title, url, hints   text, title, removed
+metadata  removed, text, url, language, hints, author,    published, published_source, source,
+          published, source                               author
+entities  text, language, published                       entities (+ registry evidence)
+quotes    text, language, entities                        quotes
+claims    text, language, entities, quotes                claims
+stories   title, text, language, entities, published,     story_id, thread_id, duplicate_of,
+          source                                          translation_of (+ story index rows)
+========  ==============================================  =======================================
 
 Each stage declares what it ``requires`` and ``assigns``; :func:`check_declarations` checks
 them when a pipeline is built (``tests/test_pipeline.py`` compares them with what each stage

@@ -940,7 +940,7 @@ class CleanStage:
     """Sets ``text``, ``title`` (only when the input gave none) and ``removed``."""
 
     name = "clean"
-    requires: tuple[str, ...] = ("raw_text", "language", "source")
+    requires: tuple[str, ...] = ("raw_text", "language", "source", "title", "url", "hints")
     assigns: tuple[str, ...] = ("text", "title", "removed")
     parallel = True
 

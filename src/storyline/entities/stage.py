@@ -79,7 +79,7 @@ _BRACKET_ACRONYM = re.compile(r"\s*\(\s*([^\W\d_][^\W_]{1,5})\b")
 
 class EntityStage:
     name = "entities"
-    requires: tuple[str, ...] = ("text", "language")
+    requires: tuple[str, ...] = ("text", "language", "published")
     assigns: tuple[str, ...] = ("entities",)
     parallel = False
 

@@ -118,7 +118,16 @@ class MetadataStage:
     """Fills ``published``, ``published_source``, ``source``, ``author`` the input left empty."""
 
     name = "metadata"
-    requires: tuple[str, ...] = ("removed", "text", "url", "language")
+    requires: tuple[str, ...] = (
+        "removed",
+        "text",
+        "url",
+        "language",
+        "hints",
+        "author",
+        "published",
+        "source",
+    )
     assigns: tuple[str, ...] = ("published", "published_source", "source", "author")
     parallel = True
 

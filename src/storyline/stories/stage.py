@@ -39,7 +39,14 @@ STORY_VECTOR = "story_vector"
 
 class StoryStage:
     name = "stories"
-    requires: tuple[str, ...] = ("title", "text", "language", "entities", "published")
+    requires: tuple[str, ...] = (
+        "title",
+        "text",
+        "language",
+        "entities",
+        "published",
+        "source",
+    )
     assigns: tuple[str, ...] = ("story_id", "thread_id", "duplicate_of", "translation_of")
     parallel = False
 
