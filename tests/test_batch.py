@@ -487,14 +487,23 @@ _WRITER = textwrap.dedent(
     from storyline.errors import StoreLocked
     from storyline.store import open_store
 
-    class Slow:
-        def run(self, batch):
-            articles = list(batch)
+    from storyline.pipeline import Pipeline
+
+    class SlowStage:
+        name, requires, assigns, parallel = "slow", (), ("text", "language"), True
+
+        def prepare(self, batch):
             time.sleep(1.0)  # long enough for the other process to arrive meanwhile
-            for article in articles:
-                article.text, article.language = article.raw_text.strip(), "en"
-                print("analysed", article.id, flush=True)
-            return articles
+
+        def __call__(self, article):
+            article.text, article.language = article.raw_text.strip(), "en"
+            print("analysed", article.id, flush=True)
+            return article
+
+    def Slow():
+        pipeline = Pipeline(stages=())
+        pipeline.stages = [SlowStage()]
+        return pipeline
 
     url, mode, go, *paths = sys.argv[1:]
     store = open_store(url)

@@ -218,14 +218,23 @@ def test_ctrl_c_during_ingest_says_how_to_finish(
 
     real = storyline.batch.ingest
 
-    class Interrupted:
-        def run(self, batch: object) -> list[object]:
+    from storyline.pipeline import Pipeline
+
+    class Interrupts:
+        name, requires, assigns, parallel = "interrupts", (), (), True
+
+        def prepare(self, batch: object) -> None:
+            raise KeyboardInterrupt
+
+        def __call__(self, article: object) -> object:
             raise KeyboardInterrupt
 
     def interrupted_ingest(
         paths: list[str], store: object, pipeline: object, **kw: object
     ) -> object:
-        return real(paths, store, Interrupted(), **kw)  # type: ignore[arg-type]
+        interrupted = Pipeline(stages=())
+        interrupted.stages = [Interrupts()]  # type: ignore[list-item]
+        return real(paths, store, interrupted, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(storyline.batch, "ingest", interrupted_ingest)
     db = str(tmp_path / "i.db")

@@ -55,14 +55,15 @@ def test_resolve_names_a_bad_line(tmp_path: Path) -> None:
 def db(tmp_path: Path) -> str:
     path = str(tmp_path / "s.db")
     store = SQLiteStore(path)
-    stage = EntityStage(Corpus(store=store))
+    corpus = Corpus(store=store)
+    stage = EntityStage(corpus)
     texts = [
         ("en", "Russia’s ambassador to Syria, Aleksandr Kinshak, spoke in Damascus. Kinshak said."),
         ("fr", "L’ambassadeur russe en Syrie Alexandre Kinchak a parlé à Damas."),
     ]
     for lang, text in texts:
         article = stage(Article(raw_text=text, text=text, language=lang))
-        store.save_article(article)
+        store.save_article(article, corpus.take(article.id))  # with its registry change
     store.close()
     return path
 

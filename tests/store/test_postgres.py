@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from storyline.batch import ingest
 from storyline.cli import app
 from storyline.corpus import Corpus
-from storyline.entities.registry import entity_rows, load_registry
+from storyline.entities.registry import entity_rows
 from storyline.pipeline import Pipeline
 from storyline.queries import Filters
 from storyline.search import PassageQueryEmbedder, VectorIndex, keyword_search, search
@@ -71,7 +71,7 @@ def test_full_pipeline_on_postgres_exports_what_sqlite_exports(
             assert report.failed == 0, report.failures
             assert report.ingested == store.count_articles() >= 10
             exports.append(_export(store))
-            registries.append(entity_rows(load_registry(store.conn)))
+            registries.append(entity_rows(Corpus(store=store).registry))
             summary = store.summary()
             summary.pop("database")
             summaries.append(summary)
