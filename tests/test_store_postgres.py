@@ -15,9 +15,8 @@ from storyline.batch import ingest
 from storyline.cli import app
 from storyline.embed import HashingEmbedder, story_text
 from storyline.pipeline import Pipeline
-from storyline.queries import Filters
-from storyline.registry import entity_rows, load_registry
-from storyline.search import PassageQueryEmbedder, VectorIndex, keyword_search, search
+from storyline.read import Filters, entity_records
+from storyline.read.search import PassageQueryEmbedder, VectorIndex, keyword_search, search
 from storyline.stages import Corpus
 from storyline.stages.stories import StoryStage
 from storyline.store import Store, has_table, sql_dialect
@@ -71,7 +70,7 @@ def test_full_pipeline_on_postgres_exports_what_sqlite_exports(
             assert report.failed == 0, report.failures
             assert report.ingested == store.count_articles() >= 10
             exports.append(_export(store))
-            registries.append(entity_rows(load_registry(store.conn)))
+            registries.append([e.cli() for e in entity_records(store.conn)])
             summary = store.summary()
             summary.pop("database")
             summaries.append(summary)

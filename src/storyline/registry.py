@@ -1198,44 +1198,6 @@ def resolve_rows(
         yield {**row, "entity_id": entity.id}
 
 
-def entity_rows(
-    registry: EntityRegistry,
-    type_: str | None = None,
-    language: str | None = None,
-    include_unseen: bool = False,
-) -> list[dict[str, Any]]:
-    """``storyline entities``: canonical, type, #variants, #articles, languages; most reported
-    first. Alias-table entries never seen in an article are left out unless ``include_unseen``."""
-    if type_ is not None and type_.upper() not in ENTITY_TYPES:
-        raise ValueError(f"unknown entity type {type_!r}; known: {', '.join(ENTITY_TYPES)}")
-    rows: list[dict[str, Any]] = []
-    for entity in registry:
-        seen = {(form, lang): n for (form, lang), n in entity.variants.items() if n > 0}
-        if not seen and not include_unseen:
-            continue
-        if type_ is not None and entity.type != type_.upper():
-            continue
-        languages = sorted({lang for _, lang in seen if lang})
-        if language is not None and language not in languages:
-            continue
-        rows.append(
-            {
-                "id": entity.id,
-                "canonical": entity.canonical,
-                "type": entity.type,
-                "variants": len({form for form, _ in seen}),
-                "articles": len(entity.articles),
-                "languages": languages,
-                "articles_list": entity.articles,
-                "n_variants": len({form for form, _ in seen}),
-            }
-        )
-    rows.sort(key=lambda r: (-len(r["articles_list"]), -r["n_variants"], r["canonical"]))
-    return [
-        {k: v for k, v in row.items() if k not in ("articles_list", "n_variants")} for row in rows
-    ]
-
-
 def load_registry(
     conn: SQLConnection | None = None,
     aliases_file: str | Path | None = None,

@@ -8,7 +8,7 @@ SQLite files' numbers and columns with PostgreSQL types: ``BYTEA`` for raw input
 MinHash sketches, ``DOUBLE PRECISION`` for scores), so the analysed record — and the export — is
 identical on both backends. Writes are idempotent upserts (``INSERT … ON CONFLICT``) and each
 article is saved in its own transaction, as the ingest runner expects. Keyword search uses the
-``tsvector`` column and GIN index of migration 0005 (see :mod:`storyline.search`).
+``tsvector`` column and GIN index of migration 0005 (see :mod:`storyline.read.search`).
 
 Stage code (entity registry, story state, story queries) writes SQLite-style SQL with ``?``
 parameters. Rather than a second copy of every statement, :attr:`PostgresStore.conn` is a

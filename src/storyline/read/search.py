@@ -30,8 +30,9 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.queries import NO_FILTERS, SUMMARY_COLUMNS, Filters, Page, has_table
-from storyline.store import SQLConnection, database_key, sql_dialect
+from storyline.read._common import Page
+from storyline.store import SQLConnection, database_key, has_table, sql_dialect
+from storyline.store.readers import NO_FILTERS, SUMMARY_COLUMNS, Filters
 
 Mode = Literal["hybrid", "keyword", "semantic"]
 MODES: tuple[Mode, ...] = ("hybrid", "keyword", "semantic")
