@@ -100,9 +100,12 @@ def test_every_story_agrees(client: TestClient, web_db: str) -> None:
         assert pairs == linked
         contradictions += len(pairs)
         quotes = [(q["article_id"], q["text"]) for q in story["quotes"]]
-        assert quotes == [
-            (e["article_id"], q["text"]) for e in story["timeline"] for q in e["quotes"]
-        ][: len(quotes)]
+        assert (
+            quotes
+            == [(e["article_id"], q["text"]) for e in story["timeline"] for q in e["quotes"]][
+                : len(quotes)
+            ]
+        )
 
 
 def test_entities_agree(client: TestClient, web_db: str) -> None:

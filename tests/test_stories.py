@@ -16,10 +16,10 @@ from storyline.article import Article
 from storyline.embed import E5Embedder
 from storyline.ingest import read_one
 from storyline.pipeline import Pipeline
+from storyline.read import Filters, find_story, story_summaries
 from storyline.stages import Corpus
 from storyline.stages.stories import StoryStage
 from storyline.store.sqlite import SQLiteStore
-from storyline.read import Filters, find_story, story_summaries
 
 # Dates the seed texts imply but do not print in a form the metadata stage reads (000/004: the
 # week after the Helsinki summit of Monday 16 July 2018; 001: a photo of 2 March 2017).
@@ -45,7 +45,8 @@ def list_stories(
     since: date | None = None,
 ) -> list[dict[str, Any]]:
     """``storyline stories --json``'s rows (the read model)."""
-    found, _ = story_summaries(conn, Filters(language=language, since=since), 100, 0, preferred_languages)
+    filters = Filters(language=language, since=since)
+    found, _ = story_summaries(conn, filters, 100, 0, preferred_languages)
     return [s.cli() for s in found]
 
 
@@ -257,9 +258,7 @@ def test_copies_and_independent_sources_are_counted_apart(
     assert syndicated.duplicate_of == original.id
     assert independent.duplicate_of is None and original.duplicate_of is None
     assert original.story_id == syndicated.story_id == independent.story_id != other.story_id
-    summary = next(
-        s for s in list_stories(store.conn) if s["id"] == original.story_id
-    )
+    summary = next(s for s in list_stories(store.conn) if s["id"] == original.story_id)
     assert summary["articles"] == 3
     assert summary["independent_sources"] == 2  # Wire A and Courier C; Daily B copied Wire A
     assert summary["first"] == "2019-12-30" and summary["last"] == "2019-12-31"

@@ -19,7 +19,7 @@ depth, so the same statement runs on both backends as long as it sticks to the S
 :func:`storyline.store.sql_dialect` tells the few places that must differ).
 
 The web UI and HTTP API read through :class:`ReaderPool`: read-only connections (wrapped in the
-same adapter, so :mod:`storyline.queries` runs unchanged), one checked out per request.
+same adapter, so :mod:`storyline.store.readers` runs unchanged), one checked out per request.
 
 Limits: one writing connection per store object, serialised by a lock (as SQLite's); several
 ingest processes may write to one server, but the entity registry and story state keep the
