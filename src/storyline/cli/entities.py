@@ -2,8 +2,8 @@
 
 ``entities`` and ``entity`` are thin shells over the read model (:mod:`storyline.read.entities`),
 which the HTTP API shares; a name the stored mentions do not carry is looked up in the registry
-(:meth:`~storyline.registry.EntityRegistry.find`: fuzzy names, the alias table). ``resolve`` runs
-:func:`~storyline.registry.resolve_rows`.
+(:meth:`~storyline.entities.registry.EntityRegistry.find`: fuzzy names, the alias table).
+``resolve`` runs :func:`~storyline.entities.registry.resolve_rows`.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def _entity_id(store: Any, name_or_id: str) -> str | None:
     if found is not None:
         return found
     from storyline.config import Settings
-    from storyline.registry import load_registry
+    from storyline.entities.registry import load_registry
 
     settings = Settings.load()
     registry = load_registry(store.conn, settings.aliases_file, settings.preferred_languages)
@@ -162,7 +162,7 @@ def resolve_cmd(
 ) -> None:
     """Resolve mentions (no NER) to entity ids: the same rows plus "entity_id", same order."""
     from storyline.config import Settings
-    from storyline.registry import new_registry, resolve_rows
+    from storyline.entities.registry import new_registry, resolve_rows
 
     settings = Settings.load()
     try:

@@ -1,7 +1,7 @@
 """Commands over stories: ``stories``, ``story ID``, ``pairs FILE.jsonl|-``.
 
 Thin shells over the read model (:mod:`storyline.read.stories`) and
-:func:`storyline.similarity.score_pairs`.
+:func:`storyline.stories.similarity.score_pairs`.
 """
 
 from __future__ import annotations
@@ -173,8 +173,8 @@ def pairs_cmd(
     path: str = typer.Argument(..., help='JSONL file of {"id","a":{...},"b":{...}}, or - (stdin).'),
 ) -> None:
     """Score article pairs: one {"id","score","same_story"} per line (the clustering's model)."""
-    from storyline.embed import E5Embedder
-    from storyline.similarity import score_pairs
+    from storyline.stories.embed import E5Embedder
+    from storyline.stories.similarity import score_pairs
 
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 
 Contradictions are linked at read time over every claim in the store (the claims stage links them
 within one batch of articles only, so a store ingested in several runs or chunks would miss the
-links across them): :func:`contradictions` runs :func:`storyline.stages.claims.link_contradictions`
+links across them): :func:`contradictions` runs :func:`storyline.claims.stage.link_contradictions`
 over all stored claims once per state of the store and caches the result.
 """
 
@@ -88,7 +88,7 @@ def _claims_of(row: dict[str, Any]) -> list[Claim]:
 def contradictions(conn: SQLConnection | Readers) -> dict[str, list[str]]:
     """Claim id → the ids of the stored claims it contradicts, over the whole store (cached until
     an analysed article changes)."""
-    from storyline.stages.claims import link_contradictions
+    from storyline.claims.stage import link_contradictions
 
     reader = readers(conn)
     version = reader.analysed_version()

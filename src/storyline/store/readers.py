@@ -128,7 +128,7 @@ def _sql_json_array_has(column: str, key: str, dialect: Dialect) -> str:
 
 def has_keyword_index(conn: SQLConnection) -> bool:
     """Whether the store has migration 0005's full-text index: the FTS5 table on SQLite, the
-    ``search`` tsvector column on PostgreSQL (see :mod:`storyline.search`)."""
+    ``search`` tsvector column on PostgreSQL (see :mod:`storyline.read.search`)."""
     if sql_dialect(conn) == "postgresql":
         return "search" in table_columns(conn, "articles")
     return store_has_table(conn, "articles_fts")
