@@ -17,7 +17,7 @@ from typing import Any
 import jellyfish
 
 from storyline.article import Article, Claim
-from storyline.read._common import Page, clamp, normalised
+from storyline.read._common import Page, RecentChecks, clamp, normalised
 from storyline.store import SQLConnection
 from storyline.store.readers import NO_FILTERS, Filters, Readers, readers
 
@@ -75,6 +75,7 @@ def name_matches(query: str | None, *names: str | None) -> bool:
 
 _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[int, str | None], dict[str, list[str]]]] = {}
+_recent = RecentChecks()
 
 
 def _claims_of(row: dict[str, Any]) -> list[Claim]:
@@ -86,16 +87,23 @@ def _claims_of(row: dict[str, Any]) -> list[Claim]:
 
 
 def contradictions(conn: SQLConnection | Readers) -> dict[str, list[str]]:
-    """Claim id → the ids of the stored claims it contradicts, over the whole store (cached until
-    an analysed article changes)."""
+    """Claim id → the ids of the stored claims it contradicts, over the whole store, cached until
+    an analysed article changes (a connection checks at most every
+    :data:`~storyline.read._common.CATALOGUE_RECHECK_S` seconds, as for the entity catalogue).
+
+    Cost: the first read after a change loads the text and claims of every article with claims
+    and links them (``benchmarks/read.py``: ~2.7 s for 5,000 articles, 2 loaded cores)."""
     from storyline.claims.stage import link_contradictions
 
     reader = readers(conn)
-    version = reader.analysed_version()
     with _lock:
         cached = _cache.get(reader.key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
+    if cached is not None and _recent.recent(reader.connection):
+        return cached[1]
+    version = reader.analysed_version()
+    if cached is not None and cached[0] == version:
+        _recent.mark(reader.connection)
+        return cached[1]
     articles: list[Article] = []
     for row in reader.claim_rows():
         text = row.get("text") or ""
@@ -110,6 +118,7 @@ def contradictions(conn: SQLConnection | Readers) -> dict[str, list[str]]:
     links = {c.id: list(c.contradicts) for c in claims if c.id and c.contradicts}
     with _lock:
         _cache[reader.key] = (version, links)
+    _recent.mark(reader.connection)
     return links
 
 

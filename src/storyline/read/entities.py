@@ -13,18 +13,18 @@ count the same articles, mentions, variants and languages.
 - **first/last seen**: the earliest and latest publication date of those articles.
 
 The catalogue is built by scanning every article's mentions once and cached per database until an
-analysed article changes (rechecked at most every :data:`CATALOGUE_RECHECK_S` seconds).
+analysed article changes (a connection rechecks at most every
+:data:`~storyline.read._common.CATALOGUE_RECHECK_S` seconds; a new one always checks).
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from storyline.read._common import Page, clamp, normalised
+from storyline.read._common import Page, RecentChecks, clamp, normalised
 from storyline.store import SQLConnection
 from storyline.store.readers import SUMMARY_COLUMNS, Readers, readers
 
@@ -32,9 +32,6 @@ ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 # Quotes and articles listed on an entity page.
 ENTITY_QUOTES = 100
 ENTITY_ARTICLES = 100
-# How long a checked catalogue is served without checking again: the check counts the analysed
-# articles (~40 ms on 100k), so entity pages may lag a fresh ingest by this many seconds.
-CATALOGUE_RECHECK_S = 5.0
 # Redirect chains longer than this are cut (a guard against a cycle).
 MAX_REDIRECTS = 10
 
@@ -123,23 +120,21 @@ class EntityRecord:
 
 _lock = threading.Lock()
 _catalogues: dict[str, tuple[tuple[int, str | None], dict[str, EntityRecord]]] = {}
-_checked: dict[str, float] = {}
+_recent = RecentChecks()
 
 
 def catalogue(conn: SQLConnection | Readers) -> dict[str, EntityRecord]:
     """Every resolved entity (see the module docstring), cached per database."""
     reader = readers(conn)
     db = reader.key
-    now = time.monotonic()
     with _lock:
         cached = _catalogues.get(db)
-        if cached is not None and now - _checked.get(db, -1e9) < CATALOGUE_RECHECK_S:
-            return cached[1]
+    if cached is not None and _recent.recent(reader.connection):
+        return cached[1]
     version = reader.analysed_version()
-    with _lock:
-        if cached is not None and cached[0] == version:
-            _checked[db] = now
-            return cached[1]
+    if cached is not None and cached[0] == version:
+        _recent.mark(reader.connection)
+        return cached[1]
     redirects = reader.redirects()
     entities: dict[str, EntityRecord] = {}
     for article_id, language, published, mentions in reader.mention_rows():
@@ -171,7 +166,7 @@ def catalogue(conn: SQLConnection | Readers) -> dict[str, EntityRecord]:
             entities[new].ids.add(old)
     with _lock:
         _catalogues[db] = (version, entities)
-        _checked[db] = now
+    _recent.mark(reader.connection)
     return entities
 
 

@@ -47,6 +47,16 @@ STORY_WINDOW_GROWTH = 4
 FETCH_CHUNK = 500
 # Ids per ``IN (...)`` list (SQLite's default limit on parameters is far above this).
 IN_CHUNK = 500
+# Hit markers around the words a keyword snippet matched (control characters no text holds).
+HIT_START, HIT_END = "\x02", "\x03"
+# Words around a keyword hit in the snippet.
+SNIPPET_TOKENS = 24
+# ts_rank weights of the PostgreSQL index's lexeme classes {D, C, B, A}: the body is D, the title
+# A; 1 : 3 as the SQLite ranking's bm25(articles_fts, 3.0, 1.0).
+PG_RANK_WEIGHTS = "{0.333, 0.333, 0.333, 1.0}"
+# ts_rank normalisation 1: divide by 1 + log(document length), so a long article does not win by
+# length alone (the role of BM25's length normalisation in the SQLite ranking).
+PG_RANK_NORMALISATION = 1
 
 
 @dataclass(frozen=True)
@@ -158,9 +168,16 @@ def _parse_analysis(row: dict[str, Any]) -> dict[str, Any]:
 class Readers(Protocol):
     """What the read model asks of a store: plain rows, every ordering total."""
 
+    dialect: Dialect
+
     @property
     def key(self) -> str:
         """A name for the database, the same for every connection to it (cache key)."""
+        ...
+
+    @property
+    def connection(self) -> object:
+        """The connection read through (caches note which connections checked them)."""
         ...
 
     def has_table(self, name: str) -> bool: ...
@@ -205,6 +222,25 @@ class Readers(Protocol):
 
     def health(self) -> dict[str, Any]: ...
 
+    # -- search (storyline.read.search)
+
+    def vector_version(self) -> tuple[Any, ...] | None:
+        """Changes whenever a stored story vector does; None without the story tables."""
+        ...
+
+    def vector_rows(self) -> Iterator[tuple[str, bytes]]: ...
+
+    def keyword_ids(self, match: str, filters: Filters, depth: int) -> list[str] | None:
+        """Ids ranked by the keyword index for a query in the index's own syntax; None without
+        the index."""
+        ...
+
+    def keyword_snippets(self, match: str, ids: Sequence[str]) -> dict[str, str]: ...
+
+    def filter_ids(self, ids: Sequence[str], filters: Filters) -> set[str]: ...
+
+    def leads(self, ids: Sequence[str], chars: int) -> dict[str, dict[str, Any]]: ...
+
 
 class SQLReaders:
     """:class:`Readers` over a store connection (``sqlite3.Connection`` or ``PGConnection``)."""
@@ -217,6 +253,10 @@ class SQLReaders:
     @property
     def key(self) -> str:
         return database_key(self.conn)
+
+    @property
+    def connection(self) -> object:
+        return self.conn
 
     def has_table(self, name: str) -> bool:
         if name not in self._tables:
@@ -511,6 +551,109 @@ class SQLReaders:
             "keyword_search": has_keyword_index(self.conn),
             "semantic_search": self.has_table("story_members"),
         }
+
+    # -- search
+
+    def vector_version(self) -> tuple[Any, ...] | None:
+        if not self.has_table("story_members"):
+            return None
+        # The story stage only inserts or replaces members (a replaced row gets a new, highest
+        # rowid and seq), so the highest rowid changes with every write: an O(log n) freshness
+        # check instead of count(*) (a full scan: ~5 ms per query on 100k rows). PostgreSQL has
+        # no rowid: the highest seq (indexed there) plays its part.
+        column = "seq" if self.dialect == "postgresql" else "rowid"
+        return tuple(self.conn.execute(f"SELECT max({column}) FROM story_members").fetchone())
+
+    def vector_rows(self) -> Iterator[tuple[str, bytes]]:
+        for article_id, blob in self.conn.execute(
+            "SELECT article_id, vector FROM story_members ORDER BY seq"
+        ):
+            yield article_id, bytes(blob)
+
+    def keyword_ids(self, match: str, filters: Filters, depth: int) -> list[str] | None:
+        """Article ids by relevance: BM25 over the FTS5 table on SQLite, ``ts_rank`` over the
+        ``search`` tsvector on PostgreSQL (title weighted 3× the body on both); ``match`` is an
+        FTS5 query or a ``to_tsquery`` argument respectively."""
+        where, params = self._where(filters)
+        if self.dialect == "postgresql":
+            if "search" not in table_columns(self.conn, "articles"):
+                return None
+            rows = self.conn.execute(
+                "SELECT a.id FROM articles a, to_tsquery('storyline_search', ?) query"
+                f" WHERE a.search @@ query AND {where}"
+                " ORDER BY ts_rank(?::float4[], a.search, query, ?) DESC, a.id LIMIT ?",
+                [match, *params, PG_RANK_WEIGHTS, PG_RANK_NORMALISATION, depth],
+            ).fetchall()
+            return [row[0] for row in rows]
+        if not self.has_table("articles_fts"):
+            return None
+        rows = self.conn.execute(
+            "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            f" WHERE articles_fts MATCH ? AND {where}"
+            " ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ?",
+            [match, *params, depth],
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def keyword_snippets(self, match: str, ids: Sequence[str]) -> dict[str, str]:
+        """Keyword-in-context snippets, hits between :data:`HIT_START` and :data:`HIT_END`, for
+        these articles only: snippet() is the costly part of an FTS5 query (on 100k articles,
+        building it for every ranked hit instead of the shown ones made keyword search ~5×
+        slower)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        if self.dialect == "postgresql":
+            # ts_headline: about SNIPPET_TOKENS words around the best-matching fragment.
+            options = (
+                f"StartSel={HIT_START}, StopSel={HIT_END}, MaxWords={SNIPPET_TOKENS},"
+                f" MinWords={SNIPPET_TOKENS // 2}, ShortWord=0, MaxFragments=1,"
+                " FragmentDelimiter=…"
+            )
+            rows = self.conn.execute(
+                "SELECT a.id, ts_headline('storyline_search', a.text,"
+                " to_tsquery('storyline_search', ?), ?)"
+                f" FROM articles a WHERE a.id IN ({marks})",
+                [match, options, *ids],
+            ).fetchall()
+        else:
+            rows = self.conn.execute(
+                "SELECT a.id, snippet(articles_fts, 1, ?, ?, '…', ?) FROM articles_fts"
+                " JOIN articles a ON a.rowid = articles_fts.rowid"
+                f" WHERE articles_fts MATCH ? AND a.id IN ({marks})",
+                [HIT_START, HIT_END, SNIPPET_TOKENS, match, *ids],
+            ).fetchall()
+        return {row[0]: row[1] for row in rows}
+
+    def filter_ids(self, ids: Sequence[str], filters: Filters) -> set[str]:
+        """The ids among ``ids`` of analysed articles that pass ``filters``."""
+        where, params = self._where(filters)
+        allowed: set[str] = set()
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = list(ids[start : start + IN_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            allowed.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT a.id FROM articles a WHERE a.id IN ({marks}) AND {where}",
+                    [*chunk, *params],
+                )
+            )
+        return allowed
+
+    def leads(self, ids: Sequence[str], chars: int) -> dict[str, dict[str, Any]]:
+        """Summary rows of these articles with the first ``chars`` characters of their text
+        (``lead``)."""
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        columns = ", ".join(SUMMARY_COLUMNS)
+        cursor = self.conn.execute(
+            f"SELECT {columns}, substr(text, 1, ?) AS lead FROM articles WHERE id IN ({marks})",
+            [int(chars), *ids],
+        )
+        names = [d[0] for d in cursor.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
 def readers(conn: SQLConnection | Readers) -> Readers:
