@@ -8,7 +8,8 @@ count the same articles, mentions, variants and languages.
 
 - **articles**: analysed articles with at least one mention of the entity;
 - **mentions**: its mentions in them;
-- **variants**: distinct (spelling, language) pairs, counted in mentions; the CLI's ``variants``
+- **variants**: distinct (spelling, language) pairs, counted in mentions, a spelling being the
+  mention's lemma when it has one (Москве → Москва), else its text; the CLI's ``variants``
   figure is the number of distinct spellings;
 - **first/last seen**: the earliest and latest publication date of those articles.
 
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storyline.read._common import Page, RecentChecks, clamp, normalised
+from storyline.read.claims import api_quote, claim_record, contradictions, quote_record
 from storyline.store import SQLConnection
 from storyline.store.readers import SUMMARY_COLUMNS, Readers, readers
 
@@ -150,7 +152,9 @@ def catalogue(conn: SQLConnection | Readers) -> dict[str, EntityRecord]:
             text = mention.get("text") or ""
             entity.names[mention.get("canonical") or text] += 1
             entity.types[mention.get("type") or "MISC"] += 1
-            entity.variants[(text, language)] += 1
+            # The lemma when the mention has one (an inflected Russian form counts as its base
+            # form, as the registry records it), else the spelling in the text.
+            entity.variants[(mention.get("lemma") or text, language)] += 1
             if article_id not in entity.articles:
                 entity.articles.add(article_id)
                 if published:
@@ -253,8 +257,6 @@ class EntityDetail:
 
     def api(self) -> dict[str, Any]:
         """``/api/entities/{id}``."""
-        from storyline.read.claims import api_quote
-
         out = self.record.api()
         out["variants"] = [
             {"spelling": s, "language": lang, "count": n}
@@ -311,8 +313,6 @@ def _negated(published: Any) -> tuple[int, ...]:
 def get_entity_detail(conn: SQLConnection | Readers, entity_id: str) -> EntityDetail | None:
     """An entity by its current id (see :func:`resolve_entity_id`), None when no article
     mentions it."""
-    from storyline.read.claims import quote_record
-
     reader = readers(conn)
     record = catalogue(reader).get(entity_id)
     if record is None:
@@ -347,8 +347,7 @@ def get_entity(conn: SQLConnection | Readers, entity_id: str) -> dict[str, Any] 
 def entity_timeline(conn: SQLConnection | Readers, name_or_id: str) -> list[dict[str, Any]]:
     """The timeline (:func:`storyline.read.stories.timeline`) of the articles mentioning an
     entity given by id or name."""
-    from storyline.read.claims import claim_record, contradictions
-    from storyline.read.stories import timeline
+    from storyline.read.stories import timeline  # stories reads entities: imported late
 
     entity_id = find_entity_id(conn, name_or_id)
     if entity_id is None:

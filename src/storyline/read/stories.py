@@ -27,13 +27,19 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import numpy as np
 
 from storyline.read._common import Page, clamp, normalised
-from storyline.read.claims import claim_record, contradiction_pairs, contradictions, quote_record
+from storyline.read.claims import (
+    api_claim,
+    api_quote,
+    claim_record,
+    contradiction_pairs,
+    contradictions,
+    quote_record,
+)
 from storyline.read.entities import resolve_ids
 from storyline.store import SQLConnection
 from storyline.store.readers import NO_FILTERS, SUMMARY_COLUMNS, Filters, Readers, readers
@@ -304,8 +310,6 @@ def _quotes_by_speaker(members: Iterable[dict[str, Any]]) -> list[dict[str, Any]
                 key,
                 {"speaker": speaker, "entity_id": quote.get("speaker_entity_id"), "quotes": []},
             )
-            from storyline.read.claims import api_quote
-
             group["quotes"].append(api_quote(quote_record(quote, member)))
     return sorted(
         groups.values(),
@@ -324,8 +328,6 @@ class StoryDetail:
 
     def api(self) -> dict[str, Any]:
         """``/api/stories/{id}``."""
-        from storyline.read.claims import api_claim
-
         out = self.summary.api(entities=None)
         claims = [api_claim(c) for c in self.claims]
         out["timeline"] = timeline_counts(self.members)
@@ -438,7 +440,3 @@ def find_story(
         raise ValueError(f"id prefix {story_or_thread_id!r} is ambiguous: {', '.join(ids[:5])}")
     detail = _detail(reader, column, ids[0], preferred_languages, None)
     return (detail, column == "thread_id") if detail is not None else None
-
-
-def first_date(value: str | None) -> date | None:
-    return date.fromisoformat(value[:10]) if value else None
