@@ -19,6 +19,7 @@ from storyline.pipeline import Pipeline
 from storyline.read import Filters, find_story, story_summaries
 from storyline.store.sqlite import SQLiteStore
 from storyline.stories.embed import E5Embedder
+from storyline.stories.index import stream_order
 from storyline.stories.stage import StoryStage
 
 # Dates the seed texts imply but do not print in a form the metadata stage reads (000/004: the
@@ -68,10 +69,16 @@ def _fresh(articles: list[Article], dated: bool = False) -> list[Article]:
 
 
 def _run(articles: list[Article], embedder: E5Embedder, store: SQLiteStore | None = None) -> None:
-    stage = StoryStage(Corpus(store=store), embedder)
+    """The stage as the pipeline drives it: publication order, each article committed with its
+    story change."""
+    corpus = Corpus(store=store)
+    stage = StoryStage(corpus, embedder)
     stage.prepare(articles)
-    for article in articles:
-        stage(article)
+    by_id = {a.id: a for a in articles}
+    for article_id in stream_order((a.id, a.published) for a in articles):
+        article = stage(by_id[article_id])
+        if store is not None:
+            store.save_article(article, corpus.take(article.id))
 
 
 def _groups(articles: list[Article]) -> set[frozenset[int]]:

@@ -78,11 +78,9 @@ def _entity_id(store: Any, name_or_id: str) -> str | None:
     if found is not None:
         return found
     from storyline.config import Settings
-    from storyline.entities.registry import load_registry
+    from storyline.corpus import Corpus
 
-    settings = Settings.load()
-    registry = load_registry(store.conn, settings.aliases_file, settings.preferred_languages)
-    entity = registry.find(name_or_id)
+    entity = Corpus(Settings.load(), store).registry.find(name_or_id)
     return resolve_entity_id(store.conn, entity.id) if entity is not None else None
 
 
