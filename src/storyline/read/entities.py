@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from storyline.read._common import Page, RecentChecks, clamp, normalised
-from storyline.read.claims import api_quote, claim_record, contradictions, quote_record
+from storyline.read.claims import (
+    api_quote,
+    claim_record,
+    contradictions,
+    name_matches,
+    quote_record,
+)
 from storyline.store import SQLConnection
 from storyline.store.readers import SUMMARY_COLUMNS, Readers, readers
 
@@ -219,7 +225,8 @@ def resolve_entity_id(conn: SQLConnection | Readers, entity_id: str) -> str:
 
 def find_entity_id(conn: SQLConnection | Readers, name_or_id: str) -> str | None:
     """The entity an id (merged ids too) or a name (canonical or any spelling, whole and
-    case-insensitive) stands for; of several named alike, the most widely reported."""
+    case-insensitive; else each word close to a word of a name) stands for; of several named
+    alike, the most widely reported."""
     entities = catalogue(conn)
     current = resolve_entity_id(conn, name_or_id)
     if current in entities:
@@ -232,6 +239,13 @@ def find_entity_id(conn: SQLConnection | Readers, name_or_id: str) -> str | None
         or any(wanted == normalised(n) for n in e.names)
         or any(wanted == normalised(v) for v, _ in e.variants)
     ]
+    if not named:
+        # No whole name: every word close to a word of one of its names ("Kinchak").
+        named = [
+            e
+            for e in entities.values()
+            if name_matches(name_or_id, e.name, *e.names, *(v for v, _ in e.variants))
+        ]
     if not named:
         return None
     return min(named, key=lambda e: (-len(e.articles), -e.mentions, e.name, e.id)).id
