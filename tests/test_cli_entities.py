@@ -1,5 +1,5 @@
-"""``storyline entities``, ``entity`` and ``resolve`` (thin shells over
-storyline.entities.registry)."""
+"""``storyline entities``, ``entity`` and ``resolve`` (thin shells over the read model,
+storyline.read.entities, and storyline.entities.registry)."""
 
 from __future__ import annotations
 

@@ -19,10 +19,9 @@ import pytest
 
 from _dev_corpus import write_dev_corpus
 from storyline.batch import ingest
-from storyline.corpus import Corpus
-from storyline.entities.registry import entity_rows
 from storyline.export import export
 from storyline.pipeline import Pipeline
+from storyline.read import entity_records
 from storyline.store.sqlite import SQLiteStore
 from storyline.stories.embed import HashingEmbedder
 from storyline.stories.stage import StoryStage
@@ -92,7 +91,7 @@ def state(store: SQLiteStore) -> dict[str, Any]:
     for record in records:
         stories.setdefault(record.get("story_id") or "", set()).add(record["id"])
     return {
-        "entities": entity_rows(Corpus(store=store).registry),
+        "entities": [e.cli() for e in entity_records(store.conn)],
         "stories": sorted(sorted(ids) for ids in stories.values()),
         "export": sorted(records, key=lambda r: r["id"]),
     }

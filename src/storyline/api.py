@@ -1,8 +1,9 @@
 """HTTP API (JSON under ``/api``) and the web UI, served by one FastAPI app: :func:`create_app`.
 
-``storyline serve`` runs it with uvicorn. Routes are thin shells over :mod:`storyline.queries` and
-:mod:`storyline.search`; the OpenAPI description is at ``/openapi.json`` (the interactive ``/docs``
-page is off: it loads its code from a CDN, which the Content-Security-Policy forbids).
+``storyline serve`` runs it with uvicorn. Routes are thin shells over the read model,
+:mod:`storyline.read` (which the CLI shares, so both print the same figures); the OpenAPI
+description is at ``/openapi.json`` (the interactive ``/docs`` page is off: it loads its code from
+a CDN, which the Content-Security-Policy forbids).
 
 Safety: every response carries a strict Content-Security-Policy (scripts, styles and images only
 from this origin, nothing inline, no framing) and the usual hardening headers; HTML is rendered by
@@ -14,8 +15,8 @@ too slow gets a 503 with ``Retry-After``.
 
 Both stores are served. Reads on SQLite use one connection per server thread (WAL lets them run
 beside a writer); on PostgreSQL a read-only connection checked out of a small pool per request
-(:class:`storyline.store.postgres.ReaderPool`). The queries are the same on both
-(:mod:`storyline.queries`). Writes go through the store, one at a time.
+(:class:`storyline.store.postgres.ReaderPool`). The reads are the same on both
+(:mod:`storyline.store.readers`). Writes go through the store, one at a time.
 """
 
 from __future__ import annotations
@@ -40,10 +41,10 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from storyline import queries
-from storyline import search as search_module
+from storyline import read
 from storyline.config import Settings
 from storyline.errors import StoreLocked, StoreUnavailable
+from storyline.read import search as search_module
 from storyline.store import SQLConnection, Store, open_store
 from storyline.store.postgres import PostgresStore, ReaderPool
 
@@ -340,7 +341,7 @@ def _conn(request: Request) -> Iterator[SQLConnection]:
 
 
 Conn = Annotated[SQLConnection, Depends(_conn)]
-Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="Items per page.")]
+Limit = Annotated[int, Query(ge=1, le=read.MAX_PAGE, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
 Lang = Annotated[
     str | None, Query(max_length=16, description="ISO 639-1 language code, e.g. en, fr.")
@@ -356,8 +357,8 @@ def filters(
     until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
     entity: Annotated[str | None, Query(max_length=200, description="Entity id.")] = None,
     story: Annotated[str | None, Query(max_length=200, description="Story id.")] = None,
-) -> queries.Filters:
-    return queries.Filters(
+) -> read.Filters:
+    return read.Filters(
         language=language or None,
         source=source or None,
         since=since,
@@ -367,7 +368,7 @@ def filters(
     )
 
 
-FiltersDep = Annotated[queries.Filters, Depends(filters)]
+FiltersDep = Annotated[read.Filters, Depends(filters)]
 
 
 def _preferred(request: Request) -> list[str]:
@@ -377,7 +378,7 @@ def _preferred(request: Request) -> list[str]:
 @api_router.get("/health")
 def api_health(conn: Conn) -> dict[str, Any]:
     """Liveness and what the store holds."""
-    return queries.health(conn)
+    return read.health(conn)
 
 
 @api_router.get("/articles")
@@ -385,13 +386,13 @@ def api_articles(
     conn: Conn, f: FiltersDep, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     """Analysed articles, newest first."""
-    return queries.list_articles(conn, f, limit, offset).to_dict()
+    return read.list_articles(conn, f, limit, offset).to_dict()
 
 
 @api_router.get("/articles/{article_id}")
 def api_article(conn: Conn, article_id: str) -> dict[str, Any]:
     """One article with its text, entities, quotes and claims."""
-    article = queries.get_article(conn, article_id)
+    article = read.get_article(conn, article_id)
     if article is None:
         raise HTTPException(404, f"no article with id {article_id!r}")
     return article
@@ -402,13 +403,13 @@ def api_stories(
     request: Request, conn: Conn, f: FiltersDep, limit: Limit = 20, offset: Offset = 0
 ) -> dict[str, Any]:
     """Stories, latest first, with languages, article and independent-source counts."""
-    return queries.list_stories(conn, f, limit, offset, _preferred(request)).to_dict()
+    return read.list_stories(conn, f, limit, offset, _preferred(request)).to_dict()
 
 
 @api_router.get("/stories/{story_id}")
 def api_story(request: Request, conn: Conn, story_id: str) -> dict[str, Any]:
     """A story: articles, timeline, quotes by speaker, claims and contradictions, entities."""
-    story = queries.get_story(conn, story_id, _preferred(request))
+    story = read.get_story(conn, story_id, _preferred(request))
     if story is None:
         raise HTTPException(404, f"no story with id {story_id!r}")
     return story
@@ -425,13 +426,13 @@ def api_entities(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Resolved entities, most widely reported first."""
-    return queries.list_entities(conn, name or None, type, limit, offset).to_dict()
+    return read.list_entities(conn, name or None, type, limit, offset).to_dict()
 
 
 @api_router.get("/entities/{entity_id}")
 def api_entity(conn: Conn, entity_id: str) -> dict[str, Any]:
     """An entity: variants, quotes by and about it, articles, mentions over time."""
-    entity = queries.get_entity(conn, queries.resolve_entity_id(conn, entity_id))
+    entity = read.get_entity(conn, read.resolve_entity_id(conn, entity_id))
     if entity is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}")
     return entity
@@ -442,7 +443,7 @@ def api_quotes(
     conn: Conn, f: FiltersDep, speaker: Name = None, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
     """Quotes, newest first; ``speaker`` is an entity id or a speaker's name."""
-    return queries.list_quotes(conn, f, speaker or None, limit, offset).to_dict()
+    return read.list_quotes(conn, f, speaker or None, limit, offset).to_dict()
 
 
 @api_router.get("/claims")
@@ -454,7 +455,7 @@ def api_claims(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Numeric claims and predictions, newest first."""
-    return queries.list_claims(conn, f, kind, limit, offset).to_dict()
+    return read.list_claims(conn, f, kind, limit, offset).to_dict()
 
 
 @api_router.get("/search")

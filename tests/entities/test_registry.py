@@ -10,7 +10,6 @@ import pytest
 from storyline.article import Article, EntityType, Mention
 from storyline.entities.registry import (
     EntityRegistry,
-    entity_rows,
     fold,
     name_key,
     new_registry,
@@ -247,17 +246,6 @@ def test_user_alias_file_extends_the_table(tmp_path: Path) -> None:
         read_alias_file(bad)
     with pytest.raises(ConfigError, match="unknown type"):
         EntityRegistry().load_aliases([{"canonical": "X", "type": "THING"}])
-
-
-def test_entity_rows_filters_by_type_and_language(registry: EntityRegistry) -> None:
-    resolve_all(registry, "d1", "fr", [("Alexandre Kinchak", "PER"), ("Syrie", "LOC")])
-    resolve_all(registry, "d2", "en", [("Syria", "LOC")])
-    rows = entity_rows(registry)
-    assert rows[0]["canonical"] == "Syria" and rows[0]["articles"] == 2
-    assert [r["canonical"] for r in entity_rows(registry, "PER")] == ["Alexandre Kinchak"]
-    assert {r["canonical"] for r in entity_rows(registry, language="en")} == {"Syria"}
-    with pytest.raises(ValueError, match="unknown entity type"):
-        entity_rows(registry, "THING")
 
 
 def test_resolution_cost_does_not_grow_with_registry_size() -> None:

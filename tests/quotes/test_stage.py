@@ -171,17 +171,6 @@ def test_german_quote_and_dass() -> None:
     assert indirect and indirect[0].text == "die Lieferungen weitergehen"
 
 
-def test_find_quotes_by_speaker_and_language(seeds: dict[str, Article]) -> None:
-    from storyline.cli.quotes import find_quotes
-
-    rows = find_quotes(seeds.values(), speaker="Kinshak")
-    ids = {r["article_id"] for r in rows}
-    assert {seeds["000"].id, seeds["001"].id, seeds["004"].id} <= ids  # Kinshak ~ Kinshchak/Kinchak
-    assert all("Assad" not in (r["speaker"] or "") for r in rows)
-    french = find_quotes(seeds.values(), speaker="Kinchak", lang="fr")
-    assert french and all(r["language"] == "fr" for r in french)
-
-
 def test_german_laut_inside_the_clause_keeps_the_whole_statement() -> None:
     text = (
         "Bei einem Unglück an der Küste sind fünf Surfer ums Leben gekommen. Sie wurden laut "

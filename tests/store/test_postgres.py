@@ -14,10 +14,9 @@ from typer.testing import CliRunner
 from storyline.batch import ingest
 from storyline.cli import app
 from storyline.corpus import Corpus
-from storyline.entities.registry import entity_rows
 from storyline.pipeline import Pipeline
-from storyline.queries import Filters
-from storyline.search import PassageQueryEmbedder, VectorIndex, keyword_search, search
+from storyline.read import Filters, entity_records
+from storyline.read.search import PassageQueryEmbedder, VectorIndex, keyword_search, search
 from storyline.store import Store, has_table, sql_dialect
 from storyline.store.postgres import PostgresStore, redact, to_psycopg
 from storyline.store.sqlite import SQLiteStore
@@ -71,7 +70,7 @@ def test_full_pipeline_on_postgres_exports_what_sqlite_exports(
             assert report.failed == 0, report.failures
             assert report.ingested == store.count_articles() >= 10
             exports.append(_export(store))
-            registries.append(entity_rows(Corpus(store=store).registry))
+            registries.append([e.cli() for e in entity_records(store.conn)])
             summary = store.summary()
             summary.pop("database")
             summaries.append(summary)

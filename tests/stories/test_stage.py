@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -15,11 +16,11 @@ from storyline.article import Article
 from storyline.corpus import Corpus
 from storyline.ingest import read_one
 from storyline.pipeline import Pipeline
+from storyline.read import Filters, find_story, story_summaries
 from storyline.store.sqlite import SQLiteStore
 from storyline.stories.embed import E5Embedder
 from storyline.stories.index import stream_order
 from storyline.stories.stage import StoryStage
-from storyline.stories.threads import list_stories, story_timeline
 
 # Dates the seed texts imply but do not print in a form the metadata stage reads (000/004: the
 # week after the Helsinki summit of Monday 16 July 2018; 001: a photo of 2 March 2017).
@@ -36,6 +37,24 @@ def analysed(seed_paths: list[Path]) -> list[Article]:
     """The seeds through every stage before stories (run once per module)."""
     stages = ("language", "clean", "metadata", "entities")
     return Pipeline(stages=stages).run([read_one(p) for p in seed_paths])
+
+
+def list_stories(
+    conn: Any,
+    preferred_languages: Sequence[str] = ("en",),
+    language: str | None = None,
+    since: date | None = None,
+) -> list[dict[str, Any]]:
+    """``storyline stories --json``'s rows (the read model)."""
+    filters = Filters(language=language, since=since)
+    found, _ = story_summaries(conn, filters, 100, 0, preferred_languages)
+    return [s.cli() for s in found]
+
+
+def story_timeline(conn: Any, story_or_thread_id: str) -> dict[str, Any] | None:
+    """``storyline story ID --json`` (the read model)."""
+    found = find_story(conn, story_or_thread_id)
+    return found[0].cli(thread=found[1]) if found is not None else None
 
 
 def _fresh(articles: list[Article], dated: bool = False) -> list[Article]:
@@ -146,7 +165,7 @@ def test_story_summaries_and_timelines(
     _run(articles, embedder, store)
     for article in articles:
         store.save_article(article)
-    stories = list_stories(store.conn, store.get_article, preferred=["en"])
+    stories = list_stories(store.conn, preferred_languages=["en"])
     assert len(stories) == 4
     joint = next(s for s in stories if s["id"] == articles[0].story_id)
     assert joint["languages"] == ["en", "fr"]
@@ -155,18 +174,18 @@ def test_story_summaries_and_timelines(
     assert joint["headline"] == articles[0].title
     assert joint["first"] == "2018-07-20"
     assert joint["top_entities"]
-    french = list_stories(store.conn, store.get_article, preferred=["fr"], language="fr")
+    french = list_stories(store.conn, preferred_languages=["fr"], language="fr")
     assert [s["headline"] for s in french] == [articles[4].title]
-    recent = list_stories(store.conn, store.get_article, since=date(2018, 7, 1))
+    recent = list_stories(store.conn, since=date(2018, 7, 1))
     assert {s["id"] for s in recent} == {articles[0].story_id, articles[2].story_id}
 
-    thread = story_timeline(store.conn, store.get_article, articles[0].thread_id)
+    thread = story_timeline(store.conn, articles[0].thread_id)
     assert thread is not None
     assert [e["article_id"] for e in thread["timeline"]][-1] == articles[2].id
     assert [e["date"] for e in thread["timeline"]] == ["2018-07-20", "2018-07-20", "2018-08-02"]
-    story = story_timeline(store.conn, store.get_article, articles[0].story_id[:10])
+    story = story_timeline(store.conn, articles[0].story_id[:10])
     assert story is not None and len(story["timeline"]) == 2
-    assert story_timeline(store.conn, store.get_article, "s-nothing") is None
+    assert story_timeline(store.conn, "s-nothing") is None
 
 
 def test_cli_pairs_scores_seed_pairs(seed_paths: list[Path], tmp_path: Path) -> None:
@@ -246,9 +265,7 @@ def test_copies_and_independent_sources_are_counted_apart(
     assert syndicated.duplicate_of == original.id
     assert independent.duplicate_of is None and original.duplicate_of is None
     assert original.story_id == syndicated.story_id == independent.story_id != other.story_id
-    summary = next(
-        s for s in list_stories(store.conn, store.get_article) if s["id"] == original.story_id
-    )
+    summary = next(s for s in list_stories(store.conn) if s["id"] == original.story_id)
     assert summary["articles"] == 3
     assert summary["independent_sources"] == 2  # Wire A and Courier C; Daily B copied Wire A
     assert summary["first"] == "2019-12-30" and summary["last"] == "2019-12-31"

@@ -651,12 +651,24 @@ def link_contradictions(claims: list[Claim], articles: list[Article] | None = No
                 else _measure(c, None)
             )
         )
-        keys.append((c, holder, measure))
+        if holder:
+            keys.append((c, holder, measure))
+    # Only claims with the same holder and measure can contradict: compare within those groups
+    # (in input order), not all pairs, so linking a whole store stays near-linear.
+    groups: dict[tuple[str | None, str], list[Claim]] = {}
+    for c, holder, measure in keys:
+        groups.setdefault((holder, measure), []).append(c)
     pairs = 0
-    for i, (a, ha, ma) in enumerate(keys):
-        for b, hb, mb in keys[i + 1 :]:
-            if not ha or ha != hb or ma != mb:
-                continue
+    for group in groups.values():
+        pairs += _link_group(group, published)
+    return pairs
+
+
+def _link_group(group: list[Claim], published: dict[str, date]) -> int:
+    """Link the contradicting pairs among claims of one holder and measure."""
+    pairs = 0
+    for i, a in enumerate(group):
+        for b in group[i + 1 :]:
             if (a.speaker or "").casefold() == (b.speaker or "").casefold():
                 continue
             years_a = set(re.findall(r"(?:19|20)\d\d", a.time_ref or ""))

@@ -1,9 +1,9 @@
 """Commands over entities: ``entities``, ``entity NAME_OR_ID``, ``resolve --mentions FILE|-``.
 
-Thin shells over :mod:`storyline.entities.registry`
-(:func:`~storyline.entities.registry.entity_rows`,
-:meth:`~storyline.entities.registry.EntityRegistry.find`,
-:func:`~storyline.entities.registry.resolve_rows`).
+``entities`` and ``entity`` are thin shells over the read model (:mod:`storyline.read.entities`),
+which the HTTP API shares; a name the stored mentions do not carry is looked up in the registry
+(:meth:`~storyline.entities.registry.EntityRegistry.find`: fuzzy names, the alias table).
+``resolve`` runs :func:`~storyline.entities.registry.resolve_rows`.
 """
 
 from __future__ import annotations
@@ -20,17 +20,15 @@ from rich.markup import escape
 from storyline.cli._app import DbOption, app, console, err_console
 
 
-def _registry(db: str | None) -> Any:
-    from storyline.config import Settings
-    from storyline.corpus import Corpus
+def _store(db: str | None) -> Any:
     from storyline.store import open_store
 
     store = open_store(db)
-    try:
-        return Corpus(Settings.load(), store).registry, store
-    except Exception:
+    if not hasattr(store, "conn"):
         store.close()
-        raise
+        err_console.print("this store has no SQL connection")
+        raise typer.Exit(2)
+    return store
 
 
 @app.command("entities")
@@ -42,15 +40,16 @@ def entities_cmd(
     db: str | None = DbOption,
 ) -> None:
     """List canonical entities, most reported first: type, #variants, #articles."""
-    from storyline.entities.registry import entity_rows
+    from storyline.read import entity_records
 
-    registry, store = _registry(db)
-    store.close()
+    store = _store(db)
     try:
-        rows = entity_rows(registry, type_, lang)[:limit]
+        rows = [e.cli() for e in entity_records(store.conn, type=type_, language=lang)[:limit]]
     except ValueError as exc:
         err_console.print(f"--type: {exc}", markup=False)
         raise typer.Exit(2) from None
+    finally:
+        store.close()
     if as_json:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -70,30 +69,19 @@ def entities_cmd(
     console.print(table)
 
 
-def _quotes(
-    store: Any, entity_ids: set[str], article_ids: set[str]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Quotes by the entity (it is the speaker) and about it (a mention of it inside the quote),
-    from the stored articles, in every language."""
-    by, about = [], []
-    for article_id in sorted(article_ids):
-        article = store.get_article(article_id)
-        if article is None:
-            continue
-        starts = [m.start for m in article.entities if m.entity_id in entity_ids]
-        for quote in article.quotes:
-            item = {
-                "article": article_id,
-                "text": quote.text,
-                "cue": quote.cue,
-                "language": quote.language or article.language,
-                "speaker": quote.speaker,
-            }
-            if quote.speaker_entity_id in entity_ids:
-                by.append(item)
-            elif any(quote.start <= s < quote.end for s in starts):
-                about.append(item)
-    return by, about
+def _entity_id(store: Any, name_or_id: str) -> str | None:
+    """The stored entity a name or id stands for: the read model's exact lookup, else the
+    registry's (fuzzy names, alias table)."""
+    from storyline.read import find_entity_id, resolve_entity_id
+
+    found = find_entity_id(store.conn, name_or_id)
+    if found is not None:
+        return found
+    from storyline.config import Settings
+    from storyline.corpus import Corpus
+
+    entity = Corpus(Settings.load(), store).registry.find(name_or_id)
+    return resolve_entity_id(store.conn, entity.id) if entity is not None else None
 
 
 @app.command("entity")
@@ -103,17 +91,18 @@ def entity_cmd(
     db: str | None = DbOption,
 ) -> None:
     """One entity: variants with languages, titles/roles, articles, quotes."""
-    registry, store = _registry(db)
+    from storyline.read import get_entity_detail
+
+    store = _store(db)
     try:
-        entity = registry.find(name_or_id)
-        if entity is None:
+        entity_id = _entity_id(store, name_or_id)
+        found = get_entity_detail(store.conn, entity_id) if entity_id is not None else None
+        if found is None:
             err_console.print(
                 f"{name_or_id!r}: no such entity (try `storyline entities`)", markup=False
             )
             raise typer.Exit(1)
-        ids = {entity.id} | {old for old, new in registry.merged.items() if new == entity.id}
-        detail = entity.to_dict()
-        detail["quotes"], detail["quotes_about"] = _quotes(store, ids, entity.articles)
+        detail = found.cli()
     finally:
         store.close()
     if as_json:

@@ -1,90 +1,74 @@
 """Commands over quotes and claims: ``storyline quotes`` and ``storyline claims``.
 
-Thin shells over :func:`find_quotes` / :func:`find_claims`, which read analysed articles from the
-store and return plain dicts (also used by the HTTP API).
+Thin shells over the read model (:func:`storyline.read.iter_quotes`,
+:func:`storyline.read.iter_claims`), which the HTTP API shares: the same quotes, the same claims
+and the same contradictions (linked over the whole store at read time).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
-import jellyfish
 import typer
 from rich.markup import escape
 
-from storyline.article import Article
-from storyline.claims.stage import link_contradictions
 from storyline.cli._app import DbOption, app, console
 
-# A --speaker/--holder name matches a stored name when any of its words is this close (Jaro-Winkler)
-# to a word of the stored name: "Kinshak" finds "Alexander Kinshchak" (0.956).
-NAME_MATCH = 0.92
+# What ``quotes --json`` prints of a quote record (its article's outlet and date are the API's).
+_QUOTE_KEYS = (
+    "text",
+    "start",
+    "end",
+    "type",
+    "speaker",
+    "speaker_entity_id",
+    "speaker_mention",
+    "cue",
+    "language",
+    "article_id",
+    "title",
+)
 
 
-def _matches(query: str | None, *names: str | None) -> bool:
-    if not query:
-        return True
-    q_words = [w.casefold() for w in query.split()]
-    for name in names:
-        words = [w.casefold() for w in (name or "").replace("-", " ").split()]
-        if all(
-            any(jellyfish.jaro_winkler_similarity(q, w) >= NAME_MATCH for w in words)
-            for q in q_words
-        ):
-            return True
-    return False
-
-
-def find_quotes(
-    articles: Iterable[Article],
-    speaker: str | None = None,
-    lang: str | None = None,
-    story: str | None = None,
-) -> list[dict[str, Any]]:
-    """Quotes of ``articles`` filtered by speaker name (fuzzy), language and story id."""
-    out = []
-    for art in articles:
-        if story and art.story_id != story:
-            continue
-        for q in art.quotes:
-            if lang and (q.language or art.language) != lang:
-                continue
-            if not _matches(speaker, q.speaker, q.speaker_mention):
-                continue
-            out.append({**q.to_dict(), "article_id": art.id, "title": art.title})
-    return out
-
-
-def find_claims(articles: Iterable[Article], holder: str | None = None) -> list[dict[str, Any]]:
-    """Claims of ``articles`` (contradictions linked across all of them), filtered by holder."""
-    arts = list(articles)
-    link_contradictions([c for a in arts for c in a.claims], arts)
-    by_id = {c.id: c for a in arts for c in a.claims}
-    out = []
-    for art in arts:
-        for c in art.claims:
-            if not _matches(holder, c.holder):
-                continue
-            row = {**c.to_dict(), "article_id": art.id}
-            row["contradicting"] = [
-                {"id": i, "text": by_id[i].text, "speaker": by_id[i].speaker}
-                for i in c.contradicts
-                if i in by_id
-            ]
-            out.append(row)
-    return out
-
-
-def _articles(db: str | None) -> list[Article]:
+def _quotes(
+    db: str | None, speaker: str | None, lang: str | None, story: str | None
+) -> Iterator[dict[str, Any]]:
+    from storyline.read import Filters, iter_quotes
     from storyline.store import open_store
 
     store = open_store(db)
     try:
-        return list(store.iter_articles())
+        filters = Filters(language=lang or None, story=story or None)
+        for record in iter_quotes(store.conn, filters, speaker or None):
+            yield {k: record[k] for k in _QUOTE_KEYS}
     finally:
         store.close()
+
+
+def _claims(db: str | None, holder: str | None) -> list[dict[str, Any]]:
+    from storyline.read import iter_claims
+    from storyline.read.claims import name_matches
+    from storyline.store import open_store
+
+    store = open_store(db)
+    try:
+        every = list(iter_claims(store.conn))
+    finally:
+        store.close()
+    by_id = {r["id"]: r for r in every if r.get("id")}
+    records = [r for r in every if name_matches(holder or None, r.get("holder"))]
+    rows = []
+    for record in records:
+        row = {k: v for k, v in record.items() if k not in ("source", "language", "published")}
+        row["contradicting"] = [
+            {"id": i, "text": by_id[i]["text"], "speaker": by_id[i]["speaker"]}
+            for i in record["contradicts"]
+            if i in by_id
+        ]
+        rows.append(row)
+    return rows
 
 
 @app.command("quotes")
@@ -98,7 +82,7 @@ def quotes_cmd(
     db: str = DbOption,
 ) -> None:
     """List quotes (who said what) from the store."""
-    for row in find_quotes(_articles(db), speaker, lang, story):
+    for row in _quotes(db, speaker, lang, story):
         if as_json:
             console.print_json(json.dumps(row, ensure_ascii=False))
         else:
@@ -116,7 +100,7 @@ def claims_cmd(
     db: str = DbOption,
 ) -> None:
     """List numeric claims and predictions, with contradictions side by side."""
-    for row in find_claims(_articles(db), holder):
+    for row in _claims(db, holder):
         if as_json:
             console.print_json(json.dumps(row, ensure_ascii=False))
             continue

@@ -24,7 +24,7 @@ def serve(
     import uvicorn
 
     # Before anything loads OpenMP (the query embedder): passive waiting keeps a one-query
-    # embedding at ~13 ms on a busy machine instead of spinning (see storyline.search).
+    # embedding at ~13 ms on a busy machine instead of spinning (see storyline.read.search).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
     from storyline.api import create_app

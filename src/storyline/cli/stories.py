@@ -1,6 +1,6 @@
 """Commands over stories: ``stories``, ``story ID``, ``pairs FILE.jsonl|-``.
 
-Thin shells over :mod:`storyline.stories.threads` and
+Thin shells over the read model (:mod:`storyline.read.stories`) and
 :func:`storyline.stories.similarity.score_pairs`.
 """
 
@@ -31,14 +31,16 @@ def _open(db: str | None) -> Any:
 @app.command("stories")
 def stories_cmd(
     lang: str | None = typer.Option(None, "--lang", help="Only stories with an article in LANG."),
-    since: str | None = typer.Option(None, "--since", help="Only stories active since YYYY-MM-DD."),
+    since: str | None = typer.Option(
+        None, "--since", help="Only stories with an article since YYYY-MM-DD."
+    ),
     limit: int = typer.Option(50, "--limit", help="At most this many stories."),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
     db: str | None = DbOption,
 ) -> None:
     """List stories, most recent first: headline, languages, articles, independent sources."""
     from storyline.config import Settings
-    from storyline.stories.threads import list_stories
+    from storyline.read import Filters, story_summaries
 
     try:
         since_date = date.fromisoformat(since) if since else None
@@ -48,11 +50,16 @@ def stories_cmd(
     settings = Settings.load()
     store = _open(db)
     try:
-        rows = list_stories(
-            store.conn, store.get_article, lang, since_date, settings.preferred_languages, limit
+        summaries, _ = story_summaries(
+            store.conn,
+            Filters(language=lang or None, since=since_date),
+            limit,
+            0,
+            settings.preferred_languages,
         )
     finally:
         store.close()
+    rows = [s.cli() for s in summaries]
     if as_json:
         for row in rows:
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -92,19 +99,30 @@ def story_cmd(
     """A story's (or thread's, or entity's) timeline: articles with language and source, quotes,
     claims."""
     from storyline.config import Settings
-    from storyline.stories.threads import entity_timeline, story_timeline
+    from storyline.read import entity_timeline, find_story
+    from storyline.read.stories import independent_sources
 
     store = _open(db)
     try:
+        found: dict[str, Any] | None
         if entity:
-            events = entity_timeline(store.conn, store.get_article, story_id)
-            found: dict[str, Any] | None = (
+            events = entity_timeline(store.conn, story_id)
+            members = [
+                {
+                    "id": e["article_id"],
+                    "source": e["source"],
+                    "duplicate_of": e["duplicate_of"],
+                    "translation_of": e["translation_of"],
+                }
+                for e in events
+            ]
+            found = (
                 {
                     "id": story_id,
                     "thread_id": "-",
                     "headline": story_id,
                     "articles": len(events),
-                    "independent_sources": len({e["source"] or e["article_id"] for e in events}),
+                    "independent_sources": independent_sources(members),
                     "languages": sorted({e["language"] for e in events if e["language"]}),
                     "timeline": events,
                 }
@@ -112,9 +130,8 @@ def story_cmd(
                 else None
             )
         else:
-            found = story_timeline(
-                store.conn, store.get_article, story_id, Settings.load().preferred_languages
-            )
+            story = find_story(store.conn, story_id, Settings.load().preferred_languages)
+            found = story[0].cli(thread=story[1]) if story is not None else None
     except ValueError as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(2) from None

@@ -8,7 +8,7 @@ SQLite files' numbers and columns with PostgreSQL types: ``BYTEA`` for raw input
 MinHash sketches, ``DOUBLE PRECISION`` for scores), so the analysed record — and the export — is
 identical on both backends. Writes are idempotent upserts (``INSERT … ON CONFLICT``) and each
 article is saved in its own transaction, as the ingest runner expects. Keyword search uses the
-``tsvector`` column and GIN index of migration 0005 (see :mod:`storyline.search`).
+``tsvector`` column and GIN index of migration 0005 (see :mod:`storyline.read.search`).
 
 Stage code (entity registry, story state, story queries) writes SQLite-style SQL with ``?``
 parameters. Rather than a second copy of every statement, :attr:`PostgresStore.conn` is a
@@ -19,7 +19,7 @@ depth, so the same statement runs on both backends as long as it sticks to the S
 :func:`storyline.store.sql_dialect` tells the few places that must differ).
 
 The web UI and HTTP API read through :class:`ReaderPool`: read-only connections (wrapped in the
-same adapter, so :mod:`storyline.queries` runs unchanged), one checked out per request.
+same adapter, so :mod:`storyline.store.readers` runs unchanged), one checked out per request.
 
 Limits: one writing connection per store object, serialised by a lock (as SQLite's); one
 writing process per database, enforced for a whole ingest run by the advisory writer lock of

@@ -168,7 +168,7 @@ class StoryChange:
 
     def write(self, conn: Connection) -> None:
         # Delete + insert, not an upsert: a re-clustered member gets a new row (in SQLite a new,
-        # highest rowid), which is how storyline.search.VectorIndex notices changed vectors.
+        # highest rowid), which is how storyline.read.search.VectorIndex notices changed vectors.
         conn.execute("DELETE FROM story_members WHERE article_id = ?", (self.member[0],))
         conn.execute(
             f"INSERT INTO story_members ({_MEMBER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",

@@ -4,8 +4,7 @@ JavaScript.
 Templates (Jinja2, autoescaping on: article text is untrusted and is only ever inserted as text)
 and static files live beside this module and are served by the app itself, no CDN. Nothing inline
 is needed — no inline script, no style attribute — so :mod:`storyline.api` can send a strict
-Content-Security-Policy. The pages are thin shells over :mod:`storyline.queries` and
-:mod:`storyline.search`.
+Content-Security-Policy. The pages are thin shells over the read model, :mod:`storyline.read`.
 """
 
 from __future__ import annotations
@@ -21,8 +20,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
-from storyline import queries
-from storyline import search as search_module
+from storyline import read
+from storyline.read import search as search_module
 from storyline.store import SQLConnection
 from storyline.web.charts import stacked_bars
 from storyline.web.highlight import segments
@@ -109,8 +108,8 @@ def _filters(
     until: Day = None,
     entity: str | None = None,
     story: str | None = None,
-) -> queries.Filters:
-    return queries.Filters(
+) -> read.Filters:
+    return read.Filters(
         language=language or None,
         source=source or None,
         since=_day("since", since),
@@ -135,13 +134,13 @@ def home(
     offset: Offset = 0,
 ) -> HTMLResponse:
     filters = _filters(language=language, since=since, until=until)
-    stories = queries.list_stories(conn, filters, limit, offset, _preferred(request))
+    stories = read.list_stories(conn, filters, limit, offset, _preferred(request))
     return render(request, conn, "home.html", stories=stories, filters=filters.as_params())
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse, name="story_page")
 def story_page(request: Request, conn: Conn, story_id: str) -> HTMLResponse:
-    story = queries.get_story(conn, story_id, _preferred(request))
+    story = read.get_story(conn, story_id, _preferred(request))
     if story is None:
         raise HTTPException(404, f"No story with id {story_id!r}.")
     story["timeline"] = stacked_bars(story["timeline"])
@@ -157,17 +156,17 @@ def entities_page(
     limit: PageLimit = 50,
     offset: Offset = 0,
 ) -> HTMLResponse:
-    entities = queries.list_entities(conn, name or None, type or None, limit, offset)
+    entities = read.list_entities(conn, name or None, type or None, limit, offset)
     filters = {k: v for k, v in {"name": name, "type": type}.items() if v}
     return render(request, conn, "entities.html", entities=entities, filters=filters)
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse, name="entity_page")
 def entity_page(request: Request, conn: Conn, entity_id: str) -> Response:
-    current = queries.resolve_entity_id(conn, entity_id)
+    current = read.resolve_entity_id(conn, entity_id)
     if current != entity_id:  # merged into another entity by the registry
         return RedirectResponse(str(request.url_for("entity_page", entity_id=current).path), 301)
-    entity = queries.get_entity(conn, entity_id)
+    entity = read.get_entity(conn, entity_id)
     if entity is None:
         raise HTTPException(404, f"No entity with id {entity_id!r}.")
     entity["timeline"] = stacked_bars(entity["timeline"])
@@ -186,20 +185,20 @@ def articles_page(
     offset: Offset = 0,
 ) -> HTMLResponse:
     filters = _filters(language=language, source=source, since=since, until=until)
-    articles = queries.list_articles(conn, filters, limit, offset)
+    articles = read.list_articles(conn, filters, limit, offset)
     return render(request, conn, "articles.html", articles=articles, filters=filters.as_params())
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="article_page")
 def article_page(request: Request, conn: Conn, article_id: str) -> HTMLResponse:
-    article = queries.get_article(conn, article_id)
+    article = read.get_article(conn, article_id)
     if article is None:
         raise HTTPException(404, f"No article with id {article_id!r}.")
     paragraphs = segments(article["text"] or "", article["entities"], article["quotes"])
     story_title = None
     if article.get("story_id"):
-        story = queries.list_stories(
-            conn, queries.Filters(story=article["story_id"]), 1, 0, _preferred(request), False
+        story = read.list_stories(
+            conn, read.Filters(story=article["story_id"]), 1, 0, _preferred(request), False
         )
         story_title = story.items[0]["title"] if story.items else None
     return render(
@@ -227,7 +226,7 @@ def search_page(
 ) -> HTMLResponse:
     filters = _filters(language=language, source=source, since=since, until=until)
     state = request.app.state.storyline
-    results = queries.Page([], 0, limit, offset)
+    results = read.Page([], 0, limit, offset)
     notice = None
     if q.strip():
         results = search_module.search(

@@ -1,4 +1,4 @@
--- 0005: keyword search (storyline.search) over article titles and cleaned text with SQLite FTS5.
+-- 0005: keyword search (storyline.read.search) over article titles and cleaned text with SQLite FTS5.
 -- External-content table: the text lives once, in articles; the triggers keep the index in step
 -- with every write path of the store (add_raw inserts, save_article updates title and text).
 -- unicode61 with remove_diacritics 2 so "élimination" matches "elimination" and "Choïgou" matches

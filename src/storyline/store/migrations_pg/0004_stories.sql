@@ -1,6 +1,6 @@
 -- Story clustering state (storyline.story_store), PostgreSQL: mirrors migrations/0004_stories.sql
 -- (BLOB → BYTEA, REAL → DOUBLE PRECISION). Idempotent, like the SQLite file. story_members_seq:
--- the newest seq tells storyline.search that the stored vectors changed (SQLite uses max(rowid)).
+-- the newest seq tells storyline.read.search that the stored vectors changed (SQLite uses max(rowid)).
 CREATE TABLE IF NOT EXISTS stories (
     id TEXT PRIMARY KEY,
     thread_id TEXT NOT NULL,

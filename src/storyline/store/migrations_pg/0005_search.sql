@@ -1,4 +1,4 @@
--- 0005 (PostgreSQL): keyword search (storyline.search) over titles and cleaned text, the
+-- 0005 (PostgreSQL): keyword search (storyline.read.search) over titles and cleaned text, the
 -- counterpart of the SQLite FTS5 index of migrations/0005_search.sql: a stored tsvector column
 -- (generated, so every write path keeps it in step) with a GIN index.
 -- Text search configuration storyline_search: the 'simple' parser and dictionary (lower-casing,
@@ -6,7 +6,7 @@
 -- dictionary when the server has the extension (Debian's postgresql package ships it in contrib),
 -- so "élimination" matches "elimination" and "Choïgou" "Choigou" as in SQLite; without unaccent
 -- search still works, accents must then match.
--- Title lexemes carry weight A, body lexemes D (storyline.search weighs them). The body is cut at
+-- Title lexemes carry weight A, body lexemes D (storyline.read.search weighs them). The body is cut at
 -- 500,000 characters: a tsvector holds at most 1 MB, and no news text comes near the cut.
 DO $$
 BEGIN

@@ -1,11 +1,11 @@
-"""storyline.queries beyond the API tests (tests/test_api.py runs them on both stores): the
-windowed walk that orders stories by their latest article."""
+"""storyline.store.readers beyond the API and agreement tests (which run them on both stores):
+the windowed walk that orders stories by their latest article."""
 
 from __future__ import annotations
 
 import sqlite3
 
-from storyline.queries import STORY_WINDOW_PER_STORY, _latest_story_ids
+from storyline.store.readers import NO_FILTERS, STORY_WINDOW_PER_STORY, SQLReaders
 
 
 def test_latest_story_ids_grows_its_window_past_a_big_story() -> None:
@@ -15,10 +15,10 @@ def test_latest_story_ids_grows_its_window_past_a_big_story() -> None:
     rows += [("b00", "analysed", "2024-01-01", "s-old"), ("c00", "analysed", "2024-01-01", "s-tie")]
     rows += [("d00", "analysed", None, "s-undated")]
     conn.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", rows)
-    where = "a.status = 'analysed'"
+    reader = SQLReaders(conn)
     # The big story fills the first window: the walk reads a bigger one.
     assert 2 * STORY_WINDOW_PER_STORY < 12
-    assert _latest_story_ids(conn, where, [], 2) == ["s-big", "s-old"]
+    assert reader.latest_story_ids(NO_FILTERS, 2) == ["s-big", "s-old"]
     # Same date: ties by article id; undated stories last.
-    assert _latest_story_ids(conn, where, [], 10) == ["s-big", "s-old", "s-tie", "s-undated"]
-    assert _latest_story_ids(conn, where, [], 1) == ["s-big"]
+    assert reader.latest_story_ids(NO_FILTERS, 10) == ["s-big", "s-old", "s-tie", "s-undated"]
+    assert reader.latest_story_ids(NO_FILTERS, 1) == ["s-big"]

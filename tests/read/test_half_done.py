@@ -1,4 +1,4 @@
-"""Story readers (storyline.stories.threads) on a store a writer left half-done."""
+"""Story readers (the read model, storyline.read.stories) on a store a writer left half-done."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from storyline.cli import app
+from storyline.read import find_story, story_summaries
 from storyline.store.sqlite import SQLiteStore
-from storyline.stories.threads import list_stories, story_timeline
 
 
 def _memberless_story(db: Path) -> None:
@@ -28,8 +28,8 @@ def test_a_story_without_members_is_skipped_not_a_crash(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     _memberless_story(db)
     with SQLiteStore(db) as store:
-        assert list_stories(store.conn, store.get_article) == []
-        assert story_timeline(store.conn, store.get_article, "s-empty") is None
+        assert story_summaries(store.conn) == ([], 0)
+        assert find_story(store.conn, "s-empty") is None
     result = CliRunner().invoke(app, ["stories", "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "s-empty" not in result.output
