@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -154,3 +155,22 @@ def test_reanalysing_unchanged_input_changes_nothing(
     assert again["entities"] == first["entities"] == uninterrupted["entities"]
     assert again["stories"] == first["stories"]
     assert again["export"] == first["export"]
+
+
+@pytest.mark.slow
+def test_two_processes_with_other_hash_seeds_give_the_same_results(
+    inputs: Path, uninterrupted: dict[str, Any], tmp_path: Path
+) -> None:
+    """Every tie is sorted: set iteration order (PYTHONHASHSEED) never shows in the output."""
+    for seed in ("1", "4242"):
+        db = tmp_path / f"seed{seed}.db"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", textwrap.dedent(SCRIPT), str(db), str(inputs), "0", str(CHUNK)],
+            capture_output=True,
+            timeout=600,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        with SQLiteStore(db) as store:
+            assert state(store) == uninterrupted, f"PYTHONHASHSEED={seed}"

@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from storyline.batch import ingest
 from storyline.cli import app
-from storyline.corpus import Corpus
 from storyline.pipeline import Pipeline
 from storyline.read import Filters, entity_records
 from storyline.read.search import PassageQueryEmbedder, VectorIndex, keyword_search, search
@@ -97,7 +96,7 @@ def pg_examples(pg_url: str) -> PostgresStore:
     model loads), in PostgreSQL."""
     store = PostgresStore(pg_url)
     pipeline = Pipeline(store=store, stages=LIGHT)
-    pipeline.stages.append(StoryStage(Corpus(store=store), embedder=HashingEmbedder()))
+    pipeline.stages.append(StoryStage(pipeline.corpus, embedder=HashingEmbedder()))
     report = ingest([str(EXAMPLES)], store, pipeline)
     assert report.failed == 0 and report.ingested >= 8
     return store
