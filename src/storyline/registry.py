@@ -58,14 +58,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import yaml
 from anyascii import anyascii
 from jellyfish import jaro_winkler_similarity
 
 from storyline.article import Article, EntityType
 from storyline.errors import ConfigError, StoreError
-from storyline.store import SQLConnection, sql_dialect
+from storyline.store import SQLConnection, database_errors, sql_dialect
 
 
 def _words(text: str) -> frozenset[str]:
@@ -1028,7 +1027,7 @@ class RegistryStore:
         migration = resources.files("storyline.store").joinpath(f"{folder}/0002_entities.sql")
         try:
             conn.executescript(migration.read_text(encoding="utf-8"))
-        except (sqlite3.Error, psycopg.Error) as exc:
+        except database_errors() as exc:
             raise StoreError(f"cannot create the entity tables: {exc}") from exc
 
     def load(self, registry: EntityRegistry) -> None:
@@ -1097,7 +1096,7 @@ class RegistryStore:
                     entity = registry.entities.get(eid)
                     if entity is not None:
                         self._insert(entity)
-        except (sqlite3.Error, psycopg.Error) as exc:
+        except database_errors() as exc:
             raise StoreError(f"cannot save the entity registry: {exc}") from exc
         registry.dirty.clear()
         return len(dirty)
