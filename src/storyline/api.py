@@ -127,9 +127,9 @@ class TooLarge(Error):
 
 def _full_date(value: object) -> object:
     """A date parameter must be written YYYY-MM-DD (pydantic then checks it is a real day)."""
-    if isinstance(value, str) and not _FULL_DATE.fullmatch(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
-    return value
+    if isinstance(value, date) or (isinstance(value, str) and _FULL_DATE.fullmatch(value)):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
 
 
 class Connections:
@@ -428,6 +428,13 @@ api_router = APIRouter(
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Error, "description": "No such item."}}
 
 
+def _link_to(operation: str, parameter: str, pointer: str) -> dict[int | str, dict[str, Any]]:
+    """An OpenAPI link from a response to a detail operation (clients and schemathesis's stateful
+    phase follow it to real ids instead of guessing)."""
+    link = {"operationId": operation, "parameters": {parameter: f"$response.body#{pointer}"}}
+    return {200: {"links": {operation: link}}}
+
+
 def _conn(request: Request) -> Iterator[SQLConnection]:
     with request.app.state.storyline.connections.read() as conn:
         yield conn
@@ -485,7 +492,7 @@ def api_health(conn: Conn) -> dict[str, Any]:
     return queries.health(conn)
 
 
-@api_router.get("/articles")
+@api_router.get("/articles", responses=_link_to("get_article", "article_id", "/items/0/id"))
 def api_articles(
     conn: Conn, f: FiltersDep, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
@@ -493,7 +500,7 @@ def api_articles(
     return queries.list_articles(conn, f, limit, offset).to_dict()
 
 
-@api_router.get("/articles/{article_id}", responses=NOT_FOUND)
+@api_router.get("/articles/{article_id}", responses=NOT_FOUND, operation_id="get_article")
 def api_article(conn: Conn, article_id: PathId) -> dict[str, Any]:
     """One article with its text, entities, quotes and claims."""
     article = queries.get_article(conn, article_id)
@@ -502,7 +509,7 @@ def api_article(conn: Conn, article_id: PathId) -> dict[str, Any]:
     return article
 
 
-@api_router.get("/stories")
+@api_router.get("/stories", responses=_link_to("get_story", "story_id", "/items/0/id"))
 def api_stories(
     request: Request, conn: Conn, f: FiltersDep, limit: Limit = 20, offset: Offset = 0
 ) -> dict[str, Any]:
@@ -510,7 +517,7 @@ def api_stories(
     return queries.list_stories(conn, f, limit, offset, _preferred(request)).to_dict()
 
 
-@api_router.get("/stories/{story_id}", responses=NOT_FOUND)
+@api_router.get("/stories/{story_id}", responses=NOT_FOUND, operation_id="get_story")
 def api_story(request: Request, conn: Conn, story_id: PathId) -> dict[str, Any]:
     """A story: articles, timeline, quotes by speaker, claims and contradictions, entities."""
     story = queries.get_story(conn, story_id, _preferred(request))
@@ -519,7 +526,7 @@ def api_story(request: Request, conn: Conn, story_id: PathId) -> dict[str, Any]:
     return story
 
 
-@api_router.get("/entities")
+@api_router.get("/entities", responses=_link_to("get_entity", "entity_id", "/items/0/id"))
 def api_entities(
     conn: Conn,
     name: Name = None,
@@ -533,7 +540,7 @@ def api_entities(
     return queries.list_entities(conn, name or None, type, limit, offset).to_dict()
 
 
-@api_router.get("/entities/{entity_id}", responses=NOT_FOUND)
+@api_router.get("/entities/{entity_id}", responses=NOT_FOUND, operation_id="get_entity")
 def api_entity(conn: Conn, entity_id: PathId) -> dict[str, Any]:
     """An entity: variants, quotes by and about it, articles, mentions over time."""
     entity = queries.get_entity(conn, queries.resolve_entity_id(conn, entity_id))
@@ -646,6 +653,7 @@ _UPLOAD_DOC = {
                     "type": "object",
                     "properties": {"file": {"type": "string", "format": "binary"}},
                     "required": ["file"],
+                    "additionalProperties": False,
                 }
             },
         },
@@ -735,6 +743,9 @@ async def _upload(request: Request) -> tuple[bytes, str]:
         form = await request.form(max_files=1, max_fields=5, max_part_size=MAX_UPLOAD_BYTES)
     except Exception as exc:  # malformed multipart: the parser's own exception types vary
         raise HTTPException(400, f"malformed multipart body: {exc}") from exc
+    extra = sorted(set(form.keys()) - {"file"})
+    if extra:
+        raise _invalid(f"body.{extra[0]}", "unexpected form field: send only a 'file' part")
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
         raise _invalid("body.file", "a multipart body needs a 'file' part holding a file")

@@ -53,6 +53,7 @@ def _bad_data() -> tuple[type[Exception], ...]:
     psycopg = loaded("psycopg")
     return (*_BAD_DATA, psycopg.DataError, psycopg.IntegrityError) if psycopg else _BAD_DATA
 
+
 Phase = Literal["read", "analyse"]
 # progress(phase, done, total): total is None while reading (inputs are streamed).
 Progress = Callable[[Phase, int, int | None], None]
