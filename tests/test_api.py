@@ -520,12 +520,15 @@ def api_schema(web_db: str) -> Iterator[Any]:
 
 def test_openapi_no_server_errors(api_schema: Any) -> None:
     """Schemathesis generates valid and invalid (negative mode) requests for every operation in
-    /openapi.json (POST /api/articles included; off here, as by default); none may get a 5xx.
+    /openapi.json but the ingest (see below), on both backends; none may get a 5xx.
 
     Driven by hand rather than by ``schemathesis.pytest.from_fixture``, which fails to collect
     under this pytest version."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {op.label for op in operations} >= {"GET /api/search", "POST /api/articles"}
+    # POST /api/articles is fuzzed by test_openapi_contract_holds (the CLI run); here hypothesis
+    # cannot build the negative case of its 1M-character, must-have-a-non-space text field.
+    operations = [op for op in operations if op.label != "POST /api/articles"]
     statuses: dict[str, set[int]] = {}
     for operation in operations:
         strategy = hypothesis.strategies.one_of(
