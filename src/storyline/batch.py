@@ -34,11 +34,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Literal, Protocol
 
-import psycopg
-
 from storyline.article import Article
 from storyline.corpus import Change, Corpus, Stage
 from storyline.errors import InputError
+from storyline.extras import loaded
 from storyline.ingest import read_paths
 from storyline.store import Store
 
@@ -52,14 +51,15 @@ CHUNK_SIZE = 64
 # "\ud800" escape cannot be encoded as UTF-8, PostgreSQL text holds no NUL character): that
 # article fails, the batch goes on. Anything else from the database (disk full, locked beyond the
 # timeout, connection lost) stops the run: nothing is lost.
-_BAD_DATA = (
-    UnicodeError,
-    ValueError,
-    sqlite3.DataError,
-    sqlite3.IntegrityError,
-    psycopg.DataError,
-    psycopg.IntegrityError,
-)
+_BAD_DATA = (UnicodeError, ValueError, sqlite3.DataError, sqlite3.IntegrityError)
+
+
+def _bad_data() -> tuple[type[Exception], ...]:
+    """:data:`_BAD_DATA`, with psycopg's two when a PostgreSQL store has loaded it (psycopg is
+    an optional extra, so it is not imported here)."""
+    psycopg = loaded("psycopg")
+    return (*_BAD_DATA, psycopg.DataError, psycopg.IntegrityError) if psycopg else _BAD_DATA
+
 
 Phase = Literal["read", "analyse"]
 # progress(phase, done, total): total is None while reading (inputs are streamed).
@@ -170,9 +170,12 @@ def ingest_items(
     chunk_size: int = CHUNK_SIZE,
     reanalyse: bool = False,
     engine: Engine | None = None,
+    only_read: bool = False,
 ) -> IngestReport:
     """:func:`ingest` for items already being read (e.g. :func:`storyline.ingest.read_stream`
-    over an HTTP upload): store each, then analyse everything pending."""
+    over an HTTP upload): store each, then analyse everything pending — or, with
+    ``only_read``, only the articles among ``items`` (an HTTP request analyses what it was sent,
+    not what an interrupted CLI run left pending)."""
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     with store.writer_lock():
@@ -184,6 +187,7 @@ def ingest_items(
             chunk_size=chunk_size,
             reanalyse=reanalyse,
             engine=engine,
+            only_read=only_read,
         )
 
 
@@ -196,6 +200,7 @@ def _ingest_locked(
     chunk_size: int,
     reanalyse: bool,
     engine: Engine | None,
+    only_read: bool = False,
 ) -> IngestReport:
     report = IngestReport()
     notify: Progress = progress or (lambda phase, done, total: None)
@@ -220,7 +225,7 @@ def _ingest_locked(
             elif status is None:
                 try:
                     store.add_raw(item)
-                except _BAD_DATA as exc:
+                except _bad_data() as exc:
                     report.failed += 1
                     report.failures.append(Failure(item.label, f"cannot store: {exc}"))
                     store.record_failure(item.label, f"cannot store: {exc}")
@@ -235,6 +240,9 @@ def _ingest_locked(
         notify("read", done, None)
 
     todo = store.unfinished_ids()
+    if only_read:
+        wanted = set(report.ids)
+        todo = [i for i in todo if i in wanted]
     notify("analyse", 0, len(todo))
     corpus = pipeline.corpus
     # The state this pipeline loaded may be older than the store (another process ingested
@@ -259,7 +267,7 @@ def _ingest_locked(
             if error is None:
                 try:
                     store.save_article(article, changes)
-                except _BAD_DATA as exc:
+                except _bad_data() as exc:
                     error = f"cannot store the analysis: {exc}"
                     corpus.reset()  # its corpus-state changes were not committed either
                 else:

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from storyline.article import Article
 from storyline.batch import _read
 from storyline.errors import InputError
+from storyline.extras import require
 from storyline.ingest import _walk
 from storyline.pipeline import Pipeline
 
@@ -259,7 +260,9 @@ def _files_of(path: str) -> list[str] | None:
 @contextmanager
 def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler`` (``tcp://host:port``), else of a local
-    cluster of ``workers`` processes (default: one per core) with one thread each."""
+    cluster of ``workers`` processes (default: one per core) with one thread each. Without the
+    ``dask`` extra, a :class:`~storyline.errors.MissingExtra` naming it."""
+    require("distributed")
     from distributed import Client, LocalCluster
 
     if scheduler is not None:

@@ -5,7 +5,8 @@ StorylineError
 ├── StoreError        the database could not be opened, migrated or written
 │   ├── StoreUnavailable  the database server cannot be reached (down, refusing connections)
 │   └── StoreLocked   another ingest holds the store's writer lock (names the holder)
-└── ConfigError       a configuration file or value is invalid
+├── ConfigError       a configuration file or value is invalid
+└── MissingExtra      an optional feature's package is not installed (names the pip extra)
 """
 
 from __future__ import annotations
@@ -59,3 +60,21 @@ class StoreLocked(StoreError):
 
 class ConfigError(StorylineError):
     """A configuration file or value is invalid."""
+
+
+class MissingExtra(StorylineError, ImportError):
+    """An optional feature needs a package that is not installed: the message names the extra
+    that installs it (``pip install 'storyline[postgres]'``). Also an :class:`ImportError`, so
+    code that guards an import the usual way still catches it."""
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        super().__init__(
+            f"{feature} needs the {module!r} package, which is not installed:"
+            f" pip install 'storyline[{extra}]'"
+        )
+        self.feature = feature
+        self.module = module
+        self.extra = extra
+
+    def __reduce__(self) -> tuple[type[MissingExtra], tuple[str, str, str]]:
+        return (MissingExtra, (self.feature, self.module, self.extra))

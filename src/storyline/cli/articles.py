@@ -22,7 +22,7 @@ from rich.table import Table
 
 from storyline.cli._app import DbOption, app, console, err_console
 from storyline.config import Settings
-from storyline.errors import StoreLocked, StorylineError
+from storyline.errors import MissingExtra, StoreLocked, StorylineError
 from storyline.store import Store, open_store
 
 if TYPE_CHECKING:
@@ -208,6 +208,9 @@ def _dask_engine(
 
     try:
         client = cleanup.enter_context(dask_client(workers, scheduler))
+    except MissingExtra as exc:  # the dask extra is not installed: say how to install it
+        err_console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
     except (OSError, TimeoutError) as exc:
         err_console.print(f"[red]error:[/red] cannot reach the Dask scheduler: {escape(str(exc))}")
         raise typer.Exit(1) from exc

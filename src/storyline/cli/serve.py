@@ -29,7 +29,6 @@ def serve(
 
     from storyline.api import create_app
     from storyline.store import open_store
-    from storyline.store.postgres import redact
 
     try:
         settings = Settings.load(db=db)
@@ -39,9 +38,7 @@ def serve(
         raise typer.Exit(1) from exc
     if settings.api_token:
         console.print("POST /api/articles is on (token set)")
-    console.print(
-        f"storyline on http://{host}:{port}/  (store {escape(redact(settings.db))}; Ctrl-C stops)"
-    )
+    console.print(f"storyline on http://{host}:{port}/  (store {escape(store.path)}; Ctrl-C stops)")
     if workers > 1:
         # uvicorn needs an import string to start several processes; each builds its own app.
         os.environ["STORYLINE_DB"] = settings.db

@@ -13,11 +13,13 @@ style — and asks :func:`sql_dialect` where the two differ (catalogue tables, f
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from storyline.article import Article
+from storyline.extras import loaded, require
 
 if TYPE_CHECKING:
     from storyline.corpus import Change
@@ -121,6 +123,13 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """What the backends in use raise: ``sqlite3.Error``, and ``psycopg.Error`` once a
+    PostgreSQL store has loaded psycopg (an optional extra: without it, none can be raised)."""
+    psycopg = loaded("psycopg")
+    return (sqlite3.Error, psycopg.Error) if psycopg is not None else (sqlite3.Error,)
+
+
 def is_postgres_url(url: str) -> bool:
     return url.startswith(POSTGRES_SCHEMES)
 
@@ -175,6 +184,7 @@ def open_store(url: str | None = None) -> Store:
 
     target = url or Settings.load().db
     if is_postgres_url(target):
+        require("psycopg")  # a missing extra is a MissingExtra naming it, not an ImportError
         from storyline.store.postgres import PostgresStore
 
         return PostgresStore(target)

@@ -26,8 +26,6 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-import psycopg
-
 from storyline.errors import StoreError
 
 # Where Debian's packages put the server binaries (not on PATH by default).
@@ -166,6 +164,8 @@ class ThrowawayCluster:
         raise AssertionError("unreachable")
 
     def _wait_ready(self) -> bool:
+        import psycopg  # the postgres extra: imported when a cluster starts, not with the module
+
         assert self._server is not None
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
@@ -181,11 +181,15 @@ class ThrowawayCluster:
 
     def create_database(self, name: str) -> str:
         """Create an empty database; returns its URL."""
+        import psycopg
+
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"'.encode())
         return self.url_for(name)
 
     def drop_database(self, name: str) -> None:
+        import psycopg
+
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
