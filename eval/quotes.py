@@ -5,7 +5,7 @@ docs/evaluation.md.
 
 Scoring
 - A gold attribution is **direct** when at least 80 % of its content words are inside quotation
-  marks (followed across brat fragments); otherwise **indirect**.
+  marks (followed across brat fragments; the NYT archive's ''…'' count as marks); otherwise **indirect**.
   Content mixing paraphrase and quoted words is indirect. Predicted direct quotes are scored
   against gold direct, predicted indirect against gold indirect; predicted partial quotes (quoted
   words inside a sentence) are not scored, as PolNeAR has no such unit.
@@ -33,7 +33,7 @@ from pathlib import Path
 from _report import DATA, open_maybe_xz, write_section
 
 from storyline.article import Article, Quote
-from storyline.stages.quotes import extract_quotes
+from storyline.stages.quotes import extract_quotes, normalise_marks
 
 DEV = DATA / "polnear" / "data" / "dev"
 QUOTE_CHARS = "\"“”‘’'«»„"
@@ -84,6 +84,7 @@ def quoted_words(text: str, frags: list[tuple[int, int]]) -> tuple[list[str], in
 
     Brat splits one content span into fragments at arbitrary points (a sentence, a space), so the
     marks are followed across fragments. Apostrophes (’ between letters) are not marks."""
+    text = normalise_marks(text)
     inside, inner_words, total = False, [], 0
     for a, b in frags:
         for m in re.finditer(r"\w+|[\"“”«»„‘’]", text[a:b]):
@@ -175,6 +176,7 @@ def _f1(p: float, r: float) -> float:
 
 def long_quote_units(text: str, frags: list[tuple[int, int]]) -> set[int]:
     """Token positions of the quoted words of a gold content (the words inside marks)."""
+    text = normalise_marks(text)
     inside, out = False, set()
     for a, b in frags:
         for m in re.finditer(r"\w+|[\"“”«»„‘’]", text[a:b]):

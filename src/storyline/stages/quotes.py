@@ -305,6 +305,23 @@ class QuoteStage:
         return article
 
 
+# Doubled apostrophes and backticks standing for a double quotation mark (the New York Times
+# archive's ''…'', Penn Treebank's ``…''): opening when a space or line start precedes.
+_DOUBLED_MARK = re.compile(r"(?<!['`])(?:''|``)(?!['`])")
+
+
+def normalise_marks(text: str) -> str:
+    """``text`` with ''…'' and ``…'' written as "…", same length and offsets (the mark takes the
+    inner position, a space the outer one), so that the pairing below sees one mark."""
+
+    def repl(m: re.Match[str]) -> str:
+        i = m.start()
+        opening = m.group(0) == "``" or i == 0 or text[i - 1].isspace() or text[i - 1] in "([—–"
+        return ' "' if opening else '" '
+
+    return _DOUBLED_MARK.sub(repl, text) if ("''" in text or "``" in text) else text
+
+
 def extract_quotes(article: Article) -> list[Quote]:
     """All quotations of ``article`` in text order (offsets into ``article.text``)."""
     text = article.text
@@ -312,12 +329,17 @@ def extract_quotes(article: Article) -> list[Quote]:
         return []
     lang = (article.language or "").split("-")[0].lower()
     doc = parse(article)
-    finder = _QuoteFinder(text, lang, doc, article.entities)
+    marked = normalise_marks(text)
+    finder = _QuoteFinder(marked, lang, doc, article.entities)
     registry = article.annotations.get("entity_registry")
     if registry is not None and hasattr(registry, "resolve_role"):
         finder.role_resolver = lambda nominal, pos: registry.resolve_role(article, nominal, pos)
         finder.canonical_id = registry.canonical_id
-    return finder.run()
+    quotes = finder.run()
+    if marked is not text:
+        for q in quotes:
+            q.text = text[q.start : q.end]
+    return quotes
 
 
 class _QuoteFinder:
