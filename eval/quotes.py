@@ -5,7 +5,8 @@ docs/evaluation.md.
 
 Scoring
 - A gold attribution is **direct** when at least 80 % of its content words are inside quotation
-  marks (followed across brat fragments; the NYT archive's ''…'' count as marks); otherwise **indirect**.
+  marks (followed across brat fragments; the NYT archive's ''…'' count as marks); otherwise
+  **indirect**.
   Content mixing paraphrase and quoted words is indirect. Predicted direct quotes are scored
   against gold direct, predicted indirect against gold indirect; predicted partial quotes (quoted
   words inside a sentence) are not scored, as PolNeAR has no such unit.

@@ -1,4 +1,4 @@
-"""Per-language lexicons for attribution: cue verbs and nouns, pronouns, role nouns, claim vocabulary.
+"""Per-language lexicons for attribution: cue verbs and nouns, pronouns, roles, claim words.
 
 Used by :mod:`storyline.stages.quotes` and :mod:`storyline.stages.claims`. Word lists are data,
 not code: one YAML file per language in ``storyline/data/lexicons/<lang>.yaml`` (plus
