@@ -84,6 +84,9 @@ ATTRIBUTION_WINDOW = 160
 PARENTHETICAL_CUES = True
 # Reported clauses that contain partial quotes are kept (mixed quotes); same calibration.
 MIXED_QUOTES = True
+# A trailing because/if-clause of the cue belongs to the reported clause; same calibration (two
+# other parse repairs tried with it, several ccomps and an unmarked advcl, helped on dev only).
+REASON_CLAUSES = True
 MIXED_QUOTED_SHARE = 0.8  # ... unless partial quotes cover this share of it (the eval's "direct")
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
@@ -510,7 +513,11 @@ class _QuoteFinder:
             comps = [ch for ch in comps if ch.dep_ == "ccomp" or self._has_mark(ch, that)]
             if comps:
                 toks = list(comps[0].subtree)
-            elif PARENTHETICAL_CUES and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX"):
+                if REASON_CLAUSES and comps[0].i > tok.i:
+                    toks = self._with_reason_clause(tok, toks)
+            elif (
+                PARENTHETICAL_CUES and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX")
+            ):
                 # "Acts of protest, Mr. Obama said, are acts of patriotism": the cue is a
                 # parenthetical of the reported clause, which is its head's subtree without it.
                 inner = {t.i for t in tok.subtree}
@@ -537,6 +544,21 @@ class _QuoteFinder:
             cue = self._cue_phrase(tok)
             out.append(_Found(a, b, "indirect", cue, cand, tok.idx))
         return out
+
+    @staticmethod
+    def _with_reason_clause(cue: Token, toks: list[Token]) -> list[Token]:
+        """The reported clause with a following adverbial clause of reason or condition ("said
+        that claim smacked of hypocrisy, because …"), which PolNeAR takes as part of what was said
+        (the small model attaches it to the cue)."""
+        last = max(t.i for t in toks)
+        for ch in cue.children:
+            if (
+                ch.i > last
+                and ch.dep_ == "advcl"
+                and any(c.dep_ == "mark" and c.lower_ in _REASON_MARKS for c in ch.children)
+            ):
+                toks = toks + list(ch.subtree)
+        return sorted(set(toks), key=lambda t: t.i)
 
     @staticmethod
     def _has_mark(tok: Token, that: set[str]) -> bool:
@@ -1119,6 +1141,10 @@ _NOT_IN_SUBJECT = frozenset(["relcl", "acl", "acl:relcl", "prep", "cc", "conj", 
 _GAP_AND_CUE = frozenset(
     w for forms in cues.CUE_FORMS.values() for f in forms for w in f.split()
 ) | frozenset(["has", "have", "had", "a", "ont", "that", "que", "что", "dass"])
+
+
+# Subordinators of an adverbial clause that stays inside the reported clause (en).
+_REASON_MARKS = frozenset(["because", "since", "although", "though", "if", "unless", "while"])
 
 
 def _norm_word(word: str) -> str:
