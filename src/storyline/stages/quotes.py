@@ -1144,6 +1144,7 @@ _GAP_AND_CUE = frozenset(
 
 
 # Subordinators of an adverbial clause that stays inside the reported clause (en).
+_VERBS = ("VERB", "AUX")
 _REASON_MARKS = frozenset(["because", "since", "although", "though", "if", "unless", "while"])
 
 
