@@ -363,6 +363,7 @@ class _QuoteFinder:
         self.canonical_id: Callable[[str], str] = lambda entity_id: entity_id
         self.cue_re = cues.cue_regex(lang)
         self.pronouns = cues.PRONOUNS.get(lang, {})
+        self.pro_drop = bool(cues.lexicon(lang).get("pro_drop")) if lang else False
         self.paras = paragraphs(text)
         self.cast = self._build_cast()
         self._resolved: list[tuple[int, _Speaker]] = []
@@ -729,6 +730,14 @@ class _QuoteFinder:
         after = [c for c in after if c.start <= first + 1]
         if after:
             return min(after, key=lambda c: c.start)
+        clause = text[w_start:cs].split("\n")[-1]
+        ends = list(_SENTENCE_END.finditer(clause))
+        clause = clause[ends[-1].end() :] if ends else clause
+        if self.pro_drop and not _WORD.search(clause):
+            # A cue without a subject opening its clause ("Dodał, że …", "» – добавила.", "Ha
+            # aggiunto che …"): the subject is dropped, as these languages allow; the speaker is
+            # the previous one, like a pronoun's.
+            return _Candidate(cs, ce, "pronoun", text[cs:ce])
         return None
 
     def _token_at(self, cs: int, ce: int) -> Token | None:
