@@ -34,7 +34,7 @@ from pathlib import Path
 from _report import DATA, open_maybe_xz, write_section
 
 from storyline.article import Article, Quote
-from storyline.stages.quotes import extract_quotes, normalise_marks
+from storyline.quotes.stage import extract_quotes, normalise_marks
 
 DEV = DATA / "polnear" / "data" / "dev"
 QUOTE_CHARS = "\"“”‘’'«»„"
@@ -496,7 +496,7 @@ def german_according_to(sample: int = 6) -> str:
     (``cues.CLAUSE_INTERNAL_ACCORDING``) and without it, with a fixed sample to read."""
     import csv
 
-    from storyline import cues
+    from storyline.text import cues
 
     csv.field_size_limit(1 << 30)
     path = DATA / "semeval2022-task8-hfl-sample" / "original_pairs.csv"

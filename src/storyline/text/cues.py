@@ -1,0 +1,159 @@
+"""Per-language lexicons for attribution: cue verbs and nouns, pronouns, roles, claim words.
+
+Used by :mod:`storyline.quotes.stage` and :mod:`storyline.claims.stage`. Word lists are data,
+not code: one YAML file per language in ``storyline/data/lexicons/<lang>.yaml`` (plus
+``common.yaml`` for what every language shares), read by :func:`lexicon`. Add a language by adding
+its file. Forms are listed inflected (a regex over surface text works for every language, with
+or without a parser); lemmas (``cue_lemmas``) are listed for the languages with a spaCy dependency
+parse (en, fr, es), where a cue is recognised by lemma.
+
+Keys of a language file (all optional): ``cue_forms``, ``cue_prefix`` / ``cue_suffix`` (regexes
+around a cue form: French "a-t-il souligné", Italian "ha detto"), ``cue_lemmas``, ``cue_nouns``
+("statement", "claim": a noun whose clause is reported speech), ``according_to``,
+``clause_internal_according``, ``that`` (complementisers), ``pronouns`` (subject pronoun ->
+m / f / p), ``roles`` (group -> role nouns), ``org_nouns``, ``determiners`` and the claims
+vocabulary (``number_modifiers``, ``zero_markers``, ``scales``, ``fractions``, ``percent_words``,
+``area_words``, ``per_day_words``, ``territory_words``, ``control_words``, ``horizons``).
+
+A language without a file gets no attribution at all rather than another language's rules. The
+module-level tables below keep the shape the stages read: dicts by language, and unions over all
+languages for the lists the stages apply to any text (role nouns, organisation nouns, claims).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+_LEXICON_DIR = "data/lexicons"
+
+
+@cache
+def lexicon(language: str) -> dict[str, Any]:
+    """The lexicon of ``language`` (``{}`` when there is none), as read from its YAML file."""
+    path = resources.files("storyline").joinpath(f"{_LEXICON_DIR}/{language}.yaml")
+    if not path.is_file():
+        return {}
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"lexicon {language}.yaml: expected a mapping, got {type(data).__name__}")
+    return data
+
+
+def languages() -> tuple[str, ...]:
+    """Codes of the languages that have a lexicon file."""
+    root = resources.files("storyline").joinpath(_LEXICON_DIR)
+    names = sorted(p.name for p in root.iterdir() if p.name.endswith(".yaml"))
+    return tuple(n.removesuffix(".yaml") for n in names if n != "common.yaml")
+
+
+LANGUAGES = languages()
+
+
+def _by_lang(key: str) -> dict[str, tuple[str, ...]]:
+    return {lang: tuple(lexicon(lang)[key]) for lang in LANGUAGES if lexicon(lang).get(key)}
+
+
+def _union(key: str) -> tuple[str, ...]:
+    """Entries of ``key`` over all languages, in file order, without repeats."""
+    seen: dict[str, None] = {}
+    for lang in LANGUAGES:
+        for word in lexicon(lang).get(key) or ():
+            seen.setdefault(word)
+    return tuple(seen)
+
+
+def _union_map(key: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for lang in LANGUAGES:
+        for word, value in (lexicon(lang).get(key) or {}).items():
+            out.setdefault(str(word), float(value))
+    return out
+
+
+# Surface forms of speech/attribution cues, as they appear after or before a quotation.
+CUE_FORMS: dict[str, tuple[str, ...]] = _by_lang("cue_forms")
+# Nouns whose clause is reported speech ("the ministry's statement that …").
+CUE_NOUNS: dict[str, tuple[str, ...]] = _by_lang("cue_nouns")
+# Languages whose "according to" markers sit inside the clause without commas ("Sie waren laut
+# Polizei am Montag … weggerissen worden"), so text on both sides of "marker + source" is content.
+CLAUSE_INTERNAL_ACCORDING = frozenset(
+    lang for lang in LANGUAGES if lexicon(lang).get("clause_internal_according")
+)
+# "according to X" family: the source follows the marker, the content is the rest of the sentence.
+ACCORDING_TO: dict[str, tuple[str, ...]] = _by_lang("according_to")
+# Complementisers that open reported speech after a cue ("said that", "a indiqué que").
+THAT: dict[str, tuple[str, ...]] = _by_lang("that")
+# Cue lemmas for the dependency parse (en, fr, es): reported speech is a cue verb with a ccomp.
+CUE_LEMMAS: dict[str, frozenset[str]] = {
+    lang: frozenset(words) for lang, words in _by_lang("cue_lemmas").items()
+}
+# Personal pronouns that can stand for a speaker (subject forms), with grammatical gender.
+PRONOUNS: dict[str, dict[str, str]] = {
+    lang: dict(lexicon(lang)["pronouns"]) for lang in LANGUAGES if lexicon(lang).get("pronouns")
+}
+# Role nouns, grouped by what they denote: a role nominal ("the diplomat", "le diplomate") is
+# resolved to the person of the article introduced with a role of the same group.
+ROLE_GROUPS: dict[str, frozenset[str]] = {}
+for _lang in LANGUAGES:
+    for _group, _words in (lexicon(_lang).get("roles") or {}).items():
+        ROLE_GROUPS[_group] = ROLE_GROUPS.get(_group, frozenset()) | frozenset(_words)
+ROLE_TO_GROUP: dict[str, str] = {w: g for g, words in ROLE_GROUPS.items() for w in words}
+# Collective nouns that speak for an organisation ("the Syrian government said"): a speaker
+# phrase headed by one of these is an organisation, never resolved to a person.
+ORG_NOUNS = frozenset(_union("org_nouns"))
+# Determiners/articles that open a role nominal.
+DETERMINERS = frozenset(_union("determiners"))
+# Name particles kept inside a capitalised name ("Bashar al-Assad", "Staffan de Mistura").
+NAME_PARTICLES = frozenset(lexicon("common").get("name_particles") or ())
+
+
+@cache
+def cue_regex(language: str) -> re.Pattern[str] | None:
+    """One regex matching any cue form of ``language`` as whole words (None if unknown)."""
+    forms = CUE_FORMS.get(language)
+    if not forms:
+        return None
+    alternatives = sorted(forms, key=len, reverse=True)
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in alternatives)
+    # "a déclaré", "a-t-il souligné", "souligne-t-il", "ha detto": auxiliary and inversion
+    prefix, suffix = lexicon(language).get("cue_prefix"), lexicon(language).get("cue_suffix")
+    if prefix:
+        body = rf"(?:{prefix}\s+)?(?:{body})"
+    if suffix:
+        body = rf"(?:{body})(?:{suffix})?"
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+@cache
+def according_regex(language: str) -> re.Pattern[str] | None:
+    markers = ACCORDING_TO.get(language)
+    if not markers:
+        return None
+    body = "|".join(re.escape(m).replace(r"\ ", r"\s+") for m in sorted(markers, key=len)[::-1])
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------- claims vocabulary
+# Unions over all languages: the claims stage matches them in any text.
+# Approximation/limit words before a number ("more than 340,000", "no more than 10-12 percent").
+NUMBER_MODIFIERS = _union("number_modifiers")
+# Scale words after a number, with their factor.
+SCALES: dict[str, float] = _union_map("scales")
+# Fractions written as words, as a percentage.
+FRACTIONS: dict[str, float] = _union_map("fractions")
+# Emphatic zero ("not a single village"): a claim of value 0 about the noun that follows.
+ZERO_MARKERS = _union("zero_markers")
+PERCENT_WORDS = _union("percent_words")
+AREA_WORDS = _union("area_words")
+PER_DAY_WORDS = _union("per_day_words")
+# Nouns that make a quantity a claim about territory ("not a single village", "8 per cent of
+# the province"), so that such claims compare across speakers.
+TERRITORY_WORDS = frozenset(_union("territory_words"))
+CONTROL_WORDS = _union("control_words")
+# Time horizons that make a sentence a prediction ("a matter of weeks or even days").
+HORIZONS: dict[str, tuple[str, ...]] = _by_lang("horizons")
