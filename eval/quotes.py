@@ -329,6 +329,21 @@ BEFORE = (
 )
 
 
+SCORING_NOTE = (
+    "\n\nScoring rules in the docstring of `eval/quotes.py`. "
+    '"direct, attributed" scores only the direct quotes we credit to a speaker (the stage '
+    "keeps the others, with speaker None). Exact P divides by predicted quotes, so a quote "
+    "split by its attribution (two of ours, one gold) lowers it. The last row is the issue's "
+    "scoring (Gender Gap Tracker style): gold units are the quoted words of each attribution "
+    "(4+ words), predicted units our direct and partial quotes of 4+ words, paired one to one "
+    "by best token F1 >= 0.5 and credited with that F1; its speaker accuracy is over the pairs."
+    "\n\nGoals (issue 13): that scoring F1 >= 0.85, speaker accuracy >= 0.90; indirect token "
+    "recall >= 0.55 at token precision >= 0.85. Anchors from the issue: Gender Gap Tracker "
+    "English quote F1 0.837 (at 0.3 overlap), speaker 0.86; citron source F1 0.820 (PARC 3.0) "
+    "— other data, not comparable number for number."
+)
+
+
 def train_sample(n: int) -> list[Path]:
     anns = sorted((POLNEAR / "train" / "attributions").glob("*.ann*"))
     if n and n < len(anns):
@@ -364,23 +379,7 @@ def main() -> None:
             f"**PolNeAR train sample** (second dev set: every k-th of the 919 sorted train files, "
             f"{len(anns)} files): " + table
         )
-    body = (
-        "\n\n".join(parts)
-        + BEFORE
-        + (
-            "\n\nScoring rules in the docstring of `eval/quotes.py`. "
-            '"direct, attributed" scores only the direct quotes we credit to a speaker (the stage '
-            "keeps the others, with speaker None). Exact P divides by predicted quotes, so a quote "
-            "split by its attribution (two of ours, one gold) lowers it. The last row is the issue's "
-            "scoring (Gender Gap Tracker style): gold units are the quoted words of each attribution "
-            "(4+ words), predicted units our direct and partial quotes of 4+ words, paired one to one "
-            "by best token F1 >= 0.5 and credited with that F1; its speaker accuracy is over the pairs."
-            "\n\nGoals (issue 13): that scoring F1 >= 0.85, speaker accuracy >= 0.90; indirect token "
-            "recall >= 0.55 at token precision >= 0.85. Anchors from the issue: Gender Gap Tracker "
-            "English quote F1 0.837 (at 0.3 overlap), speaker 0.86; citron source F1 0.820 (PARC 3.0) "
-            "— other data, not comparable number for number."
-        )
-    )
+    body = "\n\n".join(parts) + BEFORE + SCORING_NOTE
     if args.split == "both" and not args.limit:
         body += "\n\n" + hand_gold() + "\n\n" + german_according_to()
     print(body)
