@@ -10,7 +10,8 @@ parse (en, fr, es), where a cue is recognised by lemma.
 Keys of a language file (all optional): ``cue_forms``, ``cue_prefix`` / ``cue_suffix`` (regexes
 around a cue form: French "a-t-il souligné", Italian "ha detto"), ``cue_lemmas``, ``cue_nouns``
 ("statement", "claim": a noun whose clause is reported speech), ``according_to``,
-``clause_internal_according``, ``that`` (complementisers), ``pronouns`` (subject pronoun ->
+``clause_internal_according``, ``pro_drop`` (a cue opening its clause without a subject speaks
+for the previous speaker), ``that`` (complementisers), ``pronouns`` (subject pronoun ->
 m / f / p), ``roles`` (group -> role nouns), ``org_nouns``, ``determiners`` and the claims
 vocabulary (``number_modifiers``, ``zero_markers``, ``scales``, ``fractions``, ``percent_words``,
 ``area_words``, ``per_day_words``, ``territory_words``, ``control_words``, ``horizons``).
@@ -77,7 +78,8 @@ def _union_map(key: str) -> dict[str, float]:
 
 # Surface forms of speech/attribution cues, as they appear after or before a quotation.
 CUE_FORMS: dict[str, tuple[str, ...]] = _by_lang("cue_forms")
-# Nouns whose clause is reported speech ("the ministry's statement that …").
+# Nouns whose clause is reported speech ("the ministry's statement that …"), listed for it, pt,
+# nl, pl, uk; not yet read by the quotes stage (no rule for them was measured yet).
 CUE_NOUNS: dict[str, tuple[str, ...]] = _by_lang("cue_nouns")
 # Languages whose "according to" markers sit inside the clause without commas ("Sie waren laut
 # Polizei am Montag … weggerissen worden"), so text on both sides of "marker + source" is content.
