@@ -5,7 +5,8 @@ docs/evaluation.md.
 
 Scoring
 - A gold attribution is **direct** when at least 80 % of its content words are inside quotation
-  marks (followed across brat fragments); otherwise **indirect**.
+  marks (followed across brat fragments; the NYT archive's ''…'' count as marks); otherwise
+  **indirect**.
   Content mixing paraphrase and quoted words is indirect. Predicted direct quotes are scored
   against gold direct, predicted indirect against gold indirect; predicted partial quotes (quoted
   words inside a sentence) are not scored, as PolNeAR has no such unit.
@@ -32,8 +33,8 @@ from pathlib import Path
 
 from _report import DATA, open_maybe_xz, write_section
 
-from storyline.article import Article
-from storyline.quotes.stage import extract_quotes
+from storyline.article import Article, Quote
+from storyline.quotes.stage import extract_quotes, normalise_marks
 
 DEV = DATA / "polnear" / "data" / "dev"
 QUOTE_CHARS = "\"“”‘’'«»„"
@@ -41,10 +42,12 @@ WORD = re.compile(r"\w+")
 STOP = {"the", "a", "an", "of", "to", "and", "said", "says", "that", "who", "his", "her"}
 
 
-def load(ann_path: Path) -> tuple[str, list[dict[str, object]]]:
+def load(ann_path: Path, split: Path = DEV) -> tuple[str, list[dict[str, object]]]:
     stem = ann_path.name.removesuffix(".xz").removesuffix(".ann")
-    base = re.sub(r"_[^_]*$", "", stem) if not (DEV / "text" / f"{stem}.txt.xz").exists() else stem
-    text = open_maybe_xz(DEV / "text" / f"{base}.txt").decode("utf-8")
+    base = (
+        re.sub(r"_[^_]*$", "", stem) if not (split / "text" / f"{stem}.txt.xz").exists() else stem
+    )
+    text = open_maybe_xz(split / "text" / f"{base}.txt").decode("utf-8")
     spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
     attributions = []
     for line in open_maybe_xz(ann_path).decode("utf-8").splitlines():
@@ -82,6 +85,7 @@ def quoted_words(text: str, frags: list[tuple[int, int]]) -> tuple[list[str], in
 
     Brat splits one content span into fragments at arbitrary points (a sentence, a space), so the
     marks are followed across fragments. Apostrophes (’ between letters) are not marks."""
+    text = normalise_marks(text)
     inside, inner_words, total = False, [], 0
     for a, b in frags:
         for m in re.finditer(r"\w+|[\"“”«»„‘’]", text[a:b]):
@@ -131,102 +135,358 @@ def words(s: str | None) -> set[str]:
     return {w.lower() for w in WORD.findall(s or "")} - STOP
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--limit", type=int, default=0)
-    args = ap.parse_args()
-    anns = sorted((DEV / "attributions").glob("*.ann*"))
-    if args.limit:
-        anns = anns[: args.limit]
+POLNEAR = DATA / "polnear" / "data"
+# Train files scored by default: every k-th of the sorted train .ann files, about this many (the
+# whole train part, 919 files, takes ~15 minutes on this machine; --train-sample 0 scores all).
+TRAIN_SAMPLE = 150
+LONG_QUOTE_WORDS = 4  # the issue's scoring: quotes of 4+ words ...
+LONG_QUOTE_MATCH = 0.5  # ... matched by token F1 >= 0.5 and credited with that F1
+KINDS = ("direct", "direct, attributed", "indirect")
+
+
+def _doc_for(article: Article, cache_dir: Path | None) -> None:
+    """Load the spaCy Doc of ``article`` from ``cache_dir`` (or parse and store it there): the
+    parse is most of the run time, and rules under test do not change it."""
+    if cache_dir is None:
+        return
+    import hashlib
+
+    from spacy.tokens import DocBin
+
+    from storyline.nlp import parse, spacy_for
+
+    key = hashlib.sha1(article.text.encode("utf-8")).hexdigest()
+    path = cache_dir / f"{key}.spacy"
+    nlp = spacy_for(article.language)
+    if nlp is None:
+        return
+    if path.exists():
+        article.annotations["doc"] = next(
+            DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab)
+        )
+        return
+    doc = parse(article)
+    if doc is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(DocBin(docs=[doc], store_user_data=False).to_bytes())
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def long_quote_units(text: str, frags: list[tuple[int, int]]) -> set[int]:
+    """Token positions of the quoted words of a gold content (the words inside marks)."""
+    text = normalise_marks(text)
+    inside, out = False, set()
+    for a, b in frags:
+        for m in re.finditer(r"\w+|[\"“”«»„‘’]", text[a:b]):
+            tok, pos = m.group(0), a + m.start()
+            if (
+                tok == "’"
+                and 0 < pos < len(text) - 1
+                and text[pos - 1].isalnum()
+                and text[pos + 1].isalnum()
+            ):
+                continue
+            if tok in OPEN_MARKS:
+                inside = True
+            elif tok in CLOSE_MARKS:
+                inside = False
+            elif tok == '"':
+                inside = not inside
+            elif inside:
+                out.add(pos)
+    return out
+
+
+def score_split(
+    anns: list[Path], base: Path, doc_cache: Path | None
+) -> tuple[str, dict[str, float]]:
+    """Score the annotation files ``anns``; a markdown table and the headline figures."""
     stats = {
-        k: {
-            "tp_tok": 0,
-            "pred_tok": 0,
-            "gold_tok": 0,
-            "exact": 0,
-            "n_pred": 0,
-            "n_gold": 0,
-            "sp_ok": 0,
-            "sp_n": 0,
-        }
-        for k in ("direct", "direct, attributed", "indirect")
+        k: dict.fromkeys(
+            ("tp_tok", "pred_tok", "gold_tok", "exact", "n_pred", "n_gold", "sp_ok", "sp_n"), 0
+        )
+        for k in KINDS
     }
+    long = {"credit": 0.0, "n_pred": 0, "n_gold": 0, "sp_ok": 0, "sp_n": 0}
     started = time.perf_counter()
-    cache: dict[str, list[object]] = {}
+    cache: dict[str, list[Quote]] = {}
     for ann in anns:
-        text, gold = load(ann)
+        text, gold = load(ann, base)
         if text not in cache:
-            cache[text] = list(extract_quotes(Article(raw_text=text, text=text, language="en")))
+            article = Article(raw_text=text, text=text, language="en")
+            _doc_for(article, doc_cache)
+            cache[text] = list(extract_quotes(article))
         preds = cache[text]
-        for kind in ("direct", "direct, attributed", "indirect"):
+        for kind in KINDS:
             st = stats[kind]
             g = [x for x in gold if is_direct(text, x["content"]) == kind.startswith("direct")]  # type: ignore[arg-type]
             # "direct, attributed": only the direct quotes we give a speaker (a quote nobody is
             # credited with is often a lyric, slogan or transcript that PolNeAR leaves out).
-            p = [q for q in preds if q.type == kind.split(",")[0]]  # type: ignore[attr-defined]
+            p = [q for q in preds if q.type == kind.split(",")[0]]
             if kind.endswith("attributed"):
-                p = [q for q in p if q.speaker]  # type: ignore[attr-defined]
+                p = [q for q in p if q.speaker]
             gold_tok = set().union(*(tokens(text, x["content"]) for x in g)) if g else set()  # type: ignore[arg-type]
-            pred_tok = set().union(*(tokens(text, [(q.start, q.end)]) for q in p)) if p else set()  # type: ignore[attr-defined]
+            pred_tok = set().union(*(tokens(text, [(q.start, q.end)]) for q in p)) if p else set()
             st["tp_tok"] += len(gold_tok & pred_tok)
             st["pred_tok"] += len(pred_tok)
             st["gold_tok"] += len(gold_tok)
             st["n_pred"] += len(p)
             st["n_gold"] += len(g)
-            pred_norm = {norm(q.text) for q in p}  # type: ignore[attr-defined]
+            pred_norm = {norm(q.text) for q in p}
             for x in g:
-                frags = x["content"]
+                frags: list[tuple[int, int]] = x["content"]  # type: ignore[assignment]
                 if kind.startswith("direct"):
-                    lo, hi = frags[0][0] - 2, frags[-1][1] + 2  # type: ignore[index]
-                    inside = [q for q in p if lo <= q.start and q.end <= hi]  # type: ignore[attr-defined]
-                    pred_words = [w.lower() for q in inside for w in WORD.findall(q.text)]  # type: ignore[attr-defined]
-                    st["exact"] += bool(pred_words) and pred_words == quoted_words(text, frags)[0]  # type: ignore[arg-type]
+                    lo, hi = frags[0][0] - 2, frags[-1][1] + 2
+                    inside = [q for q in p if lo <= q.start and q.end <= hi]
+                    pred_words = [w.lower() for q in inside for w in WORD.findall(q.text)]
+                    st["exact"] += bool(pred_words) and pred_words == quoted_words(text, frags)[0]
                 else:
-                    st["exact"] += all(norm(text[a:b]) in pred_norm for a, b in frags)  # type: ignore[union-attr]
-                gt = tokens(text, frags)  # type: ignore[arg-type]
+                    st["exact"] += all(norm(text[a:b]) in pred_norm for a, b in frags)
+                gt = tokens(text, frags)
                 best = max(
                     p, key=lambda q: len(gt & tokens(text, [(q.start, q.end)])), default=None
-                )  # type: ignore[attr-defined]
+                )
                 if (
                     best is None
                     or not gt
                     or len(gt & tokens(text, [(best.start, best.end)])) < 0.5 * len(gt)
-                ):  # type: ignore[attr-defined]
+                ):
                     continue
                 st["sp_n"] += 1
                 src = words(str(x["source"]))
-                st["sp_ok"] += bool(src & (words(best.speaker) | words(best.speaker_mention)))  # type: ignore[attr-defined]
+                st["sp_ok"] += bool(src & (words(best.speaker) | words(best.speaker_mention)))
+        # The issue's scoring: gold = the quoted words of each attribution (4+ words), predicted =
+        # direct and partial quotes of 4+ words; one-to-one, best token F1 first, credited with it.
+        g_units = [(long_quote_units(text, x["content"]), x) for x in gold]  # type: ignore[arg-type]
+        g_units = [(u, x) for u, x in g_units if len(u) >= LONG_QUOTE_WORDS]
+        p_units = [
+            (tokens(text, [(q.start, q.end)]), q) for q in preds if q.type in ("direct", "partial")
+        ]
+        p_units = [(u, q) for u, q in p_units if len(u) >= LONG_QUOTE_WORDS]
+        long["n_gold"] += len(g_units)
+        long["n_pred"] += len(p_units)
+        pairs = []
+        for gi, (gu, _) in enumerate(g_units):
+            for pi, (pu, _) in enumerate(p_units):
+                inter = len(gu & pu)
+                if inter:
+                    f = _f1(inter / len(pu), inter / len(gu))
+                    if f >= LONG_QUOTE_MATCH:
+                        pairs.append((f, gi, pi))
+        used_g: set[int] = set()
+        used_p: set[int] = set()
+        for f, gi, pi in sorted(pairs, reverse=True):
+            if gi in used_g or pi in used_p:
+                continue
+            used_g.add(gi)
+            used_p.add(pi)
+            long["credit"] += f
+            q = p_units[pi][1]
+            long["sp_n"] += 1
+            src = words(str(g_units[gi][1]["source"]))
+            long["sp_ok"] += bool(src & (words(q.speaker) | words(q.speaker_mention)))
     elapsed = time.perf_counter() - started
     rows = []
+    head: dict[str, float] = {}
     for kind, st in stats.items():
         p = st["tp_tok"] / st["pred_tok"] if st["pred_tok"] else 0.0
         r = st["tp_tok"] / st["gold_tok"] if st["gold_tok"] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
         ep = st["exact"] / st["n_pred"] if st["n_pred"] else 0.0
         er = st["exact"] / st["n_gold"] if st["n_gold"] else 0.0
-        ef = 2 * ep * er / (ep + er) if ep + er else 0.0
         sp = st["sp_ok"] / st["sp_n"] if st["sp_n"] else 0.0
+        head[f"{kind} token P"], head[f"{kind} token R"], head[f"{kind} speaker"] = p, r, sp
         rows.append(
-            f"| {kind} | {st['n_gold']} | {st['n_pred']} | {ep:.3f} / {er:.3f} / {ef:.3f} | "
-            f"{p:.3f} / {r:.3f} / {f:.3f} | {sp:.3f} ({st['sp_ok']}/{st['sp_n']}) |"
+            f"| {kind} | {st['n_gold']} | {st['n_pred']} | "
+            f"{ep:.3f} / {er:.3f} / {_f1(ep, er):.3f} | "
+            f"{p:.3f} / {r:.3f} / {_f1(p, r):.3f} | {sp:.3f} ({st['sp_ok']}/{st['sp_n']}) |"
         )
-    body = (
-        f"PolNeAR dev: {len(anns)} annotation files over {len(cache)} texts, "
-        f"{elapsed:.0f} s. Scoring rules in the docstring of `eval/quotes.py`.\n\n"
-        "| type | gold | predicted | exact P / R / F1 | token P / R / F1 | speaker accuracy |\n"
-        "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
-        '"direct, attributed" scores only the direct quotes we credit to a speaker (the stage '
-        "keeps the others, with speaker None). Partial quotes are not scored. Exact P divides by "
-        "predicted quotes, so a quote split by its attribution (two of ours, one gold) lowers "
-        "it.\n\n"
-        "Goal (issue 4): direct content F1 >= 0.90, speaker accuracy >= 0.85. Anchors from the "
-        "issue: citron source F1 0.820 / cue F1 0.823 (PARC 3.0); Gender Gap Tracker (French) "
-        "quote F1 0.817, speaker 0.804 — other data, not comparable number for number."
+    lp = long["credit"] / long["n_pred"] if long["n_pred"] else 0.0
+    lr = long["credit"] / long["n_gold"] if long["n_gold"] else 0.0
+    ls = long["sp_ok"] / long["sp_n"] if long["sp_n"] else 0.0
+    head["long F1"], head["long speaker"] = _f1(lp, lr), ls
+    rows.append(
+        f"| quotes of {LONG_QUOTE_WORDS}+ words, token F1 >= {LONG_QUOTE_MATCH} credited | "
+        f"{long['n_gold']} | {long['n_pred']} | {lp:.3f} / {lr:.3f} / {_f1(lp, lr):.3f} | | "
+        f"{ls:.3f} ({long['sp_ok']}/{long['sp_n']}) |"
     )
-    body += "\n\n" + german_according_to()
+    table = (
+        f"{len(anns)} annotation files over {len(cache)} texts, {elapsed:.0f} s.\n\n"
+        "| type | gold | predicted | exact P / R / F1 | token P / R / F1 | speaker accuracy |\n"
+        "|---|---|---|---|---|---|\n" + "\n".join(rows)
+    )
+    return table, head
+
+
+# The code before issue 13 (main at e7f5d77), scored by this script with the same rules (the
+# ''…'' marks counted as quotation marks, as below); measured once, kept here for comparison.
+BEFORE = (
+    "\n\nBefore issue 13 (main at e7f5d77, same scoring): dev 4+-word F1 0.697, its speaker "
+    "accuracy 0.848, direct speaker accuracy 0.855, indirect token P / R 0.855 / 0.302; train "
+    "sample 0.649, 0.808, 0.820, 0.760 / 0.262."
+)
+
+
+SCORING_NOTE = (
+    "\n\nScoring rules in the docstring of `eval/quotes.py`. "
+    '"direct, attributed" scores only the direct quotes we credit to a speaker (the stage '
+    "keeps the others, with speaker None). Exact P divides by predicted quotes, so a quote "
+    "split by its attribution (two of ours, one gold) lowers it. The last row is the issue's "
+    "scoring (Gender Gap Tracker style): gold units are the quoted words of each attribution "
+    "(4+ words), predicted units our direct and partial quotes of 4+ words, paired one to one "
+    "by best token F1 >= 0.5 and credited with that F1; its speaker accuracy is over the pairs."
+    "\n\nGoals (issue 13): that scoring F1 >= 0.85, speaker accuracy >= 0.90; indirect token "
+    "recall >= 0.55 at token precision >= 0.85. Anchors from the issue: Gender Gap Tracker "
+    "English quote F1 0.837 (at 0.3 overlap), speaker 0.86; citron source F1 0.820 (PARC 3.0) "
+    "— other data, not comparable number for number."
+)
+
+
+def train_sample(n: int) -> list[Path]:
+    anns = sorted((POLNEAR / "train" / "attributions").glob("*.ann*"))
+    if n and n < len(anns):
+        step = len(anns) / n
+        anns = [anns[int(k * step)] for k in range(n)]
+    return anns
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument(
+        "--limit", type=int, default=0, help="score only the first N dev files (no report)"
+    )
+    ap.add_argument("--split", choices=("dev", "train", "both"), default="both")
+    ap.add_argument("--train-sample", type=int, default=TRAIN_SAMPLE)
+    ap.add_argument("--doc-cache", type=Path, default=None, help="directory caching spaCy parses")
+    ap.add_argument("--hand", action="store_true", help="only the hand-annotated languages")
+    args = ap.parse_args()
+    if args.hand:
+        print(hand_gold())
+        return
+    parts = []
+    if args.split in ("dev", "both"):
+        anns = sorted((POLNEAR / "dev" / "attributions").glob("*.ann*"))
+        if args.limit:
+            anns = anns[: args.limit]
+        table, _ = score_split(anns, POLNEAR / "dev", args.doc_cache)
+        parts.append("**PolNeAR dev** (upstream dev part): " + table)
+    if args.split in ("train", "both"):
+        anns = train_sample(args.train_sample)
+        table, _ = score_split(anns, POLNEAR / "train", args.doc_cache)
+        parts.append(
+            f"**PolNeAR train sample** (second dev set: every k-th of the 919 sorted train files, "
+            f"{len(anns)} files): " + table
+        )
+    body = "\n\n".join(parts) + BEFORE + SCORING_NOTE
+    if args.split == "both" and not args.limit:
+        body += "\n\n" + hand_gold() + "\n\n" + german_according_to()
     print(body)
-    if not args.limit:
-        write_section("quotes", "Quotes and speakers (PolNeAR dev)", body)
+    if args.split == "both" and not args.limit:
+        write_section("quotes", "Quotes and speakers (PolNeAR dev and train sample)", body)
+
+
+GOLD = Path(__file__).resolve().parent / "gold" / "quotes"
+
+
+def _hand_texts(lang: str) -> dict[str, str]:
+    """The texts the hand annotations of ``lang`` point into, by document id (see the README)."""
+    import csv
+    import lzma
+
+    texts: dict[str, str] = {}
+    if lang == "de":
+        csv.field_size_limit(1 << 30)
+        path = DATA / "semeval2022-task8-hfl-sample" / "original_pairs.csv"
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                ids = row["pair_id"].split("_")
+                for k, (code, text) in enumerate(
+                    ((row["lang1"], row["text1"]), (row["lang2"], row["text2"]))
+                ):
+                    if code == "de":
+                        texts.setdefault(ids[k], text)
+    elif lang == "it":
+        for path in sorted((DATA / "cl-tls-ml-crisis" / "it").glob("*/*/*.txt.xz")):
+            with lzma.open(path) as handle:
+                texts[str(path.relative_to(DATA / "cl-tls-ml-crisis"))] = handle.read().decode()
+    elif lang == "pl":
+        for path in sorted((DATA / "slavicner" / "raw").glob("*/pl/*.txt")):
+            texts[str(path.relative_to(DATA / "slavicner"))] = path.read_text(encoding="utf-8")
+    return texts
+
+
+def hand_gold() -> str:
+    """Per-language scores on the hand annotations in eval/gold/quotes/ (de, it, pl)."""
+    import hashlib
+    import json
+
+    rows = []
+    for gold_path in sorted(GOLD.glob("*.jsonl")):
+        lang = gold_path.stem
+        texts = _hand_texts(lang)
+        docs = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines()]
+        for kinds, label in (
+            (("direct", "partial", "indirect"), "all"),
+            (("direct", "partial"), "direct + partial"),
+            (("indirect",), "indirect"),
+        ):
+            credit, n_pred, n_gold, sp_ok, sp_n = 0.0, 0, 0, 0, 0
+            for doc in docs:
+                text = texts[doc["doc"]]
+                if hashlib.sha1(text.encode("utf-8")).hexdigest() != doc["sha1"]:
+                    raise SystemExit(f"{gold_path.name}: text of {doc['doc']} changed")
+                gold = [g for g in doc["quotes"] if g["type"] in kinds]
+                preds = [
+                    q
+                    for q in extract_quotes(Article(raw_text=text, text=text, language=lang))
+                    if q.type in kinds
+                ]
+                g_units = [tokens(text, [tuple(g["content"])]) for g in gold]
+                p_units = [tokens(text, [(q.start, q.end)]) for q in preds]
+                n_gold += len(gold)
+                n_pred += len(preds)
+                pairs = []
+                for gi, gu in enumerate(g_units):
+                    for pi, pu in enumerate(p_units):
+                        inter = len(gu & pu)
+                        if inter and gu and pu:
+                            f = _f1(inter / len(pu), inter / len(gu))
+                            if f >= LONG_QUOTE_MATCH:
+                                pairs.append((f, gi, pi))
+                used_g: set[int] = set()
+                used_p: set[int] = set()
+                for f, gi, pi in sorted(pairs, reverse=True):
+                    if gi in used_g or pi in used_p:
+                        continue
+                    used_g.add(gi)
+                    used_p.add(pi)
+                    credit += f
+                    sp = gold[gi]["speaker"]
+                    if sp:
+                        sp_n += 1
+                        q = preds[pi]
+                        sp_ok += bool(
+                            words(text[sp[0] : sp[1]])
+                            & (words(q.speaker) | words(q.speaker_mention))
+                        )
+            p = credit / n_pred if n_pred else 0.0
+            r = credit / n_gold if n_gold else 0.0
+            acc = f"{sp_ok / sp_n:.3f} ({sp_ok}/{sp_n})" if sp_n else "–"
+            rows.append(
+                f"| {lang} | {label} | {len(docs)} | {n_gold} | {n_pred} | "
+                f"{p:.3f} / {r:.3f} / {_f1(p, r):.3f} | {acc} |"
+            )
+    return (
+        "Hand annotations (eval/gold/quotes/, see its README; 17 articles, not the 25 per language "
+        "the issue asks for): quotes of every length, paired one to one by token F1 >= 0.5 and "
+        "credited with it; speaker accuracy over the pairs whose gold names a speaker (a word "
+        "shared with the gold speaker mention). Before this work it and pl had no lexicon: direct "
+        "quotes without speakers, no reported speech. Goal F1 >= 0.75 per language.\n\n"
+        "| lang | quotes | articles | gold | predicted | P / R / F1 | speaker accuracy |\n"
+        "|---|---|---|---|---|---|---|\n" + "\n".join(rows)
+    )
 
 
 def german_according_to(sample: int = 6) -> str:

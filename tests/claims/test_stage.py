@@ -196,3 +196,50 @@ def test_full_pipeline_speakers_and_contradictions(pipeline_seeds: list[Article]
     others = [c for c in linked if c.value != 0]
     assert others and all(c.value == 8.0 and c.contradicts == [zero[0].id] for c in others)
     assert sorted(zero[0].contradicts) == sorted(c.id for c in others)
+
+
+def test_holder_is_the_source_named_in_the_sentence() -> None:
+    from storyline.quotes.stage import extract_quotes
+
+    text = (
+        "The city was quiet on Monday.\n\nMore than 3,000 people left the region last week, "
+        "according to the United Nations refugee agency."
+    )
+    art = Article(raw_text=text, text=text, language="en")
+    art.quotes = [q for q in extract_quotes(art) if q.type != "indirect"]  # no quote around it
+    claims = [c for c in extract_claims(art) if c.kind == "number"]
+    assert claims and claims[0].value == 3000 and claims[0].speaker
+    assert "United Nations" in claims[0].speaker
+
+
+def _claim(cid: str, value: float, unit: str, speaker: str, counted: str = "x") -> Claim:
+    return Claim(
+        text=f"{value} {unit}",
+        start=0,
+        end=1,
+        kind="number",
+        value=value,
+        unit=unit,
+        counted=counted,
+        holder="Daesh",
+        speaker=speaker,
+        id=cid,
+    )
+
+
+def test_contradiction_pairs_is_pure_and_compares_like_with_like() -> None:
+    from storyline.claims.stage import contradiction_pairs
+
+    a = _claim("a:c1", 8, "%", "Observatory", "of the Syrian territory")
+    b = _claim("b:c1", 35, "%", "Ministry", "of the Syrian territory")
+    other_unit = _claim("c:c1", 78000, "km2", "Ambassador", "of the Syrian territory")
+    other_place = _claim("d:c1", 35, "%", "Ministry", "of the Iraqi territory")
+    same_speaker = _claim("e:c1", 35, "%", "Observatory", "of the Syrian territory")
+    pairs = contradiction_pairs([a, b, other_unit, other_place, same_speaker])
+    assert pairs == [("a:c1", "b:c1")]
+    assert not a.contradicts and not b.contradicts  # nothing written
+    # Across the store: publication dates by claim id keep different moments apart.
+    from datetime import date
+
+    far = {"a:c1": date(2017, 1, 1), "b:c1": date(2017, 12, 1)}
+    assert contradiction_pairs([a, b], published=far) == []

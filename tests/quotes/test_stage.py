@@ -183,3 +183,93 @@ def test_german_laut_inside_the_clause_keeps_the_whole_statement() -> None:
     quote = quotes[0]
     assert quote.text.startswith("Sie wurden laut Polizei") and quote.text.endswith("weggerissen")
     assert quote.speaker == "Polizei" and text[quote.start : quote.end] == quote.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "speaker", "indirect"),
+    [
+        (
+            "it",
+            "Il presidente Sergio Mattarella ha parlato a Roma.\n\n«La situazione resta molto "
+            "difficile per tutti», ha detto Mattarella. Ha aggiunto che il governo lavora a una "
+            "soluzione politica.",
+            "Sergio Mattarella",
+            "il governo lavora a una soluzione politica",
+        ),
+        (
+            "pt",
+            'O presidente Marcelo Rebelo de Sousa falou em Lisboa.\n\n"O país precisa de '
+            'estabilidade política agora", disse Rebelo de Sousa. Ele afirmou que o governo vai '
+            "continuar.",
+            "Marcelo Rebelo de Sousa",
+            "o governo vai continuar",
+        ),
+        (
+            "nl",
+            'Premier Mark Rutte sprak in Den Haag met journalisten.\n\n"We moeten nu snel een '
+            'besluit nemen over de steun", zei Rutte. Hij zei dat het kabinet volgende week een '
+            "voorstel doet.",
+            "Mark Rutte",
+            "het kabinet volgende week een voorstel doet",
+        ),
+        (
+            "pl",
+            "Premier Mateusz Morawiecki spotkał się w Warszawie z dziennikarzami.\n\n„Polska nie "
+            "zgodzi się na takie rozwiązanie w Unii” – powiedział Morawiecki. Dodał, że rząd "
+            "przygotuje nowy projekt ustawy.",
+            "Mateusz Morawiecki",
+            "rząd przygotuje nowy projekt ustawy",
+        ),
+        (
+            "uk",
+            "Президент Володимир Зеленський виступив у Києві.\n\n«Ми не віддамо жодного "
+            "сантиметра нашої землі», – заявив Зеленський. Він наголосив, що армія готова до "
+            "нових атак.",
+            "Володимир Зеленський",
+            "армія готова до нових атак",
+        ),
+    ],
+)
+def test_new_languages_direct_and_indirect(
+    lang: str, text: str, speaker: str, indirect: str
+) -> None:
+    """it, pt, nl, pl, uk come from their lexicon files alone (no parser): a direct quote with its
+    speaker, and a reported clause whose speaker is a pronoun or a dropped subject."""
+    quotes = extract_quotes(Article(raw_text=text, text=text, language=lang))
+    direct = [q for q in quotes if q.type == "direct"]
+    assert direct and direct[0].speaker == speaker
+    reported = [q for q in quotes if q.type == "indirect"]
+    assert reported and reported[0].text == indirect and reported[0].speaker == speaker
+
+
+def test_lexicons_load_for_every_language() -> None:
+    from storyline.text import cues
+
+    for lang in ("en", "fr", "es", "ru", "de", "it", "pt", "nl", "pl", "uk"):
+        lex = cues.lexicon(lang)
+        assert lex["cue_forms"] and lex["pronouns"] and lex["that"], lang
+        assert cues.cue_regex(lang) is not None and cues.according_regex(lang) is not None
+    assert cues.lexicon("xx") == {} and cues.cue_regex("xx") is None
+    # French inversion comes from the file's cue_prefix / cue_suffix.
+    rx = cues.cue_regex("fr")
+    assert rx is not None and rx.search("», a-t-il souligné.")
+
+
+def test_doubled_apostrophes_are_quotation_marks() -> None:
+    text = "''We are not done yet,'' said Mr. Holtz-Eakin, an economist. He left."
+    quotes = extract_quotes(Article(raw_text=text, text=text, language="en"))
+    assert quotes and quotes[0].type == "direct" and quotes[0].text == "We are not done yet,"
+    assert quotes[0].speaker == "Holtz-Eakin"
+
+
+def test_parenthetical_cue_and_mixed_quote() -> None:
+    text = (
+        "Acts of protest, Mr. Obama said, are acts of patriotism in a free country.\n\n"
+        'Senator Jane Miller said she hopes the vote sends a message that "communities are '
+        'standing up for their schools."'
+    )
+    quotes = extract_quotes(Article(raw_text=text, text=text, language="en"))
+    reported = {q.text: q.speaker for q in quotes if q.type == "indirect"}
+    assert any(t.startswith("Acts of protest") and "patriotism" in t for t in reported)
+    mixed = [t for t in reported if t.startswith("she hopes")]
+    assert mixed and reported[mixed[0]] == "Jane Miller"
