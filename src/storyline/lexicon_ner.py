@@ -57,6 +57,11 @@ STEM_MIN_CHARS = 3
 # An organisation head matches a word starting with it plus at most this many characters of
 # inflection ("ministerstw" + "ie"); longer words are other words ("rad" + "osław").
 HEAD_MAX_EXTRA = 4
+# A sentence's first word this frequent (wordfreq, Zipf 4.5 = 32 per million words) is a
+# common word written with a capital ("Według", "Zdaniem"), unless the text also writes it
+# capitalised mid-sentence or it is a known name: Zipf 4.5 sits above most surnames of Polish
+# news (Johnson 4.1, Tusk 4.0) and below common adverbs and prepositions (5+).
+COMMON_WORD_FREQUENCY = 10 ** (4.5 - 9)
 # Capitalised runs longer than this are headlines or lists, not one name.
 RUN_MAX_TOKENS = 6
 # gender-guesser frequency (0-13, per country, hex digit) a given name needs somewhere: 1 keeps
@@ -68,10 +73,20 @@ GIVEN_NAME_MIN_FREQUENCY = 1
 # dropped (None): measured on SlavicNER dev, keeping them as PER costs more precision than it
 # gives recall.
 UNKNOWN_SINGLE: EntityType | None = None
+# Type of an unknown run of 2-3 capitalised words (no given name, head noun, title or
+# gazetteer hit): see docs/evaluation.md (entities) for the choice.
+UNKNOWN_MULTI: EntityType | None = None
 # Typed acronyms of places (world knowledge: these are countries, not organisations).
 PLACE_ACRONYMS = frozenset(
     "USA US UK GB UAE ZEA ZAE RF ФРГ США РФ ЗША ОАЕ САЩ ОАЭ КНР ЧР BRD DDR NRD ČR SR RPA PRC".split()
 )
+# Acronyms that name no person, organisation or place (units, currencies, molecules, measures).
+NON_ENTITY_ACRONYMS = frozenset(
+    "DNA RNA MRNA PKB GDP BIP HDP BDP ВВП USD EUR GBP PLN CZK CHF RUB UAH BGN LNG CO2 PCR "
+    "SMS PDF TV OK CEO PR IT VAT DPH ПДВ ДДС НДС".split()
+)
+# A one-word place name shorter than this matches only written exactly ("Pis" ≠ "PiS").
+SHORT_PLACE_CHARS = 4
 ORG_SUFFIXES = frozenset(
     "gmbh ag se kg ltd inc plc corp llc sa s.a. spa s.p.a. srl s.r.l. nv n.v. bv b.v. a.s. "
     "s.r.o. d.o.o. d.d. ооо оао зао пао ад еад оод".split()
@@ -94,6 +109,7 @@ class Cues:
     connectors: frozenset[str]
     lower_heads: frozenset[str]
     caseless_nouns: bool
+    demonyms: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +140,7 @@ def cues_for(language: str) -> Cues:
         connectors=frozenset(words("connectors")),
         lower_heads=frozenset(words("lower_heads")),
         caseless_nouns=bool(raw.get("caseless_nouns")),
+        demonyms=tuple(words("demonyms")),
     )
 
 
@@ -144,6 +161,22 @@ def key_of(words: Iterable[str], cues: Cues) -> str:
 def _has_head(word: str, heads: Iterable[str]) -> bool:
     low = word.casefold()
     return any(low.startswith(h) and len(low) - len(h) <= HEAD_MAX_EXTRA for h in heads)
+
+
+@lru_cache(maxsize=64)
+def _frequencies(language: str) -> dict[str, float]:
+    """wordfreq's small word list for ``language`` (word → frequency), empty when it has none."""
+    import wordfreq
+
+    try:
+        return wordfreq.get_frequency_dict(language, wordlist="small")
+    except (LookupError, ValueError):
+        return {}
+
+
+def is_common_word(word: str, language: str) -> bool:
+    """True when ``word`` lower-cased is a frequent word of the language (wordfreq)."""
+    return _frequencies(language).get(word.casefold(), 0.0) >= COMMON_WORD_FREQUENCY
 
 
 @lru_cache(maxsize=1)
@@ -262,13 +295,17 @@ class LexiconNer:
         self.language = language
         self.cues = cues_for(language)
         self.places = places_for(language)
+        self.script = _script(next(iter(self.places.values()), "a"))
         self.gazetteer = gazetteer or (lambda _name: None)
         self.loose = loose or (lambda _name: None)
 
     def __call__(self, article: Article) -> list[Mention]:
         text = article.text
-        tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        tokens = [_undot(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         lower = {t[2].casefold() for t in tokens if t[2][:1].islower()}
+        midcaps = {
+            t[2] for t in tokens if t[2][:1].isupper() and not _sentence_initial(text, t[0])
+        }
         found: list[tuple[Mention, bool]] = []  # (mention, typed by evidence)
         pending: list[tuple[int, int]] = []  # lone unknown words, typed in the second pass
         i = 0
@@ -279,7 +316,9 @@ class LexiconNer:
             j = self._run_end(text, tokens, i)
             run = tokens[i:j]
             # a sentence-initial common word: "W Londynie", "Die Regierung"
-            if _sentence_initial(text, run[0][0]) and self._common_initial(run[0][2], lower):
+            if _sentence_initial(text, run[0][0]) and self._common_initial(
+                run[0][2], lower, midcaps
+            ):
                 run = run[1:]
             if run:
                 j_ext = self._lower_head_end(text, tokens, i + (j - i - len(run)), j)
@@ -330,15 +369,21 @@ class LexiconNer:
             k += 1
         return j
 
-    def _common_initial(self, word: str, lower: set[str]) -> bool:
+    def _common_initial(self, word: str, lower: set[str], midcaps: set[str]) -> bool:
         """A sentence's first word that is no name: written lower case elsewhere in the text,
-        a short function word, or a title ("Premier Johnson" keeps "Johnson")."""
+        a short function word, or a frequent word of the language not known as a name."""
         low = word.casefold()
         if is_acronym(word) and len(word) >= 2:
             return False
+        if (
+            word not in midcaps
+            and is_common_word(word, self.language)
+            and not is_given_name(word, self.cues)
+        ):
+            return True
         return (
             low in lower
-            or (len(word) <= 3 and not word.isupper())
+            or (len(word) <= 3 and not (word.isupper() and len(word) >= 2))
             or low in self.cues.loc_preps
             or low in self.cues.connectors
         )
@@ -391,8 +436,10 @@ class LexiconNer:
             return known, None
         if len(words) == 1 and words[0].upper() in PLACE_ACRONYMS:
             return "LOC", None
+        if len(words) == 1 and (is_acronym(words[0]) or any(c.isupper() for c in words[0][1:])):
+            return None  # "PAP", "PiS": no city of that name is meant
         place = self.places.get(key_of(words, self.cues))
-        if place is not None:
+        if place is not None and (len(name) >= SHORT_PLACE_CHARS or place == name):
             return "LOC", place
         if len(name) >= 5:
             loose = self.loose(name)
@@ -403,13 +450,14 @@ class LexiconNer:
     def _split(
         self, text: str, run: list[Token], titled: bool
     ) -> list[tuple[Mention | None, bool]]:
-        """Mentions in one run: the whole run when evidence types it, else known sub-runs
-        (longest first) and the unknown rest."""
+        """Mentions in one run: the whole run when evidence types it, else its known parts
+        (longest place / registry names first, a given name with the words after it) and the
+        unknown rest. A known part next to unknown capitalised words is part of a longer name
+        ("Cambridge Analytica", "Royal Dutch Shell"): then the run stays whole."""
         whole = self._evidence(text, run, titled)
         if whole is not None:
             return [whole]
-        out: list[tuple[Mention | None, bool]] = []
-        unknown: list[Token] = []
+        parts: list[tuple[list[Token], tuple[EntityType, str | None] | None]] = []
         k = 0
         while k < len(run):
             for stop in range(len(run), k, -1):
@@ -418,15 +466,32 @@ class LexiconNer:
                 sub = run[k:stop]
                 hit = self._lookup(" ".join(t[2] for t in sub), [t[2] for t in sub])
                 if hit is not None:
-                    out.append(self._unknown(text, unknown))
-                    unknown = []
-                    out.append((self._mention(text, sub, hit[0], hit[1]), True))
+                    parts.append((sub, hit))
                     k = stop
                     break
             else:
-                unknown.append(run[k])
+                if is_given_name(run[k][2], self.cues) and k + 1 < len(run):
+                    stop = k + 2
+                    if stop < len(run) and not self._lookup(run[stop][2], [run[stop][2]]):
+                        stop += 1 if is_given_name(run[k + 1][2], self.cues) else 0
+                    parts.append((run[k:stop], ("PER", None)))
+                    k = stop
+                    continue
+                if parts and parts[-1][1] is None:
+                    parts[-1][0].append(run[k])
+                else:
+                    parts.append(([run[k]], None))
                 k += 1
-        out.append(self._unknown(text, unknown))
+        if any(hit is None for _, hit in parts) and any(
+            hit is not None and hit[0] == "LOC" for _, hit in parts
+        ):
+            return [self._unknown(text, run)]
+        out: list[tuple[Mention | None, bool]] = []
+        for sub, hit in parts:
+            if hit is None:
+                out.append(self._evidence(text, sub, False) or self._unknown(text, sub))
+            else:
+                out.append((self._mention(text, sub, hit[0], hit[1]), True))
         return out
 
     def _evidence(self, text: str, run: list[Token], titled: bool) -> tuple[Mention, bool] | None:
@@ -437,6 +502,8 @@ class LexiconNer:
         if hit is not None:
             return self._mention(text, run, hit[0], hit[1]), True
         if len(run) == 1 and is_acronym(words[0]):
+            if words[0].upper() in NON_ENTITY_ACRONYMS:
+                return None
             return self._mention(text, run, "ORG", None), True
         if any(w.casefold().rstrip(".") in ORG_SUFFIXES for w in words[1:]) or any(
             _has_head(w, cues.org) and not is_given_name(w, cues) for w in words
@@ -446,6 +513,9 @@ class LexiconNer:
             return self._mention(text, run, "ORG", None), True
         if len(run) >= 2 and is_given_name(words[0], cues) and len(run) <= 4:
             return self._mention(text, run, "PER", None), True
+        if self.script == "cyrl" and all(_script(w) == "latn" for w in words):
+            # a Latin-script name in Cyrillic text is a brand or company ("Pfizer", "Sky News")
+            return self._mention(text, run, "ORG", None), True
         if titled and len(run) <= 3:
             return self._mention(text, run, "PER", None), True
         if len(run) >= 2 and _has_head(words[0], cues.loc):
@@ -466,7 +536,9 @@ class LexiconNer:
             return self._mention(text, run, "MISC", None), False
         if self.cues.caseless_nouns:
             return None, False
-        type_: EntityType = "PER" if len(run) <= 3 else "ORG"
+        if UNKNOWN_MULTI is None:
+            return None, False
+        type_: EntityType = UNKNOWN_MULTI if len(run) <= 3 else "ORG"
         return self._mention(text, run, type_, None), False
 
     def _mention(
@@ -496,6 +568,8 @@ class LexiconNer:
             word = text[start:end].rstrip(".")
             end = start + len(word)
             type_ = by_stem.get(stem(word, cues.suffixes))
+            if type_ is None and cues.demonyms and word.casefold().endswith(cues.demonyms):
+                type_ = "PER"  # a people ("Polacy", "Rosjanie"): typed PER in SlavicNER
             if type_ is None:
                 before = _TOKEN.findall(text[max(0, start - 12) : start])
                 if before and before[-1].casefold() in cues.loc_preps and not cues.caseless_nouns:
@@ -505,6 +579,13 @@ class LexiconNer:
             if type_ is not None:
                 out.append((Mention(word, start, end, type_), True))
         return out
+
+
+def _undot(start: int, end: int, word: str) -> Token:
+    """A token without a sentence's full stop ("Dublina." → "Dublina"; "J." keeps it)."""
+    if word.endswith(".") and len(word) > 2:
+        return start, end - 1, word[:-1]
+    return start, end, word
 
 
 def _sentence_initial(text: str, start: int) -> bool:
