@@ -62,6 +62,12 @@ HEAD_MAX_EXTRA = 4
 # capitalised mid-sentence or it is a known name: Zipf 4.5 sits above most surnames of Polish
 # news (Johnson 4.1, Tusk 4.0) and below common adverbs and prepositions (5+).
 COMMON_WORD_FREQUENCY = 10 ** (4.5 - 9)
+# A German compound names an organisation when at least this many letters come before its
+# head ("Innen|ministerium", "Bundes|regierung"): "Ministerium" alone is a common noun.
+COMPOUND_MIN_PREFIX = 4
+# In German a capitalised word after "in/nach/aus" this rare (Zipf 3.5, 3 per million) is no
+# common noun but a place ("in Lichtenberg"; "in Zukunft" has Zipf 5).
+RARE_NOUN = 10 ** (3.5 - 9)
 # Capitalised runs longer than this are headlines or lists, not one name.
 RUN_MAX_TOKENS = 6
 # gender-guesser frequency (0-13, per country, hex digit) a given name needs somewhere: 1 keeps
@@ -176,7 +182,11 @@ def _frequencies(language: str) -> dict[str, float]:
 
 def is_common_word(word: str, language: str) -> bool:
     """True when ``word`` lower-cased is a frequent word of the language (wordfreq)."""
-    return _frequencies(language).get(word.casefold(), 0.0) >= COMMON_WORD_FREQUENCY
+    return is_word(word, language, COMMON_WORD_FREQUENCY)
+
+
+def is_word(word: str, language: str, frequency: float) -> bool:
+    return _frequencies(language).get(word.casefold(), 0.0) >= frequency
 
 
 @lru_cache(maxsize=1)
@@ -303,9 +313,7 @@ class LexiconNer:
         text = article.text
         tokens = [_undot(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         lower = {t[2].casefold() for t in tokens if t[2][:1].islower()}
-        midcaps = {
-            t[2] for t in tokens if t[2][:1].isupper() and not _sentence_initial(text, t[0])
-        }
+        midcaps = {t[2] for t in tokens if t[2][:1].isupper() and not _sentence_initial(text, t[0])}
         found: list[tuple[Mention, bool]] = []  # (mention, typed by evidence)
         pending: list[tuple[int, int]] = []  # lone unknown words, typed in the second pass
         i = 0
@@ -482,8 +490,10 @@ class LexiconNer:
                 else:
                     parts.append(([run[k]], None))
                 k += 1
-        if any(hit is None for _, hit in parts) and any(
-            hit is not None and hit[0] == "LOC" for _, hit in parts
+        if (
+            not self.cues.caseless_nouns
+            and any(hit is None for _, hit in parts)
+            and any(hit is not None and hit[0] == "LOC" for _, hit in parts)
         ):
             return [self._unknown(text, run)]
         out: list[tuple[Mention | None, bool]] = []
@@ -505,11 +515,14 @@ class LexiconNer:
             if words[0].upper() in NON_ENTITY_ACRONYMS:
                 return None
             return self._mention(text, run, "ORG", None), True
-        if any(w.casefold().rstrip(".") in ORG_SUFFIXES for w in words[1:]) or any(
-            _has_head(w, cues.org) and not is_given_name(w, cues) for w in words
+        # a head noun names an organisation only with more words ("Ministerstwo Zdrowia"):
+        # alone it is the common noun ("Regierung", "Komisja" at a sentence start)
+        if any(w.casefold().rstrip(".") in ORG_SUFFIXES for w in words[1:]) or (
+            len(run) >= 2
+            and any(_has_head(w, cues.org) and not is_given_name(w, cues) for w in words)
         ):
             return self._mention(text, run, "ORG", None), True
-        if cues.org_endings and any(w.casefold().endswith(cues.org_endings) for w in words):
+        if cues.org_endings and any(self._org_compound(w) for w in words):
             return self._mention(text, run, "ORG", None), True
         if len(run) >= 2 and is_given_name(words[0], cues) and len(run) <= 4:
             return self._mention(text, run, "PER", None), True
@@ -522,6 +535,15 @@ class LexiconNer:
             return self._mention(text, run, "LOC", None), True
         return None
 
+    def _org_compound(self, word: str) -> bool:
+        """A compound ending in an organisation head ("Bundesgesundheitsministeriums",
+        "Innenministerium"); the bare head ("Ministerium") is the common noun."""
+        low = stem(word, self.cues.suffixes)
+        return any(
+            low.endswith(e) and len(low) >= len(e) + COMPOUND_MIN_PREFIX
+            for e in self.cues.org_endings
+        )
+
     def _unknown(self, text: str, run: list[Token]) -> tuple[Mention | None, bool]:
         connectors = self.cues.connectors
         while run and run[0][2].casefold() in connectors:
@@ -531,8 +553,8 @@ class LexiconNer:
         if not run:
             return None, False
         if len(run) == 1:
-            if _sentence_initial(text, run[0][0]):
-                return None, False
+            # a sentence's first word goes to the second pass too, where only the document's
+            # own names can type it ("Merkel sprach …" after "Angela Merkel")
             return self._mention(text, run, "MISC", None), False
         if self.cues.caseless_nouns:
             return None, False
@@ -568,12 +590,18 @@ class LexiconNer:
             word = text[start:end].rstrip(".")
             end = start + len(word)
             type_ = by_stem.get(stem(word, cues.suffixes))
+            if type_ is None and _sentence_initial(text, start):
+                continue
             if type_ is None and cues.demonyms and word.casefold().endswith(cues.demonyms):
                 type_ = "PER"  # a people ("Polacy", "Rosjanie"): typed PER in SlavicNER
             if type_ is None:
                 before = _TOKEN.findall(text[max(0, start - 12) : start])
-                if before and before[-1].casefold() in cues.loc_preps and not cues.caseless_nouns:
-                    type_ = "LOC"
+                if (
+                    before
+                    and before[-1].casefold() in cues.loc_preps
+                    and (not cues.caseless_nouns or not is_word(word, self.language, RARE_NOUN))
+                ):
+                    type_ = "LOC"  # German: only a word too rare to be a noun ("in Lichtenberg")
             if type_ is None and not cues.caseless_nouns:
                 type_ = UNKNOWN_SINGLE
             if type_ is not None:
