@@ -46,6 +46,12 @@ from anyascii import anyascii
 
 from storyline.article import Article, EntityType, Mention
 
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
+    return frozenset(text.split())
+
+
 Gazetteer = Callable[[str], EntityType | None]
 
 LEXICON_FILE = Path(__file__).resolve().parent / "data" / "ner_lexicon.yaml"
@@ -83,19 +89,19 @@ UNKNOWN_SINGLE: EntityType | None = None
 # gazetteer hit): see docs/evaluation.md (entities) for the choice.
 UNKNOWN_MULTI: EntityType | None = None
 # Typed acronyms of places (world knowledge: these are countries, not organisations).
-PLACE_ACRONYMS = frozenset(
-    "USA US UK GB UAE ZEA ZAE RF ФРГ США РФ ЗША ОАЕ САЩ ОАЭ КНР ЧР BRD DDR NRD ČR SR RPA PRC".split()
+PLACE_ACRONYMS = _words(
+    "USA US UK GB UAE ZEA ZAE RF ФРГ США РФ ЗША ОАЕ САЩ ОАЭ КНР ЧР BRD DDR NRD ČR SR RPA PRC"
 )
 # Acronyms that name no person, organisation or place (units, currencies, molecules, measures).
-NON_ENTITY_ACRONYMS = frozenset(
+NON_ENTITY_ACRONYMS = _words(
     "DNA RNA MRNA PKB GDP BIP HDP BDP ВВП USD EUR GBP PLN CZK CHF RUB UAH BGN LNG CO2 PCR "
-    "SMS PDF TV OK CEO PR IT VAT DPH ПДВ ДДС НДС".split()
+    "SMS PDF TV OK CEO PR IT VAT DPH ПДВ ДДС НДС"
 )
 # A one-word place name shorter than this matches only written exactly ("Pis" ≠ "PiS").
 SHORT_PLACE_CHARS = 4
-ORG_SUFFIXES = frozenset(
+ORG_SUFFIXES = _words(
     "gmbh ag se kg ltd inc plc corp llc sa s.a. spa s.p.a. srl s.r.l. nv n.v. bv b.v. a.s. "
-    "s.r.o. d.o.o. d.d. ооо оао зао пао ад еад оод".split()
+    "s.r.o. d.o.o. d.d. ооо оао зао пао ад еад оод"
 )
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?")
@@ -387,11 +393,12 @@ class LexiconNer:
             word not in midcaps
             and is_common_word(word, self.language)
             and not is_given_name(word, self.cues)
+            and not (len(word) > SHORT_PLACE_CHARS and self._lookup(word, [word]))
         ):
             return True
         return (
             low in lower
-            or (len(word) <= 3 and not (word.isupper() and len(word) >= 2))
+            or (len(word) <= 2 and not word.isupper())
             or low in self.cues.loc_preps
             or low in self.cues.connectors
         )
@@ -490,10 +497,12 @@ class LexiconNer:
                 else:
                     parts.append(([run[k]], None))
                 k += 1
+        # a place before unknown words is part of a longer name ("Cambridge Analytica"); a
+        # place after them is a genitive or an apposition ("Нафтогаз України")
         if (
             not self.cues.caseless_nouns
             and any(hit is None for _, hit in parts)
-            and any(hit is not None and hit[0] == "LOC" for _, hit in parts)
+            and any(hit is not None and hit[0] == "LOC" for _, hit in parts[:-1])
         ):
             return [self._unknown(text, run)]
         out: list[tuple[Mention | None, bool]] = []
@@ -515,10 +524,12 @@ class LexiconNer:
             if words[0].upper() in NON_ENTITY_ACRONYMS:
                 return None
             return self._mention(text, run, "ORG", None), True
-        # a head noun names an organisation only with more words ("Ministerstwo Zdrowia"):
-        # alone it is the common noun ("Regierung", "Komisja" at a sentence start)
+        # a head noun alone names an organisation only where a capital says so: inside a
+        # sentence of a language that writes common nouns in lower case ("w Sejmie"); in
+        # German, or first in a sentence, it is the common noun ("Regierung", "Komisja …")
+        alone_ok = not cues.caseless_nouns and not _sentence_initial(text, run[0][0])
         if any(w.casefold().rstrip(".") in ORG_SUFFIXES for w in words[1:]) or (
-            len(run) >= 2
+            (len(run) >= 2 or alone_ok)
             and any(_has_head(w, cues.org) and not is_given_name(w, cues) for w in words)
         ):
             return self._mention(text, run, "ORG", None), True

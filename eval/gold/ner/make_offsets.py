@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from entities import gold_text  # noqa: E402
+from entities import gold_text
 
 
 def main() -> None:
