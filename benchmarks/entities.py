@@ -1,9 +1,9 @@
 """Entities speed: NER + resolution articles/s, and resolution cost as the registry grows.
 
-1. Stage throughput: ML-Crisis news texts (``../shared/data/cl-tls-ml-crisis``, es/fr with spaCy
-   models, it with the lexicon recogniser) and SlavicNER Russian texts (natasha), through the entities
-   stage alone (text given, language given), batched so spaCy runs ``nlp.pipe``. Models are loaded
-   before timing (one warm-up article per language).
+1. Stage throughput: ML-Crisis news texts (``../shared/data/cl-tls-ml-crisis``, es/fr with
+   spaCy models, it with the lexicon recogniser) and SlavicNER Russian texts (natasha), through
+   the entities stage alone (text given, language given), batched so spaCy runs ``nlp.pipe``.
+   Models are loaded before timing (one warm-up article per language).
 2. Resolution cost: a registry filled with N synthetic person and organisation names (N = 1k,
    10k, 100k), then the time of 2,000 look-ups of new names sharing surnames with stored ones.
    Every index is a dict keyed by a normalised form, so the time per look-up must stay flat.

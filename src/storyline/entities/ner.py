@@ -6,9 +6,9 @@ Backends (one small :class:`NerBackend` Protocol, chosen by :func:`backend_for`)
   stage through :func:`storyline.nlp.parse`);
 - ru: natasha (news NER + morphology); names are lemmatised with its MorphVocab
   ("Мэттисом" → "Мэттис") into ``Mention.lemma``;
-- any other language: :class:`storyline.entities.lexicon_ner.LexiconNer`, capitalised-name runs typed by
-  open name data (CLDR, GeoNames, given names), per-language cues and the registry's names
-  (:class:`PatternNer` is the older capitalised-run fallback, kept for fixed-backend use). One
+- any other language: :class:`storyline.entities.lexicon_ner.LexiconNer`, capitalised-name
+  runs typed by open name data (CLDR, GeoNames, given names), per-language cues and the
+  registry's names (:class:`PatternNer` is the older capitalised-run fallback, kept for fixed-backend use). One
   language's model never runs on another language.
 
 Model labels map to PER / ORG / LOC / MISC (spaCy NORP, dates and numbers are dropped).
@@ -279,8 +279,8 @@ def backend_for(
     language: str | None, gazetteer: Gazetteer | None = None, loose: Gazetteer | None = None
 ) -> NerBackend:
     """The NER for ``language``: spaCy (en/fr/es), natasha (ru), else the lexicon recogniser
-    (:class:`storyline.entities.lexicon_ner.LexiconNer`) with the registry as gazetteer (``gazetteer``
-    exact names, ``loose`` inflection-tolerant look-up)."""
+    (:class:`storyline.entities.lexicon_ner.LexiconNer`) with the registry as gazetteer
+    (``gazetteer`` exact names, ``loose`` inflection-tolerant look-up)."""
     if language in SPACY_MODELS:
         return SpacyNer()
     if language == "ru":
