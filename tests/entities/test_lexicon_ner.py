@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from storyline.article import Article, EntityType
+from storyline.corpus import Corpus
+from storyline.entities.registry import new_registry
+from storyline.entities.stage import EntityStage
 from storyline.entities.lexicon_ner import LexiconNer, cues_for, is_given_name, stem
 
 
@@ -79,3 +82,24 @@ def test_the_registry_names_what_the_lexicon_does_not_know() -> None:
 def test_latin_names_in_cyrillic_text_are_organisations() -> None:
     got = found("uk", "Вакцину розробили компанії Pfizer та BioNTech.")
     assert ("Pfizer", "ORG", None) in got
+
+
+def test_caseless_scripts_get_the_locale_place_names() -> None:
+    got = found("ar", "قال المتحدث إن روسيا وسوريا اتفقتا مع الولايات المتحدة.")
+    assert {("روسيا", "LOC", None), ("سوريا", "LOC", None)} <= got
+    assert ("美国", "LOC", None) in found("zh", "俄罗斯和叙利亚同意与美国合作。")
+
+
+def test_a_person_known_from_other_languages_is_found_in_a_polish_article() -> None:
+    """The corpus registry projects names across languages, case endings included."""
+    registry = new_registry()
+    for i in range(3):
+        ctx = registry.context(f"en{i}", "en")
+        registry.resolve("Aleksandr Kinshak", "PER", ctx)
+    stage = EntityStage(Corpus(), registry=registry)
+    text = "Ambasador spotkał się z ministrem. Według źródeł, Kinshaka nie było w Damaszku."
+    article = stage(Article(id="pl1", raw_text=text, text=text, language="pl"))
+    by_text = {m.text: m for m in article.entities}
+    assert by_text["Kinshaka"].type == "PER"
+    assert by_text["Kinshaka"].canonical == "Aleksandr Kinshak"
+    assert by_text["Damaszku"].type == "LOC"

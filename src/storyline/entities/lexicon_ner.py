@@ -251,6 +251,31 @@ def places_for(language: str) -> dict[str, str]:
     return out
 
 
+# A caseless place name shorter than this is not looked for (CJK two-character names are
+# kept; one character matches inside too many words).
+CASELESS_MIN_CHARS = 2
+# Scripts that write words apart (a name must stand as a word); CJK and Thai do not.
+_SPACED = re.compile(r"[\u0590-\u06ff\u0750-\u08ff\uac00-\ud7af]")
+
+
+@lru_cache(maxsize=16)
+def caseless_places(language: str) -> re.Pattern[str] | None:
+    """One pattern for the CLDR territory names of ``language``'s locale, longest first."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = list(Locale.parse(language).territories.values())
+    except (UnknownLocaleError, ValueError):
+        return None
+    names = [n for n in names if len(n) >= CASELESS_MIN_CHARS and not has_case(n)]
+    if not names:
+        return None
+    body = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    if any(_SPACED.search(n) for n in names):
+        return re.compile(rf"(?<![^\W\d_])[وبلف]?({body})(?![^\W\d_])")
+    return re.compile(rf"({body})")
+
+
 def _nam_dict_path() -> Path | None:
     """gender-guesser's data file, found without importing its (GPL) code."""
     spec = importlib.util.find_spec("gender_guesser")
@@ -317,6 +342,8 @@ class LexiconNer:
 
     def __call__(self, article: Article) -> list[Mention]:
         text = article.text
+        if not has_case(text):
+            return self._caseless(text)
         tokens = [_undot(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         lower = {t[2].casefold() for t in tokens if t[2][:1].islower()}
         midcaps = {t[2] for t in tokens if t[2][:1].isupper() and not _sentence_initial(text, t[0])}
@@ -341,6 +368,17 @@ class LexiconNer:
             i = j
         found.extend(self._second_pass(text, found, pending))
         return sorted((m for m, _ in found), key=lambda m: m.start)
+
+    def _caseless(self, text: str) -> list[Mention]:
+        """A script without capitals (Arabic, Hebrew, CJK…): the locale's place names found
+        verbatim (an Arabic proclitic و/ب/ل/ف may precede one)."""
+        pattern = caseless_places(self.language)
+        if pattern is None:
+            return []
+        return [
+            Mention(m.group(1), m.start(1), m.end(1), "LOC", lemma=None)
+            for m in pattern.finditer(text)
+        ]
 
     # ---------------------------------------------------------------- runs
     def _run_end(self, text: str, tokens: list[Token], i: int) -> int:
