@@ -1,12 +1,12 @@
-"""The lexicon recogniser for languages with no packaged model (storyline.entities.lexicon_ner)."""
+"""The recogniser for languages with no packaged model (storyline.entities.lexicon_ner)."""
 
 from __future__ import annotations
 
 from storyline.article import Article, EntityType
 from storyline.corpus import Corpus
+from storyline.entities.lexicon_ner import LexiconNer, cues_for, is_given_name, stem
 from storyline.entities.registry import new_registry
 from storyline.entities.stage import EntityStage
-from storyline.entities.lexicon_ner import LexiconNer, cues_for, is_given_name, stem
 
 
 def found(language: str, text: str, known: dict[str, EntityType] | None = None) -> set[tuple]:

@@ -8,8 +8,8 @@ Backends (one small :class:`NerBackend` Protocol, chosen by :func:`backend_for`)
   ("Мэттисом" → "Мэттис") into ``Mention.lemma``;
 - any other language: :class:`storyline.entities.lexicon_ner.LexiconNer`, capitalised-name
   runs typed by open name data (CLDR, GeoNames, given names), per-language cues and the
-  registry's names (:class:`PatternNer` is the older capitalised-run fallback, kept for fixed-backend use). One
-  language's model never runs on another language.
+  registry's names (:class:`PatternNer`, the older capitalised-run fallback, stays for
+  fixed-backend use). One language's model never runs on another language.
 
 Model labels map to PER / ORG / LOC / MISC (spaCy NORP, dates and numbers are dropped).
 Models err on news (measured on the seeds: a person tagged as a place, "Daesh" as a place, a
