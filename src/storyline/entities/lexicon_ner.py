@@ -582,7 +582,19 @@ class LexiconNer:
             return self._mention(text, run, "PER", None), True
         if len(run) >= 2 and _has_head(words[0], cues.loc):
             return self._mention(text, run, "LOC", None), True
+        if cues.caseless_nouns and len(run) >= 2 and self._place_adjective(words[0]):
+            # German writes adjectives of places with a capital: "Berliner Verkehrsbetriebe",
+            # "Frankfurter Rundschau" name an organisation (or a place: "Kölner Dom")
+            type_: EntityType = "LOC" if _has_head(words[-1], cues.loc) else "ORG"
+            return self._mention(text, run, type_, None), True
         return None
+
+    def _place_adjective(self, word: str) -> bool:
+        """ "Berliner", "Kölner": a place name + -er."""
+        if not word.endswith("er") or len(word) < 6:
+            return False
+        base = word[:-2]
+        return self.places.get(key_of([base], self.cues)) is not None
 
     def _org_compound(self, word: str) -> bool:
         """A compound ending in an organisation head ("Bundesgesundheitsministeriums",
