@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -460,6 +461,19 @@ def test_ingest_reports_unreadable_items(writable: tuple[TestClient, Store]) -> 
     body = response.json()
     assert response.status_code == 201 and body["ingested"] == 1
     assert len(body["failures"]) == 1 and "batch.jsonl" in body["failures"][0]["item"]
+
+
+def test_ingest_while_another_ingest_writes_is_503_naming_it(
+    writable: tuple[TestClient, Store],
+) -> None:
+    client, store = writable
+    with open_store(store.path) as other, other.writer_lock():  # type: ignore[attr-defined]
+        response = client.post("/api/articles", json=ARTICLE, headers=AUTH)
+    assert response.status_code == 503, response.text
+    assert response.headers["Retry-After"]
+    assert f"pid {os.getpid()}" in response.json()["detail"]
+    assert store.count_articles() == 0
+    assert client.post("/api/articles", json=ARTICLE, headers=AUTH).status_code == 201
 
 
 # -- schemathesis: no 5xx anywhere in the described API ----------------------------------------

@@ -252,3 +252,63 @@ def test_articles_by_status(tmp_path: Path, runner: CliRunner) -> None:
     empty = runner.invoke(app, ["articles", "--db", str(db)])
     assert empty.exit_code == 0 and "no analysed articles" in empty.output
     assert runner.invoke(app, ["articles", "--status", "x", "--db", str(db)]).exit_code == 2
+
+
+def test_unreadable_inputs_are_listed_until_read_successfully(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """Issue 17: `articles --status failed` said "no failed articles" while `summary` counted
+    unreadable inputs, and no command listed them."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "empty.txt").write_bytes(b"")
+    (src / "lines.jsonl").write_text('{"text": "A good line of text here."}\n{"text": \n')
+    (src / "good.txt").write_text("A headline\n\nA body of text.\n")
+    db = str(tmp_path / "f.db")
+    wide = {"COLUMNS": "200"}
+    assert runner.invoke(app, ["ingest", str(src), "--db", db, *LIGHT]).exit_code == 0
+    listed = runner.invoke(app, ["articles", "--status", "failed", "--db", db], env=wide)
+    assert listed.exit_code == 0
+    assert "no failed articles" not in listed.output
+    assert f"{src / 'empty.txt'}: empty file" in listed.output
+    assert f"{src / 'lines.jsonl'}:line 2: malformed JSON" in listed.output
+    as_json = runner.invoke(app, ["failures", "--json", "--db", db])
+    assert as_json.exit_code == 0
+    found = json.loads(as_json.stdout)
+    assert [(f["kind"], f["item"]) for f in found] == [
+        ("unreadable", str(src / "empty.txt")),
+        ("unreadable", f"{src / 'lines.jsonl'}:line 2"),
+    ]
+    assert all(f["reason"] for f in found)
+    # fixed inputs leave the list once read; what still fails stays (once, not per run)
+    (src / "lines.jsonl").write_text('{"text": "A good line of text here."}\n')
+    assert runner.invoke(app, ["ingest", str(src), "--db", db, *LIGHT]).exit_code == 0
+    found = json.loads(runner.invoke(app, ["failures", "--json", "--db", db]).stdout)
+    assert [f["item"] for f in found] == [str(src / "empty.txt")]
+    summary = runner.invoke(app, ["summary", "--db", db])
+    assert "1 unreadable inputs" in summary.output
+    (src / "empty.txt").write_text("Now a headline\n\nAnd a body.\n")
+    assert runner.invoke(app, ["ingest", str(src), "--db", db, *LIGHT]).exit_code == 0
+    assert json.loads(runner.invoke(app, ["failures", "--json", "--db", db]).stdout) == []
+    text = runner.invoke(app, ["failures", "--db", db])
+    assert text.exit_code == 0 and "no failures" in text.output
+
+
+def test_second_ingest_on_a_busy_store_is_refused_naming_the_holder(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    import os
+
+    from storyline.store.sqlite import SQLiteStore
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("A headline\n\nA body of text.\n")
+    db = tmp_path / "busy.db"
+    with SQLiteStore(db) as holder, holder.writer_lock():
+        result = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db), *LIGHT])
+    assert result.exit_code == 1
+    assert "another ingest is writing to this store" in result.output
+    assert f"pid {os.getpid()}" in result.output and "started" in result.output
+    assert "Traceback" not in result.output
+    again = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db), *LIGHT])
+    assert again.exit_code == 0 and "│        1 │" in again.output

@@ -43,7 +43,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from storyline import queries
 from storyline import search as search_module
 from storyline.config import Settings
-from storyline.errors import StoreUnavailable
+from storyline.errors import StoreLocked, StoreUnavailable
 from storyline.store import SQLConnection, Store, open_store
 from storyline.store.postgres import PostgresStore, ReaderPool
 
@@ -283,6 +283,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def busy(request: Request, exc: sqlite3.OperationalError) -> Response:
         # A locked or busy database under heavy writes: tell the client to retry, not a 500.
         return unavailable(request, f"the database is busy, retry shortly ({exc})")
+
+    @app.exception_handler(StoreLocked)
+    async def store_locked(request: Request, exc: StoreLocked) -> Response:
+        # Another process (a CLI ingest) holds the writer lock: retry once it is done.
+        return unavailable(request, f"the store is busy, retry shortly ({exc})")
 
     @app.exception_handler(StoreUnavailable)
     async def store_down(request: Request, exc: StoreUnavailable) -> Response:
@@ -608,25 +613,19 @@ async def api_ingest(request: Request) -> JSONResponse:
 
 def _ingest_bytes(state: AppState, data: bytes, name: str) -> dict[str, Any]:
     """Store the records read from ``data`` and analyse them with the batch runner."""
-    from storyline.article import Article
-    from storyline.batch import ingest
+    from storyline.batch import ingest_items
     from storyline.ingest import read_stream
 
     label = f"upload:{name}"
-    ids: list[str] = []
-    failures: list[dict[str, str]] = []
     with state.write_lock:
-        for item in read_stream(io.BytesIO(data), label=label, name=name):
-            if isinstance(item, Article):
-                ids.append(item.id)
-                if state.store.status(item.id) is None:
-                    state.store.add_raw(item)
-            else:
-                failures.append({"item": item.item, "reason": item.reason})
-                state.store.record_failure(item.item, item.reason)
-        # Phase 2 of the batch runner analyses whatever is pending, this upload included.
-        report = ingest([], state.store, state.pipeline())
-    failures += [{"item": f.item, "reason": f.reason} for f in report.failures]
+        # The batch runner stores what is read (its failures recorded, earlier failures of the
+        # same upload name cleared), then analyses whatever is pending, this upload included,
+        # under the store's writer lock: a CLI ingest running on the store gets a 503.
+        report = ingest_items(
+            read_stream(io.BytesIO(data), label=label, name=name), state.store, state.pipeline()
+        )
+    ids = report.ids
+    failures = [{"item": f.item, "reason": f.reason} for f in report.failures]
     analysed = [i for i in ids if state.store.status(i) == "analysed"]
     return {
         "ids": ids,

@@ -4,33 +4,40 @@ Two phases, each crash-safe:
 
 1. **read** — every item from :func:`storyline.ingest.read_paths` is stored as read (raw bytes
    verbatim, status ``pending``) in its own short transaction; an id already stored is
-   ``unchanged`` and costs nothing more. Unreadable items become failures naming the item.
+   ``unchanged`` and costs nothing more. Unreadable items become failures naming the item; an
+   input read again first loses its failures of earlier runs (:meth:`Store.failures` lists
+   what has not been read successfully since).
 2. **analyse** — every stored article not yet analysed (this run's and any left ``pending`` or
    ``failed`` by an earlier, interrupted or failing run) is analysed in chunks of
-   :data:`CHUNK_SIZE`, stage by stage (:meth:`Pipeline.run`), and each result is saved in its own
-   transaction.
+   :data:`CHUNK_SIZE`: the parallel stages over the chunk, then the corpus stages article by
+   article (:meth:`Pipeline.analyse`). Each article is saved **with its changes to corpus
+   state** (registry evidence, story index rows) in one transaction.
 
-Killing the process therefore loses at most the chunk being analysed — which the next run finds
-still ``pending`` and finishes — and never anything already read.
+Killing the process at any moment therefore loses at most the article being saved — which the
+next run finds still ``pending`` — and the store holds exactly the corpus state of the articles
+it holds: the rerun continues from there and ends where an uninterrupted run ends (chunks are
+fixed slices of the stored order, so it forms the same chunks; ``tests/test_batch.py`` kills runs
+and compares). Re-analysing an article (``reanalyse``) replaces its evidence instead of adding
+to it.
 
-A stage raising on one article must not sink the batch: when a chunk fails, its articles are run
-again one by one from their stored input, so only the culprit is reported failed (with the
-exception) and the others land. Limit: in that fallback each article is analysed without its
-chunk's batch context (e.g. lines recurring across the batch's articles of one source).
+The whole run holds the store's writer lock (:meth:`Store.writer_lock`): a second ingest on the
+same store is refused naming the first, instead of analysing the same articles twice.
+
+A stage raising on one article fails that article only (reported with the stage and the
+exception); the in-memory corpus state is then reloaded from the store, and the others land.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, BinaryIO, Literal, Protocol
 
 import psycopg
 
 from storyline.article import Article
+from storyline.corpus import Change, Corpus, Stage
 from storyline.errors import InputError
 from storyline.ingest import read_paths
 from storyline.store import Store
@@ -60,23 +67,34 @@ Progress = Callable[[Phase, int, int | None], None]
 
 
 class Analyser(Protocol):
-    """What ingest needs of a :class:`~storyline.pipeline.Pipeline`: analyse a batch in place."""
+    """What ingest needs of a :class:`~storyline.pipeline.Pipeline`."""
 
-    def run(self, batch: Iterable[Article]) -> list[Article]: ...
+    corpus: Corpus
+
+    def split(self) -> tuple[list[Stage], list[Stage]]: ...
+
+    def analyse_parallel(
+        self, prefix: Sequence[Stage], batch: Sequence[Article], context: Sequence[Article] = ()
+    ) -> list[tuple[Article, str | None]]: ...
+
+    def analyse_corpus(
+        self, results: Iterable[tuple[Article, str | None]], suffix: Sequence[Stage] | None = None
+    ) -> Iterator[tuple[Article, str | None, list[Change]]]: ...
 
 
 class Engine(Protocol):
     """Where reading and analysis run when not in this process
     (:class:`storyline.engine.DaskEngine`): the items of ``paths`` in input order, as
-    :func:`ingest` reads them; each chunk's ``(article, error or None)`` results, chunk after
-    chunk in the order given."""
+    :func:`ingest` reads them; the parallel stages over each ``(chunk, context)``, as
+    ``(article, error or None)``, chunk after chunk in the order given (the corpus stages run
+    here)."""
 
     def read(
         self, paths: Iterable[str], stdin: BinaryIO | None
     ) -> Iterator[Article | InputError]: ...
 
-    def analyse(
-        self, chunks: Iterable[list[Article]]
+    def prepare(
+        self, chunks: Iterable[tuple[list[Article], list[Article]]]
     ) -> Iterator[list[tuple[Article, str | None]]]: ...
 
 
@@ -125,15 +143,22 @@ def ingest(
     (after a stage improved); their ids do not change. ``engine`` runs the analysis elsewhere
     (e.g. on Dask workers) with the same chunks and the same result; default: here.
     """
-    return ingest_items(
-        engine.read(paths, stdin) if engine is not None else _read(paths, stdin),
-        store,
-        pipeline,
-        progress=progress,
-        chunk_size=chunk_size,
-        reanalyse=reanalyse,
-        engine=engine,
-    )
+    paths = list(paths)
+    with store.writer_lock():
+        for given in paths:
+            # a directory that had no files, a path that did not exist: failures of the path
+            # itself, which no item read from it now would clear
+            if given != "-":
+                store.clear_read_failures(given)
+        return ingest_items(
+            engine.read(paths, stdin) if engine is not None else _read(paths, stdin),
+            store,
+            pipeline,
+            progress=progress,
+            chunk_size=chunk_size,
+            reanalyse=reanalyse,
+            engine=engine,
+        )
 
 
 def ingest_items(
@@ -150,11 +175,39 @@ def ingest_items(
     over an HTTP upload): store each, then analyse everything pending."""
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+    with store.writer_lock():
+        return _ingest_locked(
+            items,
+            store,
+            pipeline,
+            progress=progress,
+            chunk_size=chunk_size,
+            reanalyse=reanalyse,
+            engine=engine,
+        )
+
+
+def _ingest_locked(
+    items: Iterable[Article | InputError],
+    store: Store,
+    pipeline: Analyser,
+    *,
+    progress: Progress | None,
+    chunk_size: int,
+    reanalyse: bool,
+    engine: Engine | None,
+) -> IngestReport:
     report = IngestReport()
     notify: Progress = progress or (lambda phase, done, total: None)
 
     seen: set[str] = set()
+    sources: set[str] = set()
     for done, item in enumerate(items, start=1):
+        source = item.source if isinstance(item, InputError) else item.source_path
+        if source is not None and source not in sources:
+            # read again: its failures from earlier runs go; what still fails is recorded below
+            sources.add(source)
+            store.clear_read_failures(source)
         if isinstance(item, InputError):
             report.failed += 1
             report.failures.append(Failure(item.item, item.reason))
@@ -183,31 +236,61 @@ def ingest_items(
 
     todo = store.unfinished_ids()
     notify("analyse", 0, len(todo))
-    starts = range(0, len(todo), chunk_size)
-    chunks = (
-        [a for i in todo[start : start + chunk_size] if (a := store.input_article(i))]
-        for start in starts
-    )
-    analysed = (
-        engine.analyse(chunks)
-        if engine is not None
-        else (_analyse_chunk(chunk, store, pipeline) for chunk in chunks)
-    )
-    for start, results in zip(starts, analysed, strict=True):
-        for article, error in results:
+    corpus = pipeline.corpus
+    # The state this pipeline loaded may be older than the store (another process ingested
+    # since, e.g. the CLI while the HTTP server kept its pipeline): it reloads under the lock.
+    corpus.reset()
+    if reanalyse and todo and store.count_articles("analysed") == 0:
+        # The whole store is analysed again: its corpus state is rebuilt from scratch, so the
+        # result is that of a first run. (Re-analysing some articles replaces their evidence in
+        # the state the others built.)
+        store.clear_corpus_state()
+        corpus.reset()
+    chunks = _chunks(store, todo, chunk_size)
+    if engine is not None:
+        parallel = engine.prepare(chunks)
+    else:
+        prefix = pipeline.split()[0]
+        parallel = (pipeline.analyse_parallel(prefix, chunk, ctx) for chunk, ctx in chunks)
+    done = 0
+    for results in parallel:
+        for article, error, changes in pipeline.analyse_corpus(results):
+            done += 1
             if error is None:
                 try:
-                    store.save_article(article)
+                    store.save_article(article, changes)
                 except _BAD_DATA as exc:
                     error = f"cannot store the analysis: {exc}"
+                    corpus.reset()  # its corpus-state changes were not committed either
                 else:
                     report.ingested += 1
                     continue
             report.failed += 1
             report.failures.append(Failure(article.label, error))
             store.mark_failed(article.id, article.label, error)
-        notify("analyse", min(start + chunk_size, len(todo)), len(todo))
+        notify("analyse", done, len(todo))
     return report
+
+
+def _chunks(
+    store: Store, todo: list[str], size: int
+) -> Iterator[tuple[list[Article], list[Article]]]:
+    """The unfinished articles in chunks, with each chunk's context.
+
+    Chunks are fixed slices of the store's whole article order (positions ``k*size`` to
+    ``(k+1)*size``), not of what is left to do, so an interrupted run's rerun forms the same
+    chunks; the chunk's articles analysed earlier come along as context (read, not analysed
+    again) for the stages that look at the whole chunk.
+    """
+    pending = set(todo)
+    order = store.article_order()
+    for start in range(0, len(order), size):
+        ids = order[start : start + size]
+        if not pending.intersection(ids):
+            continue
+        chunk = [a for i in ids if i in pending and (a := store.input_article(i))]
+        context = [a for i in ids if i not in pending and (a := store.input_article(i))]
+        yield chunk, context
 
 
 def _read(paths: Iterable[str], stdin: BinaryIO | None) -> Iterator[Article | InputError]:
@@ -220,37 +303,3 @@ def _read(paths: Iterable[str], stdin: BinaryIO | None) -> Iterator[Article | In
         except Exception as exc:
             message = " ".join(str(exc).split()) or "(no message)"
             yield InputError(path, f"reading stopped: {type(exc).__name__}: {message}")
-
-
-def _analyse_chunk(
-    chunk: list[Article], store: Store, pipeline: Analyser
-) -> list[tuple[Article, str | None]]:
-    """Run the pipeline over a chunk; on an exception, rerun it article by article from the
-    stored input (stages mutate articles in place, so the failed run's objects are not reused)."""
-    if not chunk:
-        return []
-    try:
-        return [(article, None) for article in pipeline.run(chunk)]
-    except Exception:
-        pass
-    results: list[tuple[Article, str | None]] = []
-    for original in chunk:
-        article = store.input_article(original.id) or original
-        try:
-            results.append((pipeline.run([article])[0], None))
-        except Exception as exc:
-            results.append((article, _describe(exc)))
-    return results
-
-
-def _describe(exc: BaseException) -> str:
-    """How a stage's exception reads in the report: the stage (from the traceback), the
-    exception type and its message, on one line."""
-    message = " ".join(str(exc).split()) or "(no message)"
-    where = "analysis"
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        parts = Path(frame.filename).parts
-        if len(parts) >= 3 and parts[-1] == "stage.py" and "storyline" in parts:
-            where = f"stage {parts[-2]}"  # a capability package's stage module
-            break
-    return f"{where} failed: {type(exc).__name__}: {message}"

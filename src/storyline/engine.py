@@ -10,8 +10,9 @@ recurring per source — is the same. For each chunk:
    mentions, title+lead embeddings). Models load once per worker process (one pipeline per
    worker, :func:`_worker_pipeline`). What comes back is plain data: the articles, their raw
    mentions and vectors, and each spaCy parse as bytes (:func:`doc_to_bytes`);
-2. **here**, chunk after chunk in input order: :meth:`Pipeline.run_corpus` — registry
-   resolution, quotes, claims, story assignment — reusing what the worker computed.
+2. **here**, chunk after chunk in input order: :meth:`Pipeline.analyse_corpus` — registry
+   resolution, quotes, claims, story assignment, article by article, each committed with its
+   corpus-state changes — reusing what the worker computed.
 
 Determinism: the corpus state (entity registry, story index) is only ever touched here, in the
 same order and from the same inputs as the single-process path, and the worker results are bit
@@ -19,8 +20,8 @@ for bit what the single process computes (the same models over the same chunks; 
 do not even depend on the batch or the thread count), so the export equals the single-process
 export (tests/test_engine.py).
 
-Failures: a stage raising on one article marks only that article failed, as in
-:func:`storyline.batch._analyse_chunk` (the chunk is run again article by article, each alone).
+Failures: a stage raising on one article marks only that article failed, as in one process
+(:meth:`Pipeline.analyse_parallel` catches per article and stage).
 A task that raises outside the stages is retried :data:`TASK_RETRIES` times; a worker that dies
 (killed, out of memory) has its partition re-run by the scheduler on another worker. Nothing is
 lost either way: the articles are stored raw before analysis, and a run that stops leaves them
@@ -42,12 +43,12 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from storyline.article import Article
-from storyline.batch import _describe, _read
+from storyline.batch import _read
 from storyline.errors import InputError
 from storyline.ingest import _walk
 from storyline.pipeline import Pipeline
@@ -79,35 +80,15 @@ WorkerPipelineFactory = Callable[[], Pipeline]
 Result = tuple[Article, str | None]
 
 
-@dataclass
-class Partition:
-    """What a worker sends back for one chunk: the prefixed articles (``singly`` False), or, when
-    the chunk raised, one ``(article, error)`` per article, each run alone (``singly`` True)."""
-
-    results: list[Result]
-    singly: bool
-
-
 def analyse_partition(
-    token: str, factory: WorkerPipelineFactory, chunk: list[Article], singly: bool
-) -> Partition:
-    """The worker task: :meth:`Pipeline.run_parallel` over ``chunk`` (or over each article alone
-    with ``singly``, or when the chunk raised), packed for the wire."""
+    token: str, factory: WorkerPipelineFactory, chunk: list[Article], context: list[Article]
+) -> list[Result]:
+    """The worker task: :meth:`Pipeline.run_parallel` over ``chunk`` (``context``: the chunk's
+    articles analysed earlier, seen by the stages' ``prepare``), packed for the wire. A stage
+    failing on one article fails that article only."""
     pipeline = _worker_pipeline(token, factory)
-    if not singly:
-        try:
-            done = pipeline.run_parallel(copy.deepcopy(chunk))
-            return Partition([(_pack(a), None) for a in done], singly=False)
-        except Exception:
-            pass
-    results: list[Result] = []
-    for original in chunk:
-        try:
-            article = pipeline.run_parallel([copy.deepcopy(original)])[0]
-            results.append((_pack(article), None))
-        except Exception as exc:
-            results.append((original, _describe(exc)))
-    return Partition(results, singly=True)
+    done = pipeline.run_parallel(copy.deepcopy(chunk), copy.deepcopy(context))
+    return [(_pack(a) if error is None else a, error) for a, error in done]
 
 
 def read_files(files: list[str]) -> list[Article | InputError]:
@@ -196,13 +177,13 @@ class DaskEngine:
         self.retries = retries
         self.read_on_workers = read_on_workers
 
-    def _submit(self, chunk: list[Article], singly: bool = False) -> Future[Partition]:
+    def _submit(self, chunk: list[Article], context: list[Article]) -> Future[list[Result]]:
         return self.client.submit(
             analyse_partition,
             self.token,
             self.factory,
             chunk,
-            singly,
+            context,
             retries=self.retries,
             pure=False,
         )
@@ -242,48 +223,27 @@ class DaskEngine:
             head = flying.popleft()
             yield from head.result() if isinstance(head, Future) else head
 
-    def analyse(self, chunks: Iterable[list[Article]]) -> Iterator[list[Result]]:
-        """Results per chunk, in chunk order; partitions run ahead on the workers."""
+    def prepare(
+        self, chunks: Iterable[tuple[list[Article], list[Article]]]
+    ) -> Iterator[list[Result]]:
+        """The parallel part of each ``(chunk, context)``, in chunk order; partitions run ahead
+        on the workers while the runner takes the corpus stages of earlier ones."""
         todo = iter(chunks)
-        flying: deque[tuple[list[Article], Future[Partition]]] = deque()
+        flying: deque[Future[list[Result]]] = deque()
 
         def refill() -> None:
             while len(flying) < self._window():  # workers may join (or leave) during the run
-                chunk = next(todo, None)
-                if chunk is None:
+                item = next(todo, None)
+                if item is None:
                     return
-                flying.append((chunk, self._submit(chunk)))
+                flying.append(self._submit(*item))
 
         refill()
         while flying:
-            chunk, future = flying.popleft()
-            partition: Partition = future.result()
+            future = flying.popleft()
+            results: list[Result] = future.result()
             refill()
-            yield self._finish(chunk, partition)
-
-    def _finish(self, chunk: list[Article], partition: Partition) -> list[Result]:
-        """The suffix over a prefixed chunk; as :func:`storyline.batch._analyse_chunk`, a chunk
-        that raises is run again article by article (prefix and suffix), each alone."""
-        if not chunk:
-            return []
-        if not partition.singly:
-            articles = [_unpack(article) for article, _ in partition.results]
-            try:
-                return [(a, None) for a in self.pipeline.run_corpus(articles)]
-            except Exception:
-                pass
-            # the chunk as sent is untouched here: the worker ran on its own copies
-            partition = self._submit(chunk, singly=True).result()
-        results: list[Result] = []
-        for article, error in partition.results:
-            if error is not None:
-                results.append((article, error))
-                continue
-            try:
-                results.append((self.pipeline.run_corpus([_unpack(article)])[0], None))
-            except Exception as exc:
-                results.append((article, _describe(exc)))
-        return results
+            yield [(_unpack(a) if error is None else a, error) for a, error in results]
 
 
 def _files_of(path: str) -> list[str] | None:

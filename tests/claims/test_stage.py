@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from storyline.article import Article, Claim
-from storyline.claims.stage import _parse_number, extract_claims, find_aliases
+from storyline.claims.stage import (
+    _parse_number,
+    extract_claims,
+    find_aliases,
+    link_contradictions,
+)
 from storyline.pipeline import Pipeline
 
 
@@ -19,6 +24,8 @@ def seeds(seed_paths: list[Path]) -> dict[str, Article]:
         lang = "fr" if p.name.startswith("004") else "en"
         arts[p.name[:3]] = Article(raw_text=text, text=text, language=lang)
     Pipeline(stages=("quotes", "claims")).run(list(arts.values()))
+    # contradictions are linked over a whole corpus at read time, not by the stage
+    link_contradictions([c for a in arts.values() for c in a.claims], list(arts.values()))
     return arts
 
 
@@ -169,7 +176,9 @@ def pipeline_seeds(seed_paths: list[Path]) -> list[Article]:
 
     arts = [read_one(p) for p in seed_paths]
     stages = ("language", "clean", "metadata", "entities", "quotes", "claims")
-    return Pipeline(stages=stages).run(arts)
+    done = Pipeline(stages=stages).run(arts)
+    link_contradictions([c for a in done for c in a.claims], done)
+    return done
 
 
 def test_full_pipeline_speakers_and_contradictions(pipeline_seeds: list[Article]) -> None:

@@ -3,7 +3,6 @@ learned aliases, titles and roles, persistence, ``resolve_rows``. No NER models 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from storyline.article import Article, EntityType, Mention
 from storyline.entities.registry import (
     EntityRegistry,
-    RegistryStore,
     entity_rows,
     fold,
     name_key,
@@ -202,28 +200,6 @@ def test_titles_and_role_nominals(registry: EntityRegistry) -> None:
     assert registry.resolve_role(article, "le diplomate", len(text)) == entity.id
     assert registry.resolve_role(article, "the general", len(text)) is None
     assert registry.resolve_role(article, "the diplomat", start) is None  # nothing before it
-
-
-def test_registry_store_round_trip() -> None:
-    conn = sqlite3.connect(":memory:")
-    store = RegistryStore(conn)
-    first = new_registry()
-    ctx = first.context("a1", "en")
-    kinshak = first.resolve("Aleksandr Kinshak", "PER", ctx)
-    first.add_title(kinshak.id, "ambassador", "en")
-    first.resolve("Daesh", "ORG", ctx)
-    assert store.save(first) > 0
-    second = new_registry()
-    store.load(second)
-    restored = second.get(kinshak.id)
-    assert restored is not None
-    assert second.titles_of(kinshak.id) == ["ambassador"]
-    assert restored.articles == {"a1"}
-    # the restored indexes resolve a new spelling to the stored entity
-    again = second.resolve("Kinchak", "PER", second.context("a2", "fr"))
-    assert again.id == kinshak.id
-    daesh = second.find("Daesh")
-    assert daesh is not None and daesh.articles == {"a1"}
 
 
 def test_resolve_rows_keeps_order_and_adds_entity_ids() -> None:

@@ -28,17 +28,19 @@ def store() -> SQLiteStore:
 
 
 @pytest.fixture(scope="module")
-def seeds(seed_paths: list[Path], store: SQLiteStore) -> dict[str, Article]:
-    pipeline = Pipeline(stages=("language", "clean", "entities"), store=store)
+def pipeline(store: SQLiteStore) -> Pipeline:
+    return Pipeline(stages=("language", "clean", "entities"), store=store)
+
+
+@pytest.fixture(scope="module")
+def seeds(seed_paths: list[Path], pipeline: Pipeline) -> dict[str, Article]:
     articles = pipeline.run([read_one(p) for p in seed_paths])
     return {Path(a.source_path or "").name[:3]: a for a in articles}
 
 
 @pytest.fixture(scope="module")
-def registry(seeds: dict[str, Article]) -> EntityRegistry:
-    reg = seeds["000"].annotations["entity_registry"]
-    assert isinstance(reg, EntityRegistry)
-    return reg
+def registry(seeds: dict[str, Article], pipeline: Pipeline) -> EntityRegistry:
+    return pipeline.corpus.registry
 
 
 def ids_of(seeds: dict[str, Article], *forms: str) -> dict[str, set[str]]:

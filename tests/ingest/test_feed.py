@@ -145,6 +145,32 @@ def test_feed_with_a_broken_entry_keeps_the_good_ones(tmp_path: Path) -> None:
     assert items[2].raw_text == "Only a summary here."  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    ("opening", "why"),
+    [("<![CDATA[", "an unterminated CDATA section"), ("<!--", "an unterminated comment")],
+)
+def test_markup_left_open_in_one_entry_costs_only_that_entry(
+    tmp_path: Path, opening: str, why: str
+) -> None:
+    """An unterminated CDATA section (or comment) in entry 2 used to swallow entry 3 whole:
+    only entry 1 landed and nothing was reported."""
+    broken = RSS.replace(
+        "<title>An entry with no body</title>",
+        f"<title>An entry with no body</title><description>{opening}<p>cut off</p></description>",
+    )
+    path = tmp_path / "cut.rss"
+    path.write_text(broken, encoding="utf-8")
+    items = list(read_paths([str(path)]))
+    assert [type(i).__name__ for i in items] == ["Article", "InputError", "Article"]
+    first, error, third = items
+    assert isinstance(first, Article) and first.title == "Talks resume in Geneva"
+    assert first.hints["feed_title"] == "Example World News"
+    assert isinstance(error, InputError) and error.item == f"{path}:entry 2"
+    assert why in error.reason
+    assert isinstance(third, Article) and third.record == "entry 3"
+    assert third.raw_text == "Only a summary here." and third.title == "Summary only & escaped"
+
+
 def test_unreadable_and_empty_feeds(tmp_path: Path) -> None:
     (tmp_path / "a.rss").write_text("this is not XML at all")
     (tmp_path / "b.rss").write_text('<rss version="2.0"><channel><title>t</title></channel></rss>')

@@ -105,6 +105,28 @@ def test_truncated_warc_keeps_the_records_before_the_damage(tmp_path: Path, gz: 
     assert "truncated or damaged WARC" in error.reason
 
 
+@pytest.mark.parametrize("gz", [False, True])
+def test_a_warc_cut_anywhere_reports_the_damage(tmp_path: Path, gz: bool) -> None:
+    """Cut at every 37th byte (inside headers, payloads, gzip members and between records):
+    the reader never raises, and either every page lands or an InputError names the file or
+    the record where the damage starts. Cuts inside a record header used to raise warcio's
+    AttributeError, and cuts inside a gzip member or a plain record header ended silently."""
+    data = _warc(CRAWL[:2] + CRAWL[4:5], gz=gz)
+    path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    for cut in range(1, len(data), 37):
+        path.write_bytes(data[:cut])
+        items = list(read_paths([str(path)]))
+        articles = [i for i in items if isinstance(i, Article)]
+        errors = [i for i in items if isinstance(i, InputError)]
+        if len(articles) == 2 and not errors:
+            assert cut >= len(data) - 4, cut  # only the final record separator is missing
+            continue
+        assert len(errors) == 1, (cut, items)
+        assert errors[0].item == str(path) or errors[0].item.startswith(f"{path}:record "), cut
+    path.write_bytes(data)
+    assert [type(i).__name__ for i in read_paths([str(path)])] == ["Article", "Article"]
+
+
 def test_garbage_after_records(tmp_path: Path) -> None:
     path = tmp_path / "junk.warc"
     path.write_bytes(_warc(CRAWL[1:2], gz=False) + b"this is not a WARC record\r\n\r\n" * 3)

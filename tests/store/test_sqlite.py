@@ -354,3 +354,25 @@ def test_postgres_refuses_nul_characters_as_bad_data(pg_url: str) -> None:
         assert store.count_articles() == 0  # the failed write left nothing behind
         store.add_raw(_article())  # and the connection is usable again
         assert store.count_articles() == 1
+
+
+def test_failures_list_what_was_not_read_or_analysed_until_read_again(store: Store) -> None:
+    store.record_failure("in/a.jsonl:line 2", "malformed JSON")
+    store.record_failure("in/a.jsonl:line 2", "malformed JSON, again")  # a second run
+    store.record_failure("in/a.jsonl.bak", "empty file")  # another input sharing the prefix
+    store.record_failure("in/empty.txt", "empty file")
+    bad = _article()
+    store.add_raw(bad)
+    store.mark_failed(bad.id, bad.label, "stage quotes failed: TypeError: x")
+    assert [(f["kind"], f["item"], f["reason"]) for f in store.failures()] == [
+        ("unreadable", "in/a.jsonl.bak", "empty file"),
+        ("unreadable", "in/a.jsonl:line 2", "malformed JSON, again"),
+        ("unreadable", "in/empty.txt", "empty file"),
+        ("analysis", "in/a.txt", "stage quotes failed: TypeError: x"),
+    ]
+    assert store.clear_read_failures("in/a.jsonl") == 2  # itself and its records only
+    assert store.clear_read_failures("in/empty.txt") == 1
+    bad.text = bad.raw_text
+    store.save_article(bad)  # analysed at last: no longer failed
+    assert [f["item"] for f in store.failures()] == ["in/a.jsonl.bak"]
+    assert store.summary()["unreadable_items"] == 1

@@ -17,6 +17,7 @@ from storyline.ingest import read_one
 from storyline.pipeline import Pipeline
 from storyline.store.sqlite import SQLiteStore
 from storyline.stories.embed import E5Embedder
+from storyline.stories.index import stream_order
 from storyline.stories.stage import StoryStage
 from storyline.stories.threads import list_stories, story_timeline
 
@@ -49,10 +50,16 @@ def _fresh(articles: list[Article], dated: bool = False) -> list[Article]:
 
 
 def _run(articles: list[Article], embedder: E5Embedder, store: SQLiteStore | None = None) -> None:
-    stage = StoryStage(Corpus(store=store), embedder)
+    """The stage as the pipeline drives it: publication order, each article committed with its
+    story change."""
+    corpus = Corpus(store=store)
+    stage = StoryStage(corpus, embedder)
     stage.prepare(articles)
-    for article in articles:
-        stage(article)
+    by_id = {a.id: a for a in articles}
+    for article_id in stream_order((a.id, a.published) for a in articles):
+        article = stage(by_id[article_id])
+        if store is not None:
+            store.save_article(article, corpus.take(article.id))
 
 
 def _groups(articles: list[Article]) -> set[frozenset[int]]:

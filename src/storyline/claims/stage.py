@@ -209,13 +209,12 @@ class ClaimStage:
         self.corpus = corpus
 
     def prepare(self, batch: list[Article]) -> None:
-        for article in batch:
-            article.claims = extract_claims(article)
-        link_contradictions([c for a in batch for c in a.claims], batch)
+        pass
 
     def __call__(self, article: Article) -> Article:
-        if not article.claims and article.text:
-            article.claims = extract_claims(article)
+        # Contradictions are linked at read time over the whole store (link_contradictions),
+        # not per chunk here: what an article's claims contradict changes with later articles.
+        article.claims = extract_claims(article) if article.text else []
         return article
 
 

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from storyline.cli._app import DbOption, app, console, err_console
 from storyline.config import Settings
-from storyline.errors import StorylineError
+from storyline.errors import StoreLocked, StorylineError
 from storyline.store import Store, open_store
 
 if TYPE_CHECKING:
@@ -88,6 +88,12 @@ def ingest(
         "--scheduler",
         help="With --engine dask: the scheduler at tcp://HOST:PORT instead of a local cluster.",
     ),
+    wait: bool = typer.Option(
+        False,
+        "--wait",
+        help="When another ingest is writing to the store, wait for it to finish (default: exit 1"
+        " naming it).",
+    ),
 ) -> None:
     """Read articles (text, HTML, JSONL, RSS/Atom, WARC), analyse them and store them.
 
@@ -101,6 +107,7 @@ def ingest(
     wanted = [name.strip() for name in stages.split(",") if name.strip()] if stages else None
     _check_engine(engine, workers, scheduler)
     with _open_store(db) as store, ExitStack() as cleanup:
+        _hold_writer_lock(cleanup, store, wait)
         try:
             pipeline = Pipeline(Settings.load(db=db), store=store, stages=wanted)
         except ValueError as exc:
@@ -170,6 +177,19 @@ def ingest(
         raise typer.Exit(1)
 
 
+def _hold_writer_lock(cleanup: ExitStack, store: Store, wait: bool) -> None:
+    """Take the store's writer lock for the whole run, before any model loads: a second ingest
+    on the same store is refused at once (StoreLocked names the holder) or, with --wait, says
+    whom it waits for and waits."""
+    try:
+        cleanup.enter_context(store.writer_lock())
+    except StoreLocked as exc:
+        if not wait:
+            raise
+        err_console.print(f"[yellow]waiting[/yellow]: {escape(str(exc))}")
+        cleanup.enter_context(store.writer_lock(wait=True))
+
+
 def _check_engine(engine: str, workers: int | None, scheduler: str | None) -> None:
     if engine not in ("local", "dask"):
         raise typer.BadParameter("choose local or dask", param_hint="--engine")
@@ -228,10 +248,51 @@ def list_articles(
                 escape(article.source or ""),
                 escape(title),
             )
+        unreadable = (
+            [f for f in store.failures() if f["kind"] == "unreadable"]
+            if status in ("failed", "all")
+            else []
+        )
         if table.row_count:
             console.print(table)
-        else:
+        if unreadable:
+            # inputs that never became articles: no id, so listed apart, as `failures` does
+            console.print(f"{len(unreadable)} inputs could not be read:")
+            _print_failures(unreadable)
+        if not table.row_count and not unreadable:
             err_console.print(f"no {status} articles in {store.path}")
+
+
+@app.command()
+def failures(
+    db: str | None = DbOption,
+    as_json: bool = typer.Option(False, "--json", help="One JSON array of failures."),
+) -> None:
+    """List every input that could not be read or stored, and every article whose analysis
+    failed, with the reason. An item leaves the list once a later ingest reads (or analyses) it
+    successfully."""
+    import json
+
+    with _open_store(db) as store:
+        found = store.failures()
+    if as_json:
+        sys.stdout.write(json.dumps(found, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not found:
+        err_console.print("no failures: every input was read and analysed")
+        return
+    _print_failures(found)
+
+
+def _print_failures(found: list[dict[str, Any]]) -> None:
+    for failure in found:
+        what = "unreadable" if failure["kind"] == "unreadable" else "analysis failed"
+        article = f" [{failure['article_id']}]" if failure.get("article_id") else ""
+        # soft_wrap: one line per failure however long, as in the ingest report
+        console.print(
+            f"[red]{what}[/red] {escape(failure['item'])}{article}: {escape(failure['reason'])}",
+            soft_wrap=True,
+        )
 
 
 @app.command()

@@ -22,14 +22,12 @@ from storyline.cli._app import DbOption, app, console, err_console
 
 def _registry(db: str | None) -> Any:
     from storyline.config import Settings
-    from storyline.entities.registry import load_registry
+    from storyline.corpus import Corpus
     from storyline.store import open_store
 
-    settings = Settings.load()
     store = open_store(db)
-    conn = getattr(store, "conn", None)
     try:
-        return load_registry(conn, settings.aliases_file, settings.preferred_languages), store
+        return Corpus(Settings.load(), store).registry, store
     except Exception:
         store.close()
         raise

@@ -1,7 +1,8 @@
 """The corpus entity registry: one canonical entity per person, organisation, place.
 
 Entity mentions from every article and language are resolved against one registry that lives for
-the corpus (built from the store on first use, persisted by :class:`RegistryStore`). Resolution of
+the corpus (built from the store on first use; each article's change is written with it by
+:mod:`storyline.store.registry`). Resolution of
 a mention (:meth:`EntityRegistry.resolve`) tries, in order:
 
 1. **the same article**: an exact (folded) form already resolved in this article; a surname-only
@@ -31,8 +32,8 @@ names, a surname is also looked up without a case ending (Johnsonem, Джонс�
 absorbed by the name key. Words typed in mixed scripts (a Cyrillic С in "СOVID") are read in one
 script (:func:`unmix_scripts`).
 
-API for other stages (quotes, claims, stories) — the registry of the article being processed is
-``article.annotations["entity_registry"]``:
+API for other stages (quotes, claims, stories) — the corpus registry is
+:attr:`storyline.corpus.Corpus.registry`:
 
 - ``Mention.entity_id`` / ``Mention.canonical`` on every mention of ``article.entities``;
 - :meth:`EntityRegistry.get` (follows merges), :meth:`EntityRegistry.canonical_id`;
@@ -45,27 +46,22 @@ API for other stages (quotes, claims, stories) — the registry of the article b
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import yaml
 from anyascii import anyascii
 from jellyfish import jaro_winkler_similarity
 
 from storyline.article import Article, EntityType
-from storyline.errors import ConfigError, StoreError
-from storyline.store import SQLConnection, sql_dialect
+from storyline.errors import ConfigError
 
 
 def _words(text: str) -> frozenset[str]:
@@ -403,6 +399,10 @@ class Entity:
 
     def vote(self, type_: EntityType, weight: int = 1) -> None:
         self.type_votes[type_] += weight
+        self.retype()
+
+    def retype(self) -> None:
+        """The type with most votes (the current one on a tie); the alias table's is fixed."""
         best = max(ENTITY_TYPES, key=lambda t: (self.type_votes[t], t == self.type))
         if not self.from_alias_table:
             self.type = best
@@ -451,6 +451,24 @@ class _Given:
     initials: set[str] = field(default_factory=set)
 
 
+# One row of registry evidence: (entity id, kind, value, language). Kinds: "variant" (a form),
+# "title" (a role seen with a person), "vote" (a type, counted by weight), "surface" (an
+# inflected text form that resolved to the entity).
+EvidenceKey = tuple[str, str, str, str]
+
+
+@dataclass
+class ArticleChange:
+    """What one article changed in the registry: its evidence (replacing any it had before),
+    the entities it touched as they now are, and the merges it made (old id → kept id).
+    Written in the article's transaction by :class:`storyline.store.registry.RegistryChange`."""
+
+    article_id: str
+    evidence: Counter[EvidenceKey] = field(default_factory=Counter)
+    entities: list[Entity] = field(default_factory=list)
+    merges: list[tuple[str, str]] = field(default_factory=list)
+
+
 class EntityRegistry:
     """Canonical entities of a corpus and the indexes that resolve mentions to them.
 
@@ -468,7 +486,7 @@ class EntityRegistry:
         self._given: dict[str, _Given] = {}
         self._by_surname_prefix: dict[str, set[str]] = {}
         self._surnames: dict[str, set[str]] = {}  # entity id → folded surnames seen
-        self._cooccur: dict[str, Counter[str]] = {}
+        self._current: ArticleChange | None = None  # the article being resolved (evidence)
         self._ids: set[str] = set()
         self.dirty: set[str] = set()  # entities changed since the last save
         self._surfaces: dict[str, str] | None = None
@@ -538,7 +556,7 @@ class EntityRegistry:
             ids = self._by_surname.get(name_key(tokens[-1]), set()) or self._by_skeleton.get(
                 " ".join(name_key(t) for t in tokens), set()
             )
-        found = [e for i in ids if (e := self.get(i)) is not None]
+        found = [e for i in sorted(ids) if (e := self.get(i)) is not None]
         return max(found, key=lambda e: sum(e.variants.values()), default=None)
 
     def titles_of(self, entity_id: str) -> list[str]:
@@ -666,7 +684,7 @@ class EntityRegistry:
         if len(skeleton.replace(" ", "")) < FUZZY_MIN_KEY:
             return None
         best: tuple[float, Entity] | None = None
-        for eid in self._by_skeleton.get(skeleton, ()):
+        for eid in sorted(self._by_skeleton.get(skeleton, ())):
             cand = self.entities.get(eid)
             if cand is None or cand.type == "PER" or not cand.accepts(type_):
                 continue
@@ -694,7 +712,7 @@ class EntityRegistry:
         multiword = " " in folded
         cands = [
             e
-            for i in ids
+            for i in sorted(ids)  # sorted: ties go the same way in every process
             if (e := self.get(i)) is not None
             and (e.accepts(type_) or (multiword and e.from_alias_table))
         ]
@@ -705,9 +723,12 @@ class EntityRegistry:
     def _affinity(self, entity: Entity, ctx: DocContext | None) -> tuple[int, int, int]:
         shared = 0
         if ctx is not None:
-            co = self._cooccur.get(entity.id)
-            if co:
-                shared = sum(1 for eid in ctx.entity_ids if co.get(eid))
+            # co-occurring entities: those sharing an article with the candidate (derived from
+            # the stored article sets, so a registry reloaded after a kill decides the same)
+            for eid in ctx.entity_ids:
+                other = self.get(eid)
+                if other is not None and not other.articles.isdisjoint(entity.articles):
+                    shared += 1
         return (shared, int(entity.from_alias_table), sum(entity.variants.values()))
 
     def _match_person(
@@ -716,7 +737,7 @@ class EntityRegistry:
         for surname in surname_keys(tokens[-1], inflected):
             cands = [
                 e
-                for i in self._by_surname.get(surname, ())
+                for i in sorted(self._by_surname.get(surname, ()))
                 if (e := self.get(i)) is not None and e.type == "PER"
             ]
             cands = [e for e in cands if self._given_compatible(e.id, tokens)]
@@ -732,7 +753,7 @@ class EntityRegistry:
         # close surnames.
         prefix = name_key(tokens[-1])[:SURNAME_PREFIX]
         best: tuple[float, Entity] | None = None
-        for eid in self._by_surname_prefix.get(prefix, ()):
+        for eid in sorted(self._by_surname_prefix.get(prefix, ())):
             cand = self.get(eid)
             given = self._given.get(eid)
             if cand is None or cand.type != "PER" or given is None or not given.keys:
@@ -834,13 +855,14 @@ class EntityRegistry:
             if len(words) >= 2:
                 for word in words:
                     ctx.by_token.setdefault(word, set()).add(entity.id)
-        if entity.id not in ctx.entity_ids:
-            co = self._cooccur.setdefault(entity.id, Counter())
-            for other in ctx.entity_ids:
-                co[other] += 1
-                self._cooccur.setdefault(other, Counter())[entity.id] += 1
         ctx.entity_ids[entity.id] += 1
         self.dirty.add(entity.id)
+        if self._current is not None and self._current.article_id == ctx.doc_id:
+            evidence = self._current.evidence
+            evidence[(entity.id, "variant", form, ctx.language or "")] += 1
+            evidence[(entity.id, "vote", type_, "")] += weight
+            if text != form:
+                evidence[(entity.id, "surface", text, "")] += 1
 
     def _update_canonical(self, entity: Entity) -> None:
         if entity.from_alias_table:
@@ -873,6 +895,8 @@ class EntityRegistry:
         if entity is not None:
             entity.titles[(title, language or "")] += 1
             self.dirty.add(entity.id)
+            if self._current is not None:
+                self._current.evidence[(entity.id, "title", title, language or "")] += 1
 
     def note_acronym(self, ctx: DocContext, acronym: str, entity_id: str) -> None:
         """Remember that ``acronym`` stands for ``entity_id`` in this article ("Name (ACR)")."""
@@ -914,8 +938,6 @@ class EntityRegistry:
                 if bucket is not None and other.id in bucket:
                     bucket.discard(other.id)
                     bucket.add(keep.id)
-        co = self._cooccur.pop(other.id, Counter())
-        self._cooccur.setdefault(keep.id, Counter()).update(co)
         given = self._given.pop(other.id, None)
         if given is not None and keep.type == "PER":
             mine = self._given.setdefault(keep.id, _Given())
@@ -925,7 +947,73 @@ class EntityRegistry:
         self.merged[other.id] = keep.id
         self._update_canonical(keep)
         self.dirty.update({keep.id, other.id})
+        if self._current is not None:
+            self._current.merges.append((other.id, keep.id))
+            moved = Counter[EvidenceKey]()
+            for (eid, kind, value, lang), n in self._current.evidence.items():
+                moved[(keep.id if eid == other.id else eid, kind, value, lang)] += n
+            self._current.evidence = moved
         return keep
+
+    # ----------------------------------------------------------------- per-article evidence
+    def begin_article(
+        self, article_id: str, stored: Mapping[EvidenceKey, int] | None = None
+    ) -> None:
+        """Start resolving ``article_id``: its evidence from an earlier analysis (``stored``) is
+        taken out of the counts first, so re-analysing an article replaces what it contributed
+        instead of adding to it. Then every mention, vote and title is recorded as evidence."""
+        self.dirty.clear()
+        self._current = ArticleChange(article_id)
+        for (eid, kind, value, lang), n in sorted((stored or {}).items()):
+            entity = self.get(eid)
+            if entity is None:
+                continue
+            if kind == "variant" and (value, lang) in entity.variants:
+                entity.variants[(value, lang)] = max(0, entity.variants[(value, lang)] - n)
+            elif kind == "title":
+                entity.titles[(value, lang)] -= n
+                if entity.titles[(value, lang)] <= 0:
+                    del entity.titles[(value, lang)]
+            elif kind == "vote":
+                entity.type_votes[value] -= n
+                if entity.type_votes[value] <= 0:
+                    del entity.type_votes[value]
+                entity.retype()
+            entity.articles.discard(article_id)
+            self._update_canonical(entity)
+            self.dirty.add(entity.id)
+
+    def end_article(self) -> ArticleChange:
+        """The change :meth:`begin_article` started: evidence, touched entities as they are now
+        (copies: later articles go on changing the live ones), merges."""
+        change = self._current or ArticleChange("")
+        self._current = None
+        evidence = Counter[EvidenceKey]()
+        for (eid, kind, value, lang), n in change.evidence.items():
+            evidence[(self.canonical_id(eid), kind, value, lang)] += n
+        change.evidence = evidence
+        for eid in sorted(self.dirty):
+            entity = self.entities.get(eid)
+            if entity is not None:
+                change.entities.append(
+                    Entity(
+                        id=entity.id,
+                        canonical=entity.canonical,
+                        type=entity.type,
+                        variants=Counter(entity.variants),
+                        titles=Counter(entity.titles),
+                        type_votes=Counter(entity.type_votes),
+                        first_seen=entity.first_seen,
+                        last_seen=entity.last_seen,
+                        from_alias_table=entity.from_alias_table,
+                    )
+                )
+        self.dirty.clear()
+        return change
+
+    def add_surface(self, entity_id: str, text: str) -> None:
+        """A stored inflected form of an entity (evidence kind "surface"): findable again."""
+        self._by_form.setdefault(fold(text) or text.casefold(), set()).add(entity_id)
 
     def _keys_of(self, entity: Entity) -> Iterator[str]:
         for form, _ in entity.variants:
@@ -1000,162 +1088,6 @@ def new_registry(
     if aliases_file:
         registry.load_aliases(read_alias_file(aliases_file), str(aliases_file))
     return registry
-
-
-class RegistryStore:
-    """Persists a registry in the store's SQL tables (migration ``0002_entities``).
-
-    Works on a ``sqlite3.Connection`` or the PostgreSQL store's connection adapter
-    (:class:`storyline.store.postgres.PGConnection`): the statements are the SQL both speak
-    (``?`` parameters, ``INSERT … ON CONFLICT``). The 0002 migration of the connection's backend is
-    idempotent, so it also runs before the store's migration runner has applied it.
-
-    Limit: one writing process per registry. Each save rewrites the entities changed since the
-    last save, so two processes analysing in parallel, each with its own in-memory registry,
-    overwrite each other's updates of an entity both touched (last writer wins).
-    """
-
-    def __init__(
-        self,
-        conn: SQLConnection,
-        transaction: Callable[[], AbstractContextManager[Any]] | None = None,
-    ) -> None:
-        self.conn = conn
-        self._transaction = transaction  # the store's (SQLiteStore.transaction), when there is one
-        if transaction is None and sql_dialect(conn) == "postgresql":
-            self._transaction = getattr(conn, "transaction", None)
-        folder = "migrations_pg" if sql_dialect(conn) == "postgresql" else "migrations"
-        migration = resources.files("storyline.store").joinpath(f"{folder}/0002_entities.sql")
-        try:
-            conn.executescript(migration.read_text(encoding="utf-8"))
-        except (sqlite3.Error, psycopg.Error) as exc:
-            raise StoreError(f"cannot create the entity tables: {exc}") from exc
-
-    def load(self, registry: EntityRegistry) -> None:
-        cur = self.conn
-        rows = cur.execute(
-            "SELECT id, canonical, type, first_seen, last_seen, from_alias_table FROM entities"
-        ).fetchall()
-        entities: dict[str, Entity] = {}
-        for eid, canonical, type_, first, last, trusted in rows:
-            entities[eid] = Entity(
-                id=eid,
-                canonical=canonical,
-                type=type_,
-                first_seen=date.fromisoformat(first) if first else None,
-                last_seen=date.fromisoformat(last) if last else None,
-                from_alias_table=bool(trusted),
-            )
-        for eid, form, lang, n in cur.execute(
-            "SELECT entity_id, form, language, count FROM entity_variants"
-        ):
-            if eid in entities:
-                entities[eid].variants[(form, lang)] = n
-        for eid, title, lang, n in cur.execute(
-            "SELECT entity_id, title, language, count FROM entity_titles"
-        ):
-            if eid in entities:
-                entities[eid].titles[(title, lang)] = n
-        for eid, type_, n in cur.execute("SELECT entity_id, type, votes FROM entity_type_votes"):
-            if eid in entities:
-                entities[eid].type_votes[type_] = n
-        for eid, article_id in cur.execute("SELECT entity_id, article_id FROM entity_articles"):
-            if eid in entities:
-                entities[eid].articles.add(article_id)
-        for old, new in cur.execute("SELECT old_id, new_id FROM entity_redirects"):
-            registry.merged[old] = new
-            registry._ids.add(old)
-        for eid, entity in entities.items():
-            if eid in registry.entities:
-                # An alias-table entry: keep the table's names, add what the corpus saw.
-                stored = registry.entities[eid]
-                stored.variants.update(entity.variants)
-                stored.titles.update(entity.titles)
-                stored.type_votes.update(entity.type_votes)
-                stored.articles |= entity.articles
-                stored.first_seen, stored.last_seen = entity.first_seen, entity.last_seen
-                for form, lang in entity.variants:
-                    registry._index_form(stored, form, lang, 0)
-                registry.dirty.discard(eid)
-            else:
-                registry.restore(entity)
-
-    def save(self, registry: EntityRegistry) -> int:
-        """Write the entities changed since the last save; returns how many."""
-        dirty = sorted(registry.dirty)
-        try:
-            with self._write():
-                for eid in dirty:
-                    self._delete(eid)
-                    if eid in registry.merged:
-                        self.conn.execute(
-                            "INSERT INTO entity_redirects(old_id, new_id) VALUES (?, ?)"
-                            " ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id",
-                            (eid, registry.merged[eid]),
-                        )
-                        continue
-                    entity = registry.entities.get(eid)
-                    if entity is not None:
-                        self._insert(entity)
-        except (sqlite3.Error, psycopg.Error) as exc:
-            raise StoreError(f"cannot save the entity registry: {exc}") from exc
-        registry.dirty.clear()
-        return len(dirty)
-
-    @contextmanager
-    def _write(self) -> Iterator[None]:
-        if self._transaction is not None:
-            with self._transaction():
-                yield
-            return
-        assert isinstance(self.conn, sqlite3.Connection)  # PostgreSQL has its _transaction
-        if self.conn.isolation_level is None:  # autocommit connection: one explicit transaction
-            self.conn.execute("BEGIN")
-            try:
-                yield
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
-            self.conn.execute("COMMIT")
-            return
-        with self.conn:
-            yield
-
-    def _delete(self, eid: str) -> None:
-        for table in ("entity_variants", "entity_titles", "entity_type_votes", "entity_articles"):
-            self.conn.execute(f"DELETE FROM {table} WHERE entity_id = ?", (eid,))
-        self.conn.execute("DELETE FROM entities WHERE id = ?", (eid,))
-
-    def _insert(self, e: Entity) -> None:
-        self.conn.execute(
-            "INSERT INTO entities(id, canonical, type, first_seen, last_seen, from_alias_table,"
-            " titles) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                e.id,
-                e.canonical,
-                e.type,
-                e.first_seen.isoformat() if e.first_seen else None,
-                e.last_seen.isoformat() if e.last_seen else None,
-                int(e.from_alias_table),
-                json.dumps([t for (t, _), _n in e.titles.most_common()], ensure_ascii=False),
-            ),
-        )
-        self.conn.executemany(
-            "INSERT INTO entity_variants(entity_id, form, language, count) VALUES (?, ?, ?, ?)",
-            [(e.id, form, lang, n) for (form, lang), n in e.variants.items()],
-        )
-        self.conn.executemany(
-            "INSERT INTO entity_titles(entity_id, title, language, count) VALUES (?, ?, ?, ?)",
-            [(e.id, t, lang, n) for (t, lang), n in e.titles.items()],
-        )
-        self.conn.executemany(
-            "INSERT INTO entity_type_votes(entity_id, type, votes) VALUES (?, ?, ?)",
-            [(e.id, t, n) for t, n in e.type_votes.items()],
-        )
-        self.conn.executemany(
-            "INSERT INTO entity_articles(entity_id, article_id) VALUES (?, ?)",
-            [(e.id, a) for a in sorted(e.articles)],
-        )
 
 
 def _row_type(value: object) -> EntityType:
@@ -1234,15 +1166,3 @@ def entity_rows(
     return [
         {k: v for k, v in row.items() if k not in ("articles_list", "n_variants")} for row in rows
     ]
-
-
-def load_registry(
-    conn: SQLConnection | None = None,
-    aliases_file: str | Path | None = None,
-    preferred_languages: Sequence[str] = ("en",),
-) -> EntityRegistry:
-    """The packaged (and user) alias table plus what a store's registry tables hold."""
-    registry = new_registry(aliases_file, preferred_languages)
-    if conn is not None:
-        RegistryStore(conn).load(registry)
-    return registry

@@ -18,12 +18,13 @@ Reads ``text``, ``language``, ``published``. For each article:
 5. titles/roles next to persons go to the registry (``registry.titles_of``); aliases stated in text
    ("X, also known as Y", "formerly", "aka", "dit", "также известный как") merge the two entities.
 
-The registry is built on first use from ``corpus.store`` when the store exposes a SQL ``conn``
-(SQLite or PostgreSQL; tables of migration 0002,
-:class:`~storyline.entities.registry.RegistryStore`),
-else kept in memory; it is persisted after each article. Other stages reach it as
-``article.annotations["entity_registry"]``
-(quotes: ``registry.resolve_role(article, "the diplomat", offset)``, ``registry.titles_of(id)``).
+The registry is the corpus's (:attr:`storyline.corpus.Corpus.registry`, loaded from the store
+on first use). Each article's registry change — its evidence per (entity, article), the entities
+it touched, its merges — is recorded on the corpus (:meth:`~storyline.corpus.Corpus.record`) and
+committed by the runner with the article; re-analysing an article first takes its stored
+evidence out, so its counts are replaced, not added to. Other stages read the same registry
+from the corpus (quotes: ``registry.resolve_role(article, "the diplomat", offset)``,
+``registry.titles_of(id)``).
 
 Limits: NER quality is the models' (eval/entities.py has F1 per language); a title-only mention
 ("the Russian diplomat") is not added as a mention: :meth:`EntityRegistry.resolve_role` resolves it
@@ -53,14 +54,8 @@ from storyline.entities.ner import (
     title_before,
     type_cue,
 )
-from storyline.entities.registry import (
-    CUE_VOTE,
-    EntityRegistry,
-    RegistryStore,
-    is_acronym,
-    new_registry,
-)
-from storyline.store import SQLConnection
+from storyline.entities.registry import CUE_VOTE, EntityRegistry, is_acronym
+from storyline.store.registry import RegistryChange, stored_evidence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -102,21 +97,14 @@ class EntityStage:
     ) -> None:
         self.corpus = corpus
         self.heading_check = heading_check  # off only to measure the rule (eval/headings.py)
-        self._registry = registry
+        if registry is not None:
+            corpus.use_registry(registry)
         self._backend = backend  # a fixed backend (tests); else routed by language
-        self._persist: RegistryStore | None = None
 
     @property
     def registry(self) -> EntityRegistry:
-        """The corpus registry, loaded from the store on first use."""
-        if self._registry is None:
-            settings = self.corpus.settings
-            self._registry = new_registry(settings.aliases_file, settings.preferred_languages)
-            conn = getattr(self.corpus.store, "conn", None)
-            if isinstance(conn, SQLConnection):
-                self._persist = RegistryStore(conn, getattr(self.corpus.store, "transaction", None))
-                self._persist.load(self._registry)
-        return self._registry
+        """The corpus registry (:attr:`storyline.corpus.Corpus.registry`)."""
+        return self.corpus.registry
 
     def prepare(self, batch: list[Article]) -> None:
         if self._backend is None:
@@ -138,11 +126,21 @@ class EntityStage:
 
     def __call__(self, article: Article) -> Article:
         registry = self.registry
-        article.annotations["entity_registry"] = registry
+        store = self.corpus.store
+        registry.begin_article(
+            article.id, stored_evidence(store.conn, article.id) if store is not None else None
+        )
+        try:
+            self._resolve(article, registry)
+        finally:
+            self.corpus.record(article.id, RegistryChange(registry.end_article()))
+        return article
+
+    def _resolve(self, article: Article, registry: EntityRegistry) -> None:
         text = article.text
         if not text:
             article.entities = []
-            return article
+            return
         backend = self._backend or backend_for(
             article.language, self._gazetteer, self._loose_gazetteer
         )
@@ -177,9 +175,6 @@ class EntityStage:
                 mention.canonical = final.canonical
                 mention.type = final.type
         article.entities = mentions
-        if self._persist is not None:
-            self._persist.save(registry)
-        return article
 
     def _gazetteer(self, name: str) -> EntityType | None:
         entity = self.registry.find(name, by_key=False)  # exact names only: a gazetteer

@@ -66,7 +66,7 @@ def read_paths(
     for given in paths:
         if given == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from read_stream(stream, label=STDIN_LABEL)
+            yield from _contained(read_stream(stream, label=STDIN_LABEL), STDIN_LABEL)
             continue
         path = Path(given)
         if path.is_dir():
@@ -176,9 +176,27 @@ def _read_file(path: str) -> Iterator[Article | InputError]:
             yield InputError(path, "empty file")
             return
         with open(path, "rb", buffering=SNIFF_BYTES) as stream:
-            yield from read_stream(stream, label=path, name=Path(path).name, size=size)
+            yield from _contained(
+                read_stream(stream, label=path, name=Path(path).name, size=size), path
+            )
     except OSError as exc:
         yield InputError(path, f"cannot read: {exc.strerror or exc}")
+
+
+def _contained(items: Iterator[Article | InputError], label: str) -> Iterator[Article | InputError]:
+    """Pass a file's items through; a reader raising on it (a parser library's bug on damaged
+    input, or ours) ends that file with one InputError, and the next file is read."""
+    count = 0
+    try:
+        for item in items:
+            count += 1
+            yield item
+    except OSError:
+        raise  # reported as "cannot read" by the caller
+    except Exception as exc:
+        message = " ".join(str(exc).split()) or "(no message)"
+        after = f" after {count} item(s)" if count else ""
+        yield InputError(label, f"reading stopped{after}: {type(exc).__name__}: {message}")
 
 
 def _walk(root: str) -> Iterator[str]:

@@ -19,7 +19,9 @@ Per entry:
 
 Bad input: a file feedparser cannot read as a feed gives one error for the file; an entry with
 neither content nor summary (or whose page has no text) gives one error naming the entry, and the
-other entries land. feedparser's tolerant parser recovers entries from mildly broken XML.
+other entries land. feedparser's tolerant parser recovers entries from mildly broken XML; a
+feed that is not well-formed is read entry by entry (:func:`_read_entry_by_entry`), so markup
+left open in one entry (an unterminated CDATA section) costs that entry, reported, not the rest.
 Limits: the whole feed is parsed in memory (:data:`~storyline.ingest.sniff.MAX_FEED_BYTES`);
 enclosures (audio, video) are ignored.
 """
@@ -31,6 +33,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
+from xml.sax import SAXException
 
 from storyline.article import Article, content_id
 from storyline.errors import InputError
@@ -52,6 +55,10 @@ _SKIPPED = frozenset((
 _WHOLE_PAGE = re.compile(r"<html[\s>]|<body[\s>]|<!doctype\s+html", re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _SPACES = re.compile(r"[ \t]+")
+# The start and end tags of an RSS item or Atom entry (any namespace prefix), for cutting a
+# broken feed into entries.
+_ENTRY_START = re.compile(rb"<(?:[\w-]+:)?(?:item|entry)[\s>]")
+_ENTRY_END = re.compile(rb"</(?:[\w-]+:)?(?:item|entry)\s*>")
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
@@ -62,6 +69,11 @@ def read_feed(data: bytes, *, source_path: str) -> Iterator[Article | InputError
     # Unsanitised: only text is taken from the HTML (scripts and styles skipped), and the
     # sanitiser strips <html>/<head>/<body>, which would hide whole pages and leak <title> text.
     parsed = feedparser.parse(data, sanitize_html=False)
+    if parsed.get("bozo") and isinstance(parsed.get("bozo_exception"), SAXException):
+        recovered = _read_entry_by_entry(data, source_path=source_path)
+        if recovered is not None:
+            yield from recovered
+            return
     if not parsed.entries:
         if parsed.get("bozo"):
             reason = f"not a readable RSS/Atom feed: {parsed.get('bozo_exception')}"
@@ -69,6 +81,13 @@ def read_feed(data: bytes, *, source_path: str) -> Iterator[Article | InputError
             reason = "the feed has no entries"
         yield InputError(source_path, reason)
         return
+    yield from _articles(parsed, parsed.entries, source_path=source_path)
+
+
+def _articles(
+    parsed: Any, entries: list[Any], *, source_path: str, first: int = 1
+) -> Iterator[Article | InputError]:
+    """Articles from feedparser ``entries`` (numbered from ``first``), with the feed's hints."""
     feed = parsed.feed
     hints = {
         key: " ".join(normalise_text(str(value)).split())
@@ -81,17 +100,76 @@ def read_feed(data: bytes, *, source_path: str) -> Iterator[Article | InputError
     }
     if "feed_title" in hints:
         hints["sitename"] = hints["feed_title"]
-    for number, entry in enumerate(parsed.entries, 1):
+    for number, entry in enumerate(entries, first):
         record = f"entry {number}"
         try:
             article = _article(entry, source_path=source_path, record=record)
         except InputError as exc:
             yield exc
             continue
+        except Exception as exc:  # a library failing on this entry's values: only it is lost
+            message = " ".join(str(exc).split()) or "(no message)"
+            yield InputError(
+                f"{source_path}:{record}",
+                f"cannot read this entry: {type(exc).__name__}: {message}",
+            )
+            continue
         article.encoding = article.encoding or parsed.get("encoding")
         for key, value in hints.items():
             article.hints.setdefault(key, value)
         yield article
+
+
+def _read_entry_by_entry(data: bytes, *, source_path: str) -> list[Article | InputError] | None:
+    """A feed that is not well-formed XML, read one entry at a time.
+
+    feedparser's tolerant parser recovers from many faults, but not from markup that swallows
+    what follows it: an unterminated CDATA section or comment turns every later entry into text
+    of the broken one, and they vanish unreported. So each ``<item>``/``<entry>`` is cut out of
+    the file by its tags and parsed on its own between the feed's head and tail; an entry whose
+    markup is unterminated or unreadable is one InputError, the others land. None when the
+    file has no entry tags to cut at (the caller reports the file as feedparser read it).
+    Hand-written over feedparser: neither it nor lxml's recovering parser can undo the swallow,
+    since by the XML rules the later entries *are* CDATA text.
+    """
+    import feedparser
+
+    starts = [m.start() for m in _ENTRY_START.finditer(data)]
+    if not starts:
+        return None
+    head = data[: starts[0]]
+    chunks = [data[a:b] for a, b in zip(starts, [*starts[1:], len(data)], strict=True)]
+    closes = [list(_ENTRY_END.finditer(chunk)) for chunk in chunks]
+    tail = data[starts[-1] + closes[-1][-1].end() :] if closes[-1] else b""
+    parsed = feedparser.parse(head + tail, sanitize_html=False)
+    items: list[Article | InputError] = []
+    for number, (chunk, ends) in enumerate(zip(chunks, closes, strict=True), 1):
+        item = f"{source_path}:entry {number}"
+        if not ends:
+            items.append(InputError(item, "broken feed XML: the entry is not closed"))
+            continue
+        entry_xml = chunk[: ends[-1].end()]
+        swallowing = _swallowing(entry_xml)
+        if swallowing:
+            items.append(InputError(item, f"broken feed XML: {swallowing} in this entry"))
+            continue
+        one = feedparser.parse(head + entry_xml + tail, sanitize_html=False)
+        if len(one.entries) != 1:
+            reason = one.get("bozo_exception") or "not an entry"
+            items.append(InputError(item, f"broken feed XML: {reason}"))
+            continue
+        one.feed = parsed.feed
+        items.extend(_articles(one, one.entries, source_path=source_path, first=number))
+    return items
+
+
+def _swallowing(xml: bytes) -> str | None:
+    """Markup opened and never closed that would swallow the rest of the feed."""
+    if xml.count(b"<![CDATA[") > xml.count(b"]]>"):
+        return "an unterminated CDATA section"
+    if xml.count(b"<!--") > xml.count(b"-->"):
+        return "an unterminated comment"
+    return None
 
 
 def _article(entry: Any, *, source_path: str, record: str) -> Article:

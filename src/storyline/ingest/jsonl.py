@@ -57,6 +57,13 @@ def read_jsonl(stream: BinaryIO, *, source_path: str) -> Iterator[Article | Inpu
             yield _article_from_line(line, source_path=source_path, record=record)
         except InputError as exc:
             yield exc
+        except Exception as exc:  # a library failing on this line's values: only it is lost
+            yield _unreadable(f"{source_path}:{record}", exc)
+
+
+def _unreadable(item: str, exc: Exception) -> InputError:
+    message = " ".join(str(exc).split()) or "(no message)"
+    return InputError(item, f"cannot read this record: {type(exc).__name__}: {message}")
 
 
 def _lines(stream: BinaryIO) -> Iterator[tuple[int, bytes | None]]:
@@ -105,6 +112,8 @@ def _read_document(
             yield _article_from_object(obj, raw, source_path=source_path, record=record)
         except InputError as exc:
             yield exc
+        except Exception as exc:  # as for a line: only this item is lost
+            yield _unreadable(f"{source_path}:{record}", exc)
 
 
 def _article_from_line(line: bytes, *, source_path: str, record: str) -> Article:

@@ -45,6 +45,8 @@ from storyline.text import cues
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+    from storyline.entities.registry import EntityRegistry
+
 # (role nominal, offset) -> canonical entity id: the entity registry's resolve_role, bound.
 RoleResolver = Callable[[str, int], str | None]
 
@@ -302,20 +304,20 @@ class QuoteStage:
         pass
 
     def __call__(self, article: Article) -> Article:
-        article.quotes = extract_quotes(article)
+        article.quotes = extract_quotes(article, self.corpus.registry)
         return article
 
 
-def extract_quotes(article: Article) -> list[Quote]:
-    """All quotations of ``article`` in text order (offsets into ``article.text``)."""
+def extract_quotes(article: Article, registry: EntityRegistry | None = None) -> list[Quote]:
+    """All quotations of ``article`` in text order (offsets into ``article.text``); speakers
+    named by a role ("the diplomat") are resolved through the corpus ``registry``."""
     text = article.text
     if not text.strip():
         return []
     lang = (article.language or "").split("-")[0].lower()
     doc = parse(article)
     finder = _QuoteFinder(text, lang, doc, article.entities)
-    registry = article.annotations.get("entity_registry")
-    if registry is not None and hasattr(registry, "resolve_role"):
+    if registry is not None:
         finder.role_resolver = lambda nominal, pos: registry.resolve_role(article, nominal, pos)
         finder.canonical_id = registry.canonical_id
     return finder.run()

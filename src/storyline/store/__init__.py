@@ -13,11 +13,14 @@ style — and asks :func:`sql_dialect` where the two differ (catalogue tables, f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from storyline.article import Article
+
+if TYPE_CHECKING:
+    from storyline.corpus import Change
 
 ArticleStatus = Literal["pending", "analysed", "failed"]
 Dialect = Literal["sqlite", "postgresql"]
@@ -55,6 +58,12 @@ class Store(Protocol):
         uses join the outermost transaction."""
         ...
 
+    def writer_lock(self, *, wait: bool = False) -> AbstractContextManager[None]:
+        """Hold the store's run-long writer lock (one ingest at a time; see
+        :mod:`storyline.store.lock`): raises :class:`~storyline.errors.StoreLocked` naming the
+        holder when another process has it, or waits for it with ``wait``."""
+        ...
+
     def schema_version(self) -> int: ...
 
     def has_table(self, name: str) -> bool: ...
@@ -64,15 +73,21 @@ class Store(Protocol):
         """Store an article as read (status pending) unless its id is stored; True if new."""
         ...
 
-    def save_article(self, article: Article) -> bool:
-        """Insert or replace one analysed article in its own transaction; True if it was new."""
+    def save_article(self, article: Article, changes: Sequence[Change] = ()) -> bool:
+        """Insert or replace one analysed article and write its changes to corpus state
+        (:class:`storyline.corpus.Change`) in one transaction; True if the article was new."""
         ...
 
     def mark_failed(self, article_id: str, item: str, reason: str) -> None: ...
 
     def mark_pending(self, article_ids: Iterable[str]) -> int: ...
+    def clear_corpus_state(self) -> None: ...
 
     def record_failure(self, item: str, reason: str, article_id: str | None = None) -> None: ...
+
+    def clear_read_failures(self, source: str) -> int:
+        """Forget the read failures of ``source`` and its records (it is being read again)."""
+        ...
 
     # -- reads
     def status(self, article_id: str) -> ArticleStatus | None: ...
@@ -91,11 +106,17 @@ class Store(Protocol):
 
     def iter_articles(self, status: ArticleStatus | None = "analysed") -> Iterator[Article]: ...
 
+    def article_order(self) -> list[str]: ...
     def unfinished_ids(self) -> list[str]: ...
 
     def count_articles(self, status: ArticleStatus | None = None) -> int: ...
 
     def summary(self) -> dict[str, Any]: ...
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Inputs that could not be read or stored and articles whose analysis failed, each
+        with its reason, until it succeeds (``storyline failures``)."""
+        ...
 
     def close(self) -> None: ...
 

@@ -21,9 +21,10 @@ depth, so the same statement runs on both backends as long as it sticks to the S
 The web UI and HTTP API read through :class:`ReaderPool`: read-only connections (wrapped in the
 same adapter, so :mod:`storyline.queries` runs unchanged), one checked out per request.
 
-Limits: one writing connection per store object, serialised by a lock (as SQLite's); several
-ingest processes may write to one server, but the entity registry and story state keep the
-"one writing process" limit of :class:`~storyline.entities.registry.RegistryStore`.
+Limits: one writing connection per store object, serialised by a lock (as SQLite's); one
+writing process per database, enforced for a whole ingest run by the advisory writer lock of
+:mod:`storyline.store.lock` (the entity registry and story state of
+:class:`~storyline.entities.registry.RegistryStore` live in the writing process's memory).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -43,6 +44,7 @@ from psycopg.rows import dict_row
 from storyline.article import Article
 from storyline.errors import StoreError, StoreUnavailable
 from storyline.store import ArticleStatus
+from storyline.store.lock import AdvisoryLockBackend, WriterLock
 from storyline.store.sqlite import (
     _ANALYSED_COLUMNS,
     _PAGE,
@@ -53,6 +55,9 @@ from storyline.store.sqlite import (
     _now,
     migrations,
 )
+
+if TYPE_CHECKING:
+    from storyline.corpus import Change
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations_pg"
 
@@ -259,6 +264,7 @@ class PostgresStore(_ArticleRows):
         # Notices (e.g. "relation already exists, skipping") are not for the user.
         raw.add_notice_handler(lambda diagnostic: None)
         self.conn = PGConnection(raw, self.path)
+        self._writer = WriterLock(AdvisoryLockBackend(url, self.path), self.path)
         self.migrate(migrations_dir)
 
     # -- transactions and schema ---------------------------------------------------------------
@@ -309,8 +315,9 @@ class PostgresStore(_ArticleRows):
 
     # -- writes --------------------------------------------------------------------------------
 
-    def save_article(self, article: Article) -> bool:
-        """Insert or replace one analysed article in its own transaction; True if it was new.
+    def save_article(self, article: Article, changes: Sequence[Change] = ()) -> bool:
+        """Insert or replace one analysed article, and write its ``changes`` to corpus state,
+        in one transaction; True if the article was new.
 
         The raw input columns of an existing row are left as first stored."""
         values = _analysed_values(article)
@@ -323,6 +330,8 @@ class PostgresStore(_ArticleRows):
                 " analysed_at = ?, updated_at = ? WHERE id = ?",
                 (*values, now, now, article.id),
             )
+            for change in changes:
+                change.write(conn)
         return new
 
     # -- reads ---------------------------------------------------------------------------------

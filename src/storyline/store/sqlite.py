@@ -10,7 +10,9 @@ Migrations are the files ``migrations/NNNN_name.sql``, applied in number order, 
 transaction together with its ``schema_version`` row. Later stages add their own tables this way
 and reach them through :attr:`SQLiteStore.conn` and :meth:`SQLiteStore.transaction`.
 
-Limits: one writer at a time (SQLite); a second process waits up to :data:`BUSY_TIMEOUT_S`.
+Limits: one writer at a time. A transaction waits up to :data:`BUSY_TIMEOUT_S` for another's;
+an ingest run holds the store's writer lock (:mod:`storyline.store.lock`, a lock file beside the
+database) for its whole length, so a second ingest is refused or waits rather than interleave.
 """
 
 from __future__ import annotations
@@ -19,18 +21,36 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar, cast
 
 from storyline.article import Article, Claim, Mention, Quote, RemovedLine
 from storyline.errors import StoreError
 from storyline.store import ArticleStatus
+from storyline.store.lock import FileLockBackend, UnsharedBackend, WriterLock
+
+if TYPE_CHECKING:
+    from storyline.corpus import Change
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Tables of corpus state derived from the analysed articles (registry, stories).
+CORPUS_STATE_TABLES = (
+    "entity_evidence",
+    "entity_articles",
+    "entity_variants",
+    "entity_titles",
+    "entity_type_votes",
+    "entity_redirects",
+    "entities",
+    "story_members",
+    "stories",
+    "story_df",
+    "story_state",
+)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
 # How long a writer waits for another process holding the write lock before failing. An ingest
@@ -109,9 +129,16 @@ class _ArticleRows:
     ``?`` placeholders). Subclasses provide ``conn``, :meth:`transaction` and :meth:`status`."""
 
     conn: Any
+    _writer: WriterLock
 
     def transaction(self) -> AbstractContextManager[Any]:
         raise NotImplementedError
+
+    def writer_lock(self, *, wait: bool = False) -> AbstractContextManager[None]:
+        """Hold the store's writer lock (:mod:`storyline.store.lock`) for a whole ingest run;
+        :class:`~storyline.errors.StoreLocked` names the holder when another process has it,
+        unless ``wait``."""
+        return self._writer.hold(wait=wait)
 
     def status(self, article_id: str) -> ArticleStatus | None:
         raise NotImplementedError
@@ -179,6 +206,17 @@ class _ArticleRows:
                 count += int(cursor.rowcount)
         return count
 
+    def clear_corpus_state(self) -> None:
+        """Forget the corpus state built from the articles (entity registry, stories) when
+        every article is about to be analysed again: the rerun rebuilds it as a first run
+        would (``ingest --reanalyse`` of the whole store changes nothing that did not change)."""
+        from storyline.store import has_table
+
+        with self.transaction() as conn:
+            for table in CORPUS_STATE_TABLES:
+                if has_table(conn, table):
+                    conn.execute(f"DELETE FROM {table}")
+
     def record_failure(self, item: str, reason: str, article_id: str | None = None) -> None:
         """Log an item that could not be read or analysed (kept for ``storyline summary``)."""
         with self.transaction() as conn:
@@ -187,9 +225,59 @@ class _ArticleRows:
                 (item, reason, article_id, _now()),
             )
 
+    def clear_read_failures(self, source: str) -> int:
+        """Forget the read failures of input ``source`` (itself and its records ``source:…``),
+        as it is being read again: what still fails is recorded anew. Returns how many."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "DELETE FROM failures WHERE article_id IS NULL"
+                " AND (item = ? OR substr(item, 1, ?) = ?)",
+                (source, len(source) + 1, f"{source}:"),
+            )
+            return int(cursor.rowcount)
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Everything that did not make it into the store as analysed, with its reason: each
+        input item that could not be read or stored (``kind="unreadable"``, latest reason per
+        item), then each article whose analysis failed (``kind="analysis"``, retried by the next
+        ingest). An item leaves this list once it is read, or analysed, successfully."""
+        unreadable = self.conn.execute(
+            "SELECT f.item, f.reason, f.at FROM failures f WHERE f.article_id IS NULL"
+            " AND f.id = (SELECT max(g.id) FROM failures g"
+            " WHERE g.article_id IS NULL AND g.item = f.item)"
+        ).fetchall()
+        analysis = self.conn.execute(
+            "SELECT id, source_path, record, error, updated_at FROM articles"
+            " WHERE status = 'failed'"
+        ).fetchall()
+        # sorted here, by code point: the same order on SQLite and on any PostgreSQL locale
+        unreadable = sorted(unreadable, key=lambda r: str(r[0]))
+        analysis = sorted(analysis, key=lambda r: (r[1] or "", r[2] or "", r[0]))
+        out: list[dict[str, Any]] = [
+            {"kind": "unreadable", "item": r[0], "reason": r[1], "at": r[2], "article_id": None}
+            for r in unreadable
+        ]
+        for row in analysis:
+            where = row[1] or "<input>"
+            out.append(
+                {
+                    "kind": "analysis",
+                    "item": f"{where}:{row[2]}" if row[2] else where,
+                    "reason": row[3] or "",
+                    "at": row[4],
+                    "article_id": row[0],
+                }
+            )
+        return out
+
     def has_article(self, article_id: str) -> bool:
         """True if the id is stored at all (pending, analysed or failed)."""
         return self.status(article_id) is not None
+
+    def article_order(self) -> list[str]:
+        """Every stored id in ingest order (the order chunks are sliced from)."""
+        rows = self.conn.execute("SELECT id FROM articles ORDER BY ingested_at, rowid").fetchall()
+        return [row[0] for row in rows]
 
     def unfinished_ids(self) -> list[str]:
         """Ids read but not (successfully) analysed yet: pending and failed, in ingest order."""
@@ -243,6 +331,10 @@ class SQLiteStore(_ArticleRows):
             raise StoreError(f"{self.path}: cannot open the database: {exc}") from exc
         self._lock = threading.RLock()
         self._depth = 0
+        self._writer = WriterLock(
+            UnsharedBackend() if self.path == ":memory:" else FileLockBackend(f"{self.path}.lock"),
+            self.path,
+        )
         self.migrate(migrations_dir)
 
     # -- transactions and schema ---------------------------------------------------------------
@@ -316,8 +408,9 @@ class SQLiteStore(_ArticleRows):
 
     # -- writes --------------------------------------------------------------------------------
 
-    def save_article(self, article: Article) -> bool:
-        """Insert or replace one analysed article in its own transaction; True if it was new.
+    def save_article(self, article: Article, changes: Sequence[Change] = ()) -> bool:
+        """Insert or replace one analysed article, and write its ``changes`` to corpus state,
+        in one transaction; True if the article was new.
 
         The raw input columns of an existing row are left as first stored.
         """
@@ -333,6 +426,8 @@ class SQLiteStore(_ArticleRows):
                 " analysed_at = ?, updated_at = ? WHERE id = ?",
                 (*values, now, now, article.id),
             )
+            for change in changes:
+                change.write(conn)
         return exists is None
 
     # -- reads ---------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 :func:`load_index` rebuilds a :class:`~storyline.stories.index.StoryIndex` from the stories still
 inside the time window (plus the IDF table and the copy sketches of their articles), so a second
-``storyline ingest`` continues the same stories; :func:`save_batch` writes what a batch changed.
+``storyline ingest`` continues the same stories; :func:`story_change` snapshots what one article
+changed, written in the article's transaction (:class:`StoryChange`).
 Works on any DB-API connection with SQLite-style ``?`` parameters: ``sqlite3``, or the PostgreSQL
 store's adapter (:class:`storyline.store.postgres.PGConnection`); the statements are the SQL both
 backends speak (``INSERT … ON CONFLICT (…) DO UPDATE`` rather than SQLite's ``INSERT OR
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib import resources
 from typing import Any, Protocol
@@ -152,72 +154,93 @@ def known_assignments(conn: Connection, article_ids: Sequence[str]) -> dict[str,
     return out
 
 
-def save_batch(
-    conn: Connection,
-    index: StoryIndex,
-    done: Sequence[tuple[Assignment, Evidence, str | None, bytes | None]],
-    next_seq: int,
-) -> int:
-    """Write a batch's assignments (with evidence, source and MinHash) and the touched stories."""
-    df_keys: set[str] = set()
-    for seq, (assignment, evidence, source, sketch) in enumerate(done, next_seq):
+@dataclass
+class StoryChange:
+    """One article's story change, as a :class:`storyline.corpus.Change`: its member row, the
+    stories it touched, the document frequencies of its keys and the stream state, all as they
+    were right after the article was assigned (plain values, so later articles cannot alter it).
+    """
+
+    member: tuple[Any, ...]
+    stories: list[tuple[Any, ...]]
+    df: list[tuple[str, int]]
+    state: list[tuple[str, str]]
+
+    def write(self, conn: Connection) -> None:
         # Delete + insert, not an upsert: a re-clustered member gets a new row (in SQLite a new,
         # highest rowid), which is how storyline.search.VectorIndex notices changed vectors.
-        conn.execute("DELETE FROM story_members WHERE article_id = ?", (assignment.article_id,))
+        conn.execute("DELETE FROM story_members WHERE article_id = ?", (self.member[0],))
         conn.execute(
             f"INSERT INTO story_members ({_MEMBER_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                assignment.article_id,
-                assignment.story_id,
-                assignment.thread_id,
-                seq,
-                _iso(evidence.published),
-                evidence.language,
-                source,
-                np.asarray(evidence.vector, dtype=np.float32).tobytes(),
-                json.dumps(sorted(evidence.keys)),
-                json.dumps(sorted(evidence.numbers)),
-                sketch,
-                assignment.score,
-                assignment.duplicate_of,
-                assignment.translation_of,
-            ),
+            self.member,
         )
-        df_keys.update(evidence.keys | evidence.numbers)
-    for story in index.dirty.values():
-        conn.execute(
-            f"INSERT INTO stories ({_STORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
-            f" ON CONFLICT (id) DO UPDATE SET {_upsert(_STORY_COLUMNS)}",
-            (
-                story.id,
-                story.thread_id,
-                story.key,
-                story.n_articles,
-                _iso(story.first_published),
-                _iso(story.last_published),
-                _iso(story.clock),
-                np.asarray(story.centroid_sum, dtype=np.float32).tobytes(),
-                json.dumps(dict(story.languages)),
-                story.first.id,
-            ),
+        for row in self.stories:
+            conn.execute(
+                f"INSERT INTO stories ({_STORY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)"
+                f" ON CONFLICT (id) DO UPDATE SET {_upsert(_STORY_COLUMNS)}",
+                row,
+            )
+        for row in self.df:
+            conn.execute(
+                "INSERT INTO story_df (key, df) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET df = excluded.df",
+                row,
+            )
+        for row in self.state:
+            conn.execute(
+                "INSERT INTO story_state (name, value) VALUES (?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                row,
+            )
+
+
+def story_change(
+    index: StoryIndex,
+    assignment: Assignment,
+    evidence: Evidence,
+    source: str | None,
+    sketch: bytes | None,
+    seq: int,
+) -> StoryChange:
+    """Snapshot what assigning one article (processing number ``seq``) changed in ``index``;
+    clears the index's dirty stories."""
+    member = (
+        assignment.article_id,
+        assignment.story_id,
+        assignment.thread_id,
+        seq,
+        _iso(evidence.published),
+        evidence.language,
+        source,
+        np.asarray(evidence.vector, dtype=np.float32).tobytes(),
+        json.dumps(sorted(evidence.keys)),
+        json.dumps(sorted(evidence.numbers)),
+        sketch,
+        assignment.score,
+        assignment.duplicate_of,
+        assignment.translation_of,
+    )
+    stories = [
+        (
+            story.id,
+            story.thread_id,
+            story.key,
+            story.n_articles,
+            _iso(story.first_published),
+            _iso(story.last_published),
+            _iso(story.clock),
+            np.asarray(story.centroid_sum, dtype=np.float32).tobytes(),
+            json.dumps(dict(sorted(story.languages.items()))),
+            story.first.id,
         )
+        for _, story in sorted(index.dirty.items())
+    ]
     index.dirty.clear()
-    for key in df_keys:
-        conn.execute(
-            "INSERT INTO story_df (key, df) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET df = excluded.df",
-            (key, index.idf.df[key]),
-        )
-    next_seq += len(done)
-    for name, value in (
-        ("n_docs", index.idf.n_docs),
+    df = [(key, int(index.idf.df[key])) for key in sorted(evidence.keys | evidence.numbers)]
+    state = [
+        ("n_docs", str(index.idf.n_docs)),
         ("clock", _iso(index.clock) or ""),
-        ("next_key", index.next_key),
-        ("next_seq", next_seq),
-    ):
-        conn.execute(
-            "INSERT INTO story_state (name, value) VALUES (?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            (name, str(value)),
-        )
-    return next_seq
+        ("next_key", str(index.next_key)),
+        ("next_seq", str(seq + 1)),
+    ]
+    return StoryChange(member, stories, df, state)

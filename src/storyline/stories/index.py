@@ -57,6 +57,11 @@ WINDOW_DAYS = 60
 # with 1 candidate and 0.914 with 2, 4, 8, 16 or 32: beyond 2 the pair model, not the ANN
 # recall, is the limit; 8 leaves headroom for larger windows at little cost.
 CANDIDATES = 8
+# Stories in the window up to which candidates are searched exactly (brute force over the
+# centroids: ~20k stories × 384 dims is a few ms per article on 2 cores), so a run resumed
+# from the store decides exactly as an uninterrupted one (tests/test_corpus.py). Above it the
+# approximate HNSW search keeps the cost flat, and a resumed run may pick other candidates.
+EXACT_SEARCH_MAX = 20_000
 # Members of a candidate story the article is compared with: its first article plus this many of
 # the most recent ones. Bounds the work per article whatever the story's size. ECB+ B³ F1 (model
 # before centring): 0.896 with 1, 0.914 with 3, 6 or 12.
@@ -161,7 +166,10 @@ class StoryIndex:
         """Assign one article (given in stream order) to a story; updates the state."""
         if evidence.published and (self.clock is None or evidence.published > self.clock):
             self.clock = evidence.published
-            self._evict()
+        # Every time, not only when the clock moves: a story joined by an older article gets an
+        # older clock, and the index reloaded from the store (which keeps only stories inside
+        # the window) must hold exactly the stories this one holds.
+        self._evict()
         duplicate_of = self._find_copy(evidence.id, text)
         self.idf.add(evidence.keys | evidence.numbers)
 
@@ -215,7 +223,11 @@ class StoryIndex:
     def _candidates(self, evidence: Evidence) -> list[Story]:
         if len(self._ann) == 0:
             return []
-        matches = self._ann.search(evidence.vector, min(CANDIDATES, len(self._ann)))
+        # Exact search while the window is small enough: an HNSW graph depends on the order of
+        # its updates, so the one rebuilt from the store after a kill could return other
+        # candidates than the one that grew in memory, and the rerun would differ.
+        exact = len(self._ann) <= EXACT_SEARCH_MAX
+        matches = self._ann.search(evidence.vector, min(CANDIDATES, len(self._ann)), exact=exact)
         return [self._by_key[int(k)] for k in np.atleast_1d(matches.keys)]
 
     def _open(self, story_id: str, thread_id: str, evidence: Evidence) -> Story:

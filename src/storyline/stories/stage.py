@@ -2,16 +2,18 @@
 ``translation_of``.
 
 Reads ``title``, ``text`` (``raw_text`` until the cleaner has run), ``language``, ``entities``,
-``published``, ``source``. :meth:`StoryStage.prepare` sees the whole batch: it embeds every
-article's title and lead in one call, orders the batch by publication date
-(:func:`storyline.stories.index.stream_order`, so file order does not matter beyond ties) and feeds
-it to the online clusterer (:class:`storyline.stories.index.StoryIndex`); the per-article call only
-copies the decision onto the article.
+``published``, ``source``. :meth:`StoryStage.prepare` embeds every article's title and lead of
+the batch in one call; each call then feeds its article to the online clusterer
+(:class:`storyline.stories.index.StoryIndex`) in the order articles come — the order they were
+stored in, so the stories depend on the input order and never on how a run was chunked or
+interrupted.
 
-State: with a store that exposes a SQL connection (``corpus.store.conn``, SQLite or PostgreSQL),
-the clusterer is loaded from and saved to the tables of migration 0004 (``0004_stories.sql``), so
-the next ``storyline ingest`` continues the same stories; without one it lives in memory for the
-life of the pipeline. An article already clustered in an earlier run keeps its story.
+State: with a store, the clusterer is loaded from the tables of migration 0004
+(:mod:`storyline.store.stories`) and each article's change to it is recorded on the corpus and
+committed with the article (:class:`storyline.store.stories.StoryChange`), so the next
+``storyline ingest`` continues the same stories, and a rerun after a kill continues exactly
+where the store stands; without a store it lives in memory for the life of the pipeline. An
+article already clustered in an earlier run keeps its story.
 
 Limits: see :mod:`storyline.stories.index` (window, undated articles) and
 :mod:`storyline.stories.similarity` (what the pair model can and cannot tell).
@@ -19,7 +21,6 @@ Limits: see :mod:`storyline.stories.index` (window, undated articles) and
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ from storyline.article import Article
 from storyline.corpus import Corpus
 from storyline.stories.dedup import CopyIndex
 from storyline.stories.embed import E5Embedder, Embedder, Vectors, story_text
-from storyline.stories.index import Assignment, StoryIndex, stream_order
+from storyline.stories.index import Assignment, StoryIndex
 from storyline.stories.similarity import build_evidence
 
 # Where StoryStage.precompute leaves an article's vector: (the text embedded, its vector).
@@ -47,72 +48,38 @@ class StoryStage:
         self.embedder: Embedder = embedder or E5Embedder()
         self._index: StoryIndex | None = None
         self._next_seq = 0
-        self._decided: dict[str, Assignment] = {}
+        self._vectors_of: dict[str, NDArray[np.float32]] = {}
+        corpus.on_reset(self._drop_index)
 
     # -- state ----------------------------------------------------------------------------------
-    def _conn(self) -> Any | None:
-        return getattr(self.corpus.store, "conn", None)
-
-    def _transaction(self) -> AbstractContextManager[Any]:
-        store = self.corpus.store
-        if store is not None and hasattr(store, "transaction"):
-            return store.transaction()
-        return nullcontext(self._conn())
+    def _drop_index(self) -> None:
+        if self.corpus.store is not None:
+            self._index = None
 
     @property
     def index(self) -> StoryIndex:
+        """The story index: loaded from the store on first use (after a reset, again)."""
         if self._index is None:
-            conn = self._conn()
-            if conn is not None:
+            store = self.corpus.store
+            if store is not None:
                 from storyline.store import has_table
                 from storyline.store.stories import ensure_schema, load_index
 
-                if not has_table(conn, "story_members"):
-                    ensure_schema(conn)
+                if not has_table(store.conn, "story_members"):
+                    ensure_schema(store.conn)
                 centre = getattr(self.embedder, "centre", None)
-                self._index, self._next_seq = load_index(conn, self.embedder.dim, centre)
+                self._index, self._next_seq = load_index(store.conn, self.embedder.dim, centre)
             else:
                 self._index = StoryIndex(dim=self.embedder.dim)
         return self._index
 
     # -- stage protocol ---------------------------------------------------------------------------
     def prepare(self, batch: list[Article]) -> None:
-        """Cluster the whole batch in publication order; the calls then read the decisions."""
-        # Decisions are kept for the current batch only (memory stays flat over a long stream).
-        self._decided = {a.id: self._decided[a.id] for a in batch if a.id in self._decided}
-        todo = {a.id: a for a in batch if a.id not in self._decided}
-        index = self.index
-        conn = self._conn()
-        if conn is not None and todo:
-            from storyline.store.stories import known_assignments
-
-            known = known_assignments(conn, list(todo))
-            self._decided.update(known)
-            for article_id in known:
-                del todo[article_id]
-        if not todo:
-            return
-        order = stream_order((a.id, a.published) for a in todo.values())
-        articles = [todo[i] for i in order]
-        evidence = build_evidence(
-            [_record(a) for a in articles], self.embedder, vectors=self._vectors(articles)
-        )
-        done = []
-        for article, item in zip(articles, evidence, strict=True):
-            body = article.text or article.raw_text
-            assignment = index.assign(item, body)
-            self._decided[article.id] = assignment
-            sketch = index.copies.sketch_of(article.id)
-            done.append(
-                (assignment, item, article.source, CopyIndex.to_bytes(sketch) if sketch else None)
-            )
-        if conn is not None:
-            from storyline.store.stories import save_batch
-
-            with self._transaction() as tx:
-                self._next_seq = save_batch(tx, index, done, self._next_seq)
-        else:
-            index.dirty.clear()
+        """Embed the batch's titles and leads in one call (what was not precomputed); the calls
+        then assign each article in turn, in the order they come (stream order = input order,
+        whatever the chunking)."""
+        vectors = self._vectors(batch)
+        self._vectors_of = {a.id: vectors[i] for i, a in enumerate(batch)}
 
     def precompute(self, batch: list[Article]) -> None:
         """Embed every article's title and lead (the costly part, no corpus state needed) into
@@ -142,15 +109,37 @@ class StoryStage:
         return np.vstack([rows[i] for i in range(len(texts))]).astype(np.float32)
 
     def __call__(self, article: Article) -> Article:
-        decision = self._decided.get(article.id)
-        if decision is None:  # called without prepare(): a batch of one
-            self.prepare([article])
-            decision = self._decided[article.id]
+        decision = self._assign(article)
         article.story_id = decision.story_id
         article.thread_id = decision.thread_id
         article.duplicate_of = article.duplicate_of or decision.duplicate_of
         article.translation_of = article.translation_of or decision.translation_of
         return article
+
+    def _assign(self, article: Article) -> Assignment:
+        index = self.index
+        store = self.corpus.store
+        if store is not None:
+            from storyline.store.stories import known_assignments
+
+            known = known_assignments(store.conn, [article.id])
+            if article.id in known:  # clustered in an earlier run: it keeps its story
+                return known[article.id]
+        vector = self._vectors_of.pop(article.id, None)
+        vectors = self._vectors([article]) if vector is None else vector[None, :]
+        (item,) = build_evidence([_record(article)], self.embedder, vectors=vectors)
+        assignment = index.assign(item, article.text or article.raw_text)
+        if store is None:
+            index.dirty.clear()
+            return assignment
+        from storyline.store.stories import story_change
+
+        sketch = index.copies.sketch_of(article.id)
+        blob = CopyIndex.to_bytes(sketch) if sketch else None
+        change = story_change(index, assignment, item, article.source, blob, self._next_seq)
+        self._next_seq += 1
+        self.corpus.record(article.id, change)
+        return assignment
 
 
 def _story_text(article: Article) -> str:

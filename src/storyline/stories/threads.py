@@ -107,7 +107,9 @@ def summarise(
     get_article: Callable[[str], Article | None],
     preferred: Sequence[str] = ("en",),
 ) -> dict[str, Any]:
-    """The summary of one story (see the module docstring)."""
+    """The summary of one story (see the module docstring); ``members`` must not be empty."""
+    if not members:
+        raise ValueError(f"story {story_id} has no members to summarise")
     articles = {m.article_id: get_article(m.article_id) for m in members}
     central = central_member(members, preferred)
     dates = sorted(m.published for m in members if m.published)
@@ -171,7 +173,10 @@ def list_stories(
 ) -> list[dict[str, Any]]:
     """Stories, most recent first, optionally only those with a ``language`` article or active
     ``since`` a date."""
-    where, params = ["1 = 1"], []
+    # A story row without members (left by an interrupted or concurrent writer before the
+    # writer lock) has nothing to summarise: it is not listed, and never crashes the listing.
+    where = ["EXISTS (SELECT 1 FROM story_members m WHERE m.story_id = stories.id)"]
+    params: list[Any] = []
     if since:
         where.append("(last_published >= ? OR last_published IS NULL)")
         params.append(since.isoformat())
@@ -186,7 +191,12 @@ def list_stories(
             (*params, limit),
         ).fetchall()
     ]
-    return [summarise(i, _members(conn, "story_id = ?", [i]), get_article, preferred) for i in ids]
+    summaries = []
+    for story_id in ids:
+        members = _members(conn, "story_id = ?", [story_id])
+        if members:  # gone between the two reads (a writer rebuilding the story)
+            summaries.append(summarise(story_id, members, get_article, preferred))
+    return summaries
 
 
 def story_timeline(
