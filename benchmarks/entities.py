@@ -1,14 +1,16 @@
 """Entities speed: NER + resolution articles/s, and resolution cost as the registry grows.
 
-1. Stage throughput: ML-Crisis news texts (``../shared/data/cl-tls-ml-crisis``, es/fr, the
-   languages with spaCy models there) and SlavicNER Russian texts (natasha), through the entities
-   stage alone (text given, language given), batched so spaCy runs ``nlp.pipe``. Models are loaded
-   before timing (one warm-up article per language).
+1. Stage throughput: ML-Crisis news texts (``../shared/data/cl-tls-ml-crisis``, es/fr with
+   spaCy models, it with the lexicon recogniser) and SlavicNER Russian texts (natasha), through
+   the entities stage alone (text given, language given), batched so spaCy runs ``nlp.pipe``.
+   Models are loaded before timing (one warm-up article per language).
 2. Resolution cost: a registry filled with N synthetic person and organisation names (N = 1k,
    10k, 100k), then the time of 2,000 look-ups of new names sharing surnames with stored ones.
    Every index is a dict keyed by a normalised form, so the time per look-up must stay flat.
 
 Figures, not assertions. Run: ``.venv/bin/python benchmarks/entities.py [--articles N]``.
+``--baseline SRC`` (e.g. ``../main/src``) first runs the stage benchmark on the code under SRC in
+a subprocess, then on this code, and prints articles/s side by side with the ratio.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ MAX_CHARS = 3000
 
 def load_articles(limit: int) -> list[Article]:
     out: list[Article] = []
-    for lang in ("es", "fr"):
+    for lang in ("es", "fr", "it"):
         paths = sorted((DATA / "cl-tls-ml-crisis" / lang).glob("*/*/*.txt.xz"))[: limit // 3]
         for path in paths:
             text = lzma.decompress(path.read_bytes()).decode("utf-8", "replace")[:MAX_CHARS]
@@ -105,15 +107,43 @@ def resolution_scaling() -> list[str]:
     return lines
 
 
+def rates(lines: list[str]) -> dict[str, float]:
+    """articles/s by language from a stage_throughput table."""
+    out = {}
+    for line in lines[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        out[cells[0]] = float(cells[-1])
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--baseline", help="src folder of the code to compare with")
+    parser.add_argument("--stage-only", action="store_true")
     args = parser.parse_args()
     articles = load_articles(args.articles)
     if not articles:
         sys.exit(f"no dev data under {DATA}")
+    if args.baseline:
+        import os
+        import subprocess
+
+        env = {**os.environ, "PYTHONPATH": str(Path(args.baseline).resolve())}
+        cmd = [sys.executable, __file__, "--articles", str(args.articles), "--stage-only"]
+        old = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+        before = rates([line for line in old.splitlines() if line.startswith("|")])
+        after = rates(stage_throughput(articles))
+        print("## Entities stage: baseline vs this code (articles/s, 2 shared cores)\n")
+        print("| language | baseline | this code | ratio |\n|---|---:|---:|---:|")
+        for lang, rate in after.items():
+            if lang in before:
+                print(f"| {lang} | {before[lang]:.1f} | {rate:.1f} | {rate / before[lang]:.2f} |")
+        return
     print("## Entities stage (NER + resolution), 2 shared cores\n")
     print("\n".join(stage_throughput(articles)))
+    if args.stage_only:
+        return
     print("\n## Resolution cost as the registry grows\n")
     print("\n".join(resolution_scaling()))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storyline.article import Article, Mention
+from storyline.entities.lexicon_ner import LexiconNer
 from storyline.entities.ner import (
     NatashaNer,
     PatternNer,
@@ -29,8 +30,9 @@ def test_backend_is_routed_by_language_never_across() -> None:
     assert isinstance(backend_for("fr"), SpacyNer)
     assert isinstance(backend_for("es"), SpacyNer)
     assert isinstance(backend_for("ru"), NatashaNer)
-    assert isinstance(backend_for("de"), PatternNer)
-    assert isinstance(backend_for(None), PatternNer)
+    assert isinstance(backend_for("de"), LexiconNer)
+    assert backend_for("pl").language == "pl"  # type: ignore[attr-defined]
+    assert isinstance(backend_for(None), LexiconNer)
 
 
 def test_clean_span_trims_model_spans() -> None:

@@ -6,8 +6,10 @@ Backends (one small :class:`NerBackend` Protocol, chosen by :func:`backend_for`)
   stage through :func:`storyline.nlp.parse`);
 - ru: natasha (news NER + morphology); names are lemmatised with its MorphVocab
   ("Мэттисом" → "Мэттис") into ``Mention.lemma``;
-- any other language: :class:`PatternNer`, capitalised-name runs plus a gazetteer of names the
-  registry knows (alias table and corpus). One language's model never runs on another language.
+- any other language: :class:`storyline.entities.lexicon_ner.LexiconNer`, capitalised-name
+  runs typed by open name data (CLDR, GeoNames, given names), per-language cues and the
+  registry's names (:class:`PatternNer`, the older capitalised-run fallback, stays for
+  fixed-backend use). One language's model never runs on another language.
 
 Model labels map to PER / ORG / LOC / MISC (spaCy NORP, dates and numbers are dropped).
 Models err on news (measured on the seeds: a person tagged as a place, "Daesh" as a place, a
@@ -273,13 +275,19 @@ def _sentence_initial(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:\n"
 
 
-def backend_for(language: str | None, gazetteer: Gazetteer | None = None) -> NerBackend:
-    """The NER for ``language``: spaCy (en/fr/es), natasha (ru), else the pattern fallback."""
+def backend_for(
+    language: str | None, gazetteer: Gazetteer | None = None, loose: Gazetteer | None = None
+) -> NerBackend:
+    """The NER for ``language``: spaCy (en/fr/es), natasha (ru), else the lexicon recogniser
+    (:class:`storyline.entities.lexicon_ner.LexiconNer`) with the registry as gazetteer
+    (``gazetteer`` exact names, ``loose`` inflection-tolerant look-up)."""
     if language in SPACY_MODELS:
         return SpacyNer()
     if language == "ru":
         return _natasha()
-    return PatternNer(gazetteer)
+    from storyline.entities.lexicon_ner import LexiconNer
+
+    return LexiconNer(language or "", gazetteer, loose)
 
 
 _NATASHA: NatashaNer | None = None

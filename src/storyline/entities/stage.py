@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 from storyline.article import Article, EntityType, Mention
 from storyline.corpus import Corpus
+from storyline.entities.lexicon_ner import LexiconNer
 from storyline.entities.ner import (
     NerBackend,
     PatternNer,
@@ -71,6 +72,9 @@ ALIAS_CUES = re.compile(
 # Tagged names shorter than this are not propagated to their untagged occurrences: short
 # capitalised words are often sentence-initial common words. 4 keeps "Assad", "Trump", "Hama".
 PROPAGATE_MIN_CHARS = 4
+# An inflection-tolerant registry hit types a name only for an entity seen in this many
+# articles: one chance article's name under a coarse key types too many words.
+LOOSE_MIN_ARTICLES = 2
 # Where EntityStage.precompute leaves the models' raw mentions: (text they index into, mentions).
 MODEL_MENTIONS = "model_mentions"
 # "Long Name (ACR" introduces an acronym; the bracket may go on ("(IS, formerly ISIS)").
@@ -116,8 +120,8 @@ class EntityStage:
         pipe_docs(batch)
         for article in batch:
             backend = backend_for(article.language)
-            # the fallback (PatternNer) reads the registry's names: it runs in the call
-            if article.text and not isinstance(backend, PatternNer):
+            # the fallbacks (LexiconNer, PatternNer) read the registry's names: they run in the call
+            if article.text and not isinstance(backend, PatternNer | LexiconNer):
                 article.annotations[MODEL_MENTIONS] = (article.text, backend(article))
 
     def __call__(self, article: Article) -> Article:
@@ -137,7 +141,9 @@ class EntityStage:
         if not text:
             article.entities = []
             return
-        backend = self._backend or backend_for(article.language, self._gazetteer)
+        backend = self._backend or backend_for(
+            article.language, self._gazetteer, self._loose_gazetteer
+        )
         doc: Doc | None = article.annotations.get("doc")
         if doc is not None and doc.text != text:
             doc = None
@@ -173,6 +179,15 @@ class EntityStage:
     def _gazetteer(self, name: str) -> EntityType | None:
         entity = self.registry.find(name, by_key=False)  # exact names only: a gazetteer
         return entity.type if entity is not None else None
+
+    def _loose_gazetteer(self, name: str) -> EntityType | None:
+        """A name the registry knows under another case form or spelling (by name key:
+        "Johnsona" → Boris Johnson), trusted only for an entity seen in at least
+        :data:`LOOSE_MIN_ARTICLES` articles: the key is coarse."""
+        entity = self.registry.find(name)
+        if entity is None or len(entity.articles) < LOOSE_MIN_ARTICLES:
+            return None
+        return entity.type
 
     def _find(
         self, article: Article, backend: NerBackend, doc: Doc | None

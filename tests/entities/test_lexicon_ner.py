@@ -1,0 +1,105 @@
+"""The recogniser for languages with no packaged model (storyline.entities.lexicon_ner)."""
+
+from __future__ import annotations
+
+from storyline.article import Article, EntityType
+from storyline.corpus import Corpus
+from storyline.entities.lexicon_ner import LexiconNer, cues_for, is_given_name, stem
+from storyline.entities.registry import new_registry
+from storyline.entities.stage import EntityStage
+
+
+def found(language: str, text: str, known: dict[str, EntityType] | None = None) -> set[tuple]:
+    table = known or {}
+    ner = LexiconNer(language, lambda name: table.get(name))
+    mentions = ner(Article(raw_text=text, text=text, language=language))
+    assert all(text[m.start : m.end] == m.text for m in mentions)
+    return {(m.text, m.type, m.lemma) for m in mentions}
+
+
+def test_stems_match_case_forms_to_the_base_name() -> None:
+    pl = cues_for("pl").suffixes
+    assert stem("Dublinie", pl) == stem("Dublin", pl)
+    assert stem("Ryanaira", pl) == stem("Ryanair", pl)
+    assert stem("Brytanii", pl) == stem("Brytania", pl)
+    assert stem("Deutschlands", cues_for("de").suffixes) == "deutschland"
+    assert stem("Путина", cues_for("uk").suffixes) == stem("Путин", cues_for("uk").suffixes)
+    assert stem("Kim", pl) == "kim"  # too short to cut
+
+
+def test_given_names_across_scripts_and_cases() -> None:
+    assert is_given_name("Borisa", cues_for("pl"))
+    assert is_given_name("Бориса", cues_for("bg"))
+    assert not is_given_name("Ministerstwo", cues_for("pl"))
+
+
+def test_polish_places_people_and_organisations() -> None:
+    text = (
+        "Spotkanie odbyło się w poniedziałek. Premier Wielkiej Brytanii Boris Johnson "
+        "przyjechał do Dublina. Według PAP, Johnsona nie było w Ministerstwie Spraw "
+        "Zagranicznych. Zaskoczeni byli Polacy."
+    )
+    got = found("pl", text)
+    assert ("Wielkiej Brytanii", "LOC", "Wielka Brytania") in got
+    assert ("Boris Johnson", "PER", None) in got
+    assert ("Dublina", "LOC", "Dublin") in got
+    assert ("PAP", "ORG", None) in got
+    assert ("Johnsona", "PER", None) in got  # the surname of a person named in full
+    assert ("Ministerstwie Spraw Zagranicznych", "ORG", None) in got
+    assert ("Polacy", "PER", None) in got  # a people: PER in the SlavicNER guidelines
+    assert not any(t[0].startswith(("Spotkanie", "Według", "Premier")) for t in got)
+
+
+def test_lower_case_heads_extend_a_name() -> None:
+    got = found("cs", "Zástupci jednali s tím, že Evropská unie zasedla v Praze.")
+    assert ("Evropská unie", "ORG", None) in got
+    got = found("bg", "Той каза, че Европейският съюз ще реши.")
+    assert ("Европейският съюз", "ORG", None) in got
+
+
+def test_german_capitals_need_evidence() -> None:
+    text = (
+        "Die Regierung in Berlin hat am Montag entschieden. Bundeskanzlerin Angela Merkel "
+        "sagte, die Entscheidung des Bundesgesundheitsministeriums sei richtig. Merkel "
+        "sprach mit der SPD über Deutschlands Haushalt."
+    )
+    got = {(t[0], t[1]) for t in found("de", text)}
+    assert ("Berlin", "LOC") in got
+    assert ("Angela Merkel", "PER") in got
+    assert ("Merkel", "PER") in got
+    assert ("SPD", "ORG") in got
+    assert ("Deutschlands", "LOC") in got
+    assert ("Bundesgesundheitsministeriums", "ORG") in got
+    assert not {"Regierung", "Entscheidung", "Haushalt", "Montag"} & {t[0] for t in got}
+
+
+def test_the_registry_names_what_the_lexicon_does_not_know() -> None:
+    text = "Wczoraj rozmawiał z nim Sanchez Ferrer w Warszawie."
+    assert ("Sanchez Ferrer", "PER", None) in found("pl", text, {"Sanchez Ferrer": "PER"})
+    assert not any(t[0] == "Sanchez Ferrer" for t in found("pl", text))
+
+
+def test_latin_names_in_cyrillic_text_are_organisations() -> None:
+    got = found("uk", "Вакцину розробили компанії Pfizer та BioNTech.")
+    assert ("Pfizer", "ORG", None) in got
+
+
+def test_caseless_scripts_get_the_locale_place_names() -> None:
+    got = found("ar", "قال المتحدث إن روسيا وسوريا اتفقتا مع الولايات المتحدة.")
+    assert {("روسيا", "LOC", None), ("سوريا", "LOC", None)} <= got
+    assert ("美国", "LOC", None) in found("zh", "俄罗斯和叙利亚同意与美国合作。")
+
+
+def test_a_person_known_from_other_languages_is_found_in_a_polish_article() -> None:
+    """The corpus registry projects names across languages, case endings included."""
+    registry = new_registry()
+    for i in range(3):
+        ctx = registry.context(f"en{i}", "en")
+        registry.resolve("Aleksandr Kinshak", "PER", ctx)
+    stage = EntityStage(Corpus(), registry=registry)
+    text = "Ambasador spotkał się z ministrem. Według źródeł, Kinshaka nie było w Damaszku."
+    article = stage(Article(id="pl1", raw_text=text, text=text, language="pl"))
+    by_text = {m.text: m for m in article.entities}
+    assert by_text["Kinshaka"].type == "PER"
+    assert by_text["Kinshaka"].canonical == "Aleksandr Kinshak"
+    assert by_text["Damaszku"].type == "LOC"
