@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import DATA, open_maybe_xz, write_section
 
+import storyline.registry as registry_module
 from storyline.article import Article
 from storyline.ner import backend_for
-import storyline.registry as registry_module
 from storyline.registry import EntityRegistry, new_registry, resolve_rows, surname_keys_of
 from storyline.stages import Corpus
 from storyline.stages.entities import EntityStage
@@ -112,7 +112,7 @@ def candidate_settings() -> list[dict[str, float]]:
 
 
 def resolve_topic(rows: list[dict[str, Any]], setting: dict[str, float]) -> tuple[list[str], float]:
-    """One registry for one topic (a user's corpus is a topic of its own): predicted ids, seconds."""
+    """One registry for one topic (a user's corpus is a topic of its own): ids, seconds."""
     saved = {name: getattr(registry_module, name) for name in setting}
     for name, value in setting.items():
         setattr(registry_module, name, type(saved[name])(value))
@@ -194,16 +194,19 @@ def eval_resolution() -> list[str]:
         "",
         *score_table(loto_pred, loto_gold, loto_langs),
         "",
-        "| held-out topic | mentions | thresholds chosen on the other topics | B³ P | B³ R | B³ F1 |",
+        "| held-out topic | mentions | thresholds chosen on the other topics | B³ P | B³ R "
+        "| B³ F1 |",
         "|---|---:|---|---:|---:|---:|",
         *per_topic,
     ]
-    lost: Counter[str] = Counter()
+    lost: dict[str, float] = {}
     both = Counter(zip(loto_pred, loto_gold, strict=True))
     n_gold = Counter(loto_gold)
     for a, b in zip(loto_pred, loto_gold, strict=True):
-        lost[b.split("|", 1)[1].split("-", 1)[0]] += 1 - both[(a, b)] / n_gold[b]
-    worst = ", ".join(f"{k} {v / len(loto_pred):.3f}" for k, v in lost.most_common(3))
+        kind = b.split("|", 1)[1].split("-", 1)[0]
+        lost[kind] = lost.get(kind, 0.0) + 1 - both[(a, b)] / n_gold[b]
+    top = sorted(lost.items(), key=lambda kv: -kv[1])[:3]
+    worst = ", ".join(f"{k} {v / len(loto_pred):.3f}" for k, v in top)
     lines += ["", f"Recall lost per gold type (share of the B³ recall gap): {worst}."]
     return lines
 

@@ -54,19 +54,21 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import iuliia
 import psycopg
 import yaml
 from anyascii import anyascii
+from iuliia.schema import TranslitSchema
 from jellyfish import jaro_winkler_similarity
 
 from storyline.article import Article, EntityType
 from storyline.errors import ConfigError, StoreError
 from storyline.store import SQLConnection, sql_dialect
-
 
 # Index buckets are insertion-ordered dicts (id → None), never sets: candidates are met in the
 # order they were first indexed, so ties between them break the same way in every process
@@ -241,6 +243,7 @@ def same_shape(a: str, b: str) -> bool:
     return a.translate(_TO_LATIN).casefold() == b.translate(_TO_LATIN).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Script-, case- and accent-free form: NFKC, anyascii, casefold, punctuation → spaces.
 
@@ -314,6 +317,213 @@ def name_key(token: str) -> str:
     if out[0] in "yj":
         out[0] = "i"
     return "".join(out)
+
+
+# Other readings of one spelling that transliterations into and out of Cyrillic give a name; a
+# token is indexed and looked up under each (applied one at a time to the folded token, never
+# combined). On ne-transliteration-wikidata en → ru dev (eval/entities.py) the share of pairs with
+# a shared key rises with each; on slavicner they join Фараж / Farage, Гайко / Heiko.
+_ALTERNATE_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # English/Italian soft g (George = Джордж, Farage = Фарадж/Фараж, Gentilini = Джентилини)
+    (re.compile(r"g(?=[eiy])"), "j"),
+    # Cyrillic Г for a Latin h (Гамбург, Гарри, Ukrainian Г read h: Гайко = Heiko)
+    (re.compile(r"g"), "h"),
+    # Czech, Polish, German ch = Х (Chavkina = Хавкина, Bach = Бах)
+    (re.compile(r"ch"), "h"),
+    # English w before a vowel written У in Cyrillic (Winehouse = Уайнхаус, Wallace = Уоллес)
+    (re.compile(r"^u(?=[aeio])"), "v"),
+)
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+@lru_cache(maxsize=1 << 16)
+def name_keys(token: str) -> tuple[str, ...]:
+    """Every key of one folded name token: :func:`name_key` first, then the key of each other
+    reading (:data:`_ALTERNATE_READINGS`) and of the token with doubled letters single.
+
+    >>> name_keys("farage")[0], name_key(fold("Фараж")) in name_keys("farage")
+    ('frg', True)
+    """
+    keys = [name_key(token)]
+    for pattern, repl in _ALTERNATE_READINGS:
+        other = pattern.sub(repl, token)
+        if other != token:
+            keys.append(name_key(other))
+    single = _DOUBLED.sub(r"\1", token)
+    if single != token:
+        keys.append(name_key(single))
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+# Standard romanisations of Cyrillic by language, compared besides anyascii's (which reads every
+# Cyrillic text as Russian): iuliia's Wikipedia scheme for Russian, and in iuliia's engine the
+# Ukrainian national system (2010: Г = h, И = y, Ї = yi) and the Bulgarian streamlined system
+# (2009: Щ = sht, Ъ = a). iuliia ships only Russian schemes; these two are the published tables.
+_UKRAINIAN_2010 = TranslitSchema(
+    name="ukrainian-national-2010",
+    mapping={
+        **dict(zip("абвгґдезиійклмнопрстуф", "abvhgdezyiiklmnoprstuf", strict=True)),
+        "ж": "zh",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "є": "ie",
+        "ї": "i",
+        "ю": "iu",
+        "я": "ia",
+        "ь": "",
+        "'": "",
+        "’": "",
+        "ʼ": "",
+    },
+    prev_mapping={"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya", "зг": "gh"},
+)
+_BULGARIAN_2009 = TranslitSchema(
+    name="bulgarian-streamlined-2009",
+    mapping={
+        **dict(zip("абвгдезийклмнопрстуф", "abvgdeziyklmnoprstuf", strict=True)),
+        "ж": "zh",
+        "х": "h",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sht",
+        "ъ": "a",
+        "ь": "y",
+        "ю": "yu",
+        "я": "ya",
+    },
+    ending_mapping={"ия": "ia"},
+)
+_SCHEMES: dict[str, Any] = {"uk": _UKRAINIAN_2010, "bg": _BULGARIAN_2009}
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+@lru_cache(maxsize=1 << 16)
+def romanisations(form: str, language: str = "") -> tuple[str, ...]:
+    """Folded forms of a name: :func:`fold` (anyascii) first, then, for Cyrillic, the standard
+    romanisation of its language (Russian Wikipedia scheme for ru and for unknown languages).
+
+    >>> romanisations("Гайко", "uk")
+    ('gayko', 'haiko')
+    """
+    folded = fold(form)
+    if not _CYRILLIC.search(form):
+        return (folded,)
+    scheme = _SCHEMES.get(language, iuliia.WIKIPEDIA)
+    other = fold(scheme.translate(unmix_scripts(unicodedata.normalize("NFKC", form))))
+    return tuple(dict.fromkeys(f for f in (folded, other) if f))
+
+
+def surname_keys_of(form: str, language: str = "", inflected: bool = False) -> list[str]:
+    """Keys to look the surname (last name token) of ``form`` up under, in every romanisation
+    and reading: exact keys first, then without feminine/case endings, then other readings."""
+    first: list[str] = []
+    rest: list[str] = []
+    for folded in romanisations(form, language):
+        tokens = name_tokens(folded)
+        if not tokens:
+            continue
+        first += surname_keys(tokens[-1], inflected)
+        rest += name_keys(tokens[-1])[1:]
+    return list(dict.fromkeys(first + rest))
+
+
+@lru_cache(maxsize=1 << 16)
+def skeletons_of(form: str, language: str = "") -> tuple[str, ...]:
+    """Whole-name skeletons of ``form`` (the key of every token) in every romanisation, each
+    alternate reading applied to all tokens at once."""
+    out: list[str] = []
+    for folded in romanisations(form, language) or (form.casefold(),):
+        tokens = name_tokens(folded)
+        keys = [name_keys(t) for t in tokens]
+        out.append(" ".join(k[0] for k in keys))
+        for pattern, repl in _ALTERNATE_READINGS:
+            out.append(" ".join(name_key(pattern.sub(repl, t)) for t in tokens))
+    return tuple(dict.fromkeys(out))
+
+
+# Demonyms and place adjectives, folded (so Cyrillic ones are in their anyascii spelling):
+# endings that make the people or the adjective of a place from its stem (Polska → Polacy,
+# Británie → Britové, Россия → россияне, российский). Per language; the union is used for
+# texts of other or unknown languages. Longest first.
+_DEMONYM_ENDINGS: dict[str, tuple[str, ...]] = {
+    "pl": (
+        "yjczycy",
+        "yjczyk",
+        "ejczycy",
+        "ejczyk",
+        "czycy",
+        "czyk",
+        "janie",
+        "anie",
+        "anin",
+        "acy",
+        "icy",
+        "cy",
+        "ki",
+        "ka",
+        "ak",
+    ),
+    "cs": ("ove", "ane", "ani", "anka", "an", "ci", "ka", "ak", "ky"),
+    "sk": ("ove", "ania", "ania", "an", "ci", "ka", "ak"),
+    "sl": ("anci", "ci", "ani", "ec", "ka", "i"),
+    "bg": ("antsi", "yatsi", "natsi", "eytsi", "tsi", "yani", "ani", "ets", "ski", "ska"),
+    "ru": (
+        "iyskiy",
+        "iyskaya",
+        "iyskoe",
+        "iyskie",
+        "anskiy",
+        "anskaya",
+        "antsy",
+        "iyane",
+        "yane",
+        "skiy",
+        "skaya",
+        "skoe",
+        "skie",
+        "tsy",
+        "ane",
+        "ets",
+    ),
+    "uk": ("iyskyi", "skyi", "ska", "ske", "antsi", "iany", "yany", "tsi", "any", "ets"),
+    "en": ("ians", "ian", "ans", "ish", "ese"),
+}
+_ALL_DEMONYM_ENDINGS = tuple(
+    sorted({e for endings in _DEMONYM_ENDINGS.values() for e in endings}, key=lambda e: -len(e))
+)
+# Endings of one-word place names cut to get the stem a demonym is built on (Rosja → ros,
+# Polska → pol, Ukraina → ukrain, Německo → nemec). Longest first.
+_PLACE_ENDINGS = ("iya", "ija", "ia", "ja", "ya", "sko", "ska", "ko", "a", "e", "i", "o", "y", "u")
+# Shortest stem a demonym and its place must share (Polacy / Polska share "pol"). Calibrated on
+# slavicner by leave-one-topic-out among 3, 4, 5 (eval/entities.py): 3.
+DEMONYM_MIN_STEM = 3
+# Places are indexed under this many first letters of their stems (≤ DEMONYM_MIN_STEM candidates).
+PLACE_STEM_INDEX = 3
+
+
+def place_stem(token: str) -> str:
+    """A one-word place name without its ending ("polska" → "pol", "rusija" → "rus")."""
+    for ending in _PLACE_ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= PLACE_STEM_INDEX:
+            return token[: -len(ending)]
+    return token if len(token) >= PLACE_STEM_INDEX and token.isalpha() else ""
+
+
+def demonym_stem(folded: str, language: str = "") -> str | None:
+    """The place stem a folded one-word demonym or place adjective is built on, or None when it
+    has no demonym ending ("brytyjczycy" → "bryt", "americhani" → "amerik")."""
+    if " " in folded or not folded.isalpha():
+        return None
+    for ending in _DEMONYM_ENDINGS.get(language, _ALL_DEMONYM_ENDINGS):
+        if folded.endswith(ending) and len(folded) - len(ending) >= PLACE_STEM_INDEX:
+            stem = folded[: -len(ending)]
+            # Slavic palatalisation before the ending: Amerika → Američani, Афика → африканци
+            return stem[:-2] + "k" if stem.endswith("ch") else stem
+    return None
 
 
 # Feminine surname endings of Czech/Slovak for foreign names (May → Mayová, Merkel → Merkelová):
@@ -445,6 +655,7 @@ class DocContext:
     published: date | None = None
     by_form: dict[str, str] = field(default_factory=dict)  # folded form → entity id
     persons_by_surname: dict[str, Bucket] = field(default_factory=dict)  # surname key → ids
+    persons_by_given: dict[str, Bucket] = field(default_factory=dict)  # folded given name → ids
     acronyms: dict[str, str] = field(default_factory=dict)  # ACR → entity id
     introduced: set[str] = field(default_factory=set)  # acronyms the text spelt out: "Name (ACR)"
     by_token: dict[str, Bucket] = field(default_factory=dict)  # word of a multi-word name → ids
@@ -474,6 +685,8 @@ class EntityRegistry:
         self._given: dict[str, _Given] = {}
         self._by_surname_prefix: dict[str, Bucket] = {}
         self._surnames: dict[str, set[str]] = {}  # entity id → folded surnames seen
+        self._by_place_stem: dict[str, Bucket] = {}  # first letters of a place stem → places
+        self._place_stems: dict[str, set[str]] = {}  # place id → stems of its one-word names
         self._cooccur: dict[str, Counter[str]] = {}
         self._ids: set[str] = set()
         self.dirty: set[str] = set()  # entities changed since the last save
@@ -604,6 +817,10 @@ class EntityRegistry:
             folded = form.casefold()
         inflected = lemma is None and (ctx.language or "") in SLAVIC_CASE_LANGUAGES
         entity = self._match(form, folded, type_, ctx, inflected)
+        if entity is None and type_ != "ORG" and (place := self._match_demonym(form, ctx)):
+            # "Brytyjczycy", "британци", "российский": the people or adjective of a place stand
+            # for the place; the mention's person label is not a vote against it
+            entity, type_ = place, place.type
         if entity is None:
             entity = self._new_entity(form, type_)
         self._record(entity, text, form, folded, type_, ctx, weight)
@@ -626,12 +843,11 @@ class EntityRegistry:
             entity = self.get(ctx.acronyms[form])
             if entity is not None:
                 return entity
+        language = ctx.language or ""
         tokens = name_tokens(folded)
         if type_ == "PER" or (len(tokens) == 1 and type_ != "MISC"):
             local_ids: set[str] = set()
-            keys = [name_key(tokens[-1])]
-            if inflected and type_ == "PER":
-                keys += case_stem_keys(tokens[-1])
+            keys = surname_keys_of(form, language, inflected and type_ == "PER")
             for surname in keys:
                 ids = ctx.persons_by_surname.get(surname, ())
                 if ids:
@@ -650,6 +866,16 @@ class EntityRegistry:
                     and self._given_compatible(entity.id, tokens)
                 ):
                     return entity
+            if type_ == "PER" and len(tokens) == 1 and not local_ids:
+                # a given name alone ("Тереза", "Boris") for the one person of the article
+                # named so in full
+                owners = {
+                    self.canonical_id(i)
+                    for given_name in romanisations(form, language)
+                    for i in ctx.persons_by_given.get(given_name, ())
+                }
+                if len(owners) == 1 and (entity := self.get(owners.pop())) is not None:
+                    return entity
         # 2.-3. aliases and exact forms across the corpus
         entity = self._find_form(folded, type_, ctx)
         if entity is not None and entity.from_alias_table:
@@ -664,23 +890,58 @@ class EntityRegistry:
                 return short
         if entity is not None:
             return entity
+        if len(forms := romanisations(form, language)) > 1:
+            # the same name in another standard romanisation (Ukrainian Г = h, Bulgarian Щ = sht)
+            for other in forms[1:]:
+                entity = self._find_form(other, type_, ctx)
+                if entity is not None:
+                    return entity
         # 4. persons by name parts
         if type_ == "PER":
-            return self._match_person(tokens, ctx, inflected)
+            return self._match_person(form, tokens, ctx, inflected)
         # 5. other names by whole-name skeleton, confirmed by Jaro-Winkler
-        skeleton = " ".join(name_key(t) for t in tokens)
-        if len(skeleton.replace(" ", "")) < FUZZY_MIN_KEY:
-            return None
         best: tuple[float, Entity] | None = None
-        for eid in self._by_skeleton.get(skeleton, ()):
-            cand = self.entities.get(eid)
-            if cand is None or cand.type == "PER" or not cand.accepts(type_):
+        for skeleton in skeletons_of(form, language):
+            if len(skeleton.replace(" ", "")) < FUZZY_MIN_KEY:
                 continue
-            sim = max(
-                jaro_winkler_similarity(folded, fold(f)) for f, _ in cand.variants or {(folded, "")}
-            )
-            if sim >= FUZZY_MIN_JW and (best is None or sim > best[0]):
-                best = (sim, cand)
+            for eid in self._by_skeleton.get(skeleton, ()):
+                cand = self.entities.get(eid)
+                if cand is None or cand.type == "PER" or not cand.accepts(type_):
+                    continue
+                sim = max(
+                    jaro_winkler_similarity(mine, theirs)
+                    for mine in forms
+                    for f, lang in cand.variants or {(folded, "")}
+                    for theirs in romanisations(f, lang)
+                )
+                if sim >= FUZZY_MIN_JW and (best is None or sim > best[0]):
+                    best = (sim, cand)
+        return best[1] if best else None
+
+    def _match_demonym(self, form: str, ctx: DocContext) -> Entity | None:
+        """The place whose people or adjective a one-word mention names (Polacy → Polska,
+        Britové → Británie, россияне → Россия), among places already known; None otherwise."""
+        if " " in form.strip():
+            return None
+        best: tuple[tuple[int, ...], Entity] | None = None
+        for folded in romanisations(form, ctx.language or ""):
+            stem = demonym_stem(folded, ctx.language or "")
+            if stem is None or len(stem) < DEMONYM_MIN_STEM:
+                continue
+            for eid in self._by_place_stem.get(stem[:PLACE_STEM_INDEX], ()):
+                cand = self.get(eid)
+                if cand is None or cand.type != "LOC":
+                    continue
+                stems = self._place_stems.get(cand.id, set())
+                if not any(
+                    min(len(stem), len(theirs)) >= DEMONYM_MIN_STEM
+                    and (stem.startswith(theirs) or theirs.startswith(stem))
+                    for theirs in stems
+                ):
+                    continue
+                rank = (int(stem in stems), *self._affinity(cand, ctx))
+                if best is None or rank > best[0]:
+                    best = (rank, cand)
         return best[1] if best else None
 
     def _is_table_name(self, folded: str) -> bool:
@@ -717,9 +978,9 @@ class EntityRegistry:
         return (shared, int(entity.from_alias_table), sum(entity.variants.values()))
 
     def _match_person(
-        self, tokens: list[str], ctx: DocContext, inflected: bool = False
+        self, form: str, tokens: list[str], ctx: DocContext, inflected: bool = False
     ) -> Entity | None:
-        for surname in surname_keys(tokens[-1], inflected):
+        for surname in surname_keys_of(form, ctx.language or "", inflected):
             cands = [
                 e
                 for i in self._by_surname.get(surname, ())
@@ -743,7 +1004,9 @@ class EntityRegistry:
             given = self._given.get(eid)
             if cand is None or cand.type != "PER" or given is None or not given.keys:
                 continue
-            if not any(name_key(t) in given.keys for t in tokens[:-1] if len(t) > 1):
+            if not any(
+                key in given.keys for t in tokens[:-1] if len(t) > 1 for key in name_keys(t)
+            ):
                 continue
             sim = max(
                 (jaro_winkler_similarity(tokens[-1], s) for s in self._surnames.get(cand.id, ())),
@@ -764,7 +1027,7 @@ class EntityRegistry:
             if len(tok) == 1:
                 if tok in given.initials:
                     return True
-            elif name_key(tok) in given.keys:
+            elif any(key in given.keys for key in name_keys(tok)):
                 return True
         return False
 
@@ -782,26 +1045,31 @@ class EntityRegistry:
         return entity
 
     def _index_form(self, entity: Entity, form: str, language: str = "", count: int = 0) -> None:
-        folded = fold(form) or form.casefold()
-        self._by_form.setdefault(folded, {})[entity.id] = None
-        tokens = name_tokens(folded)
-        self._by_skeleton.setdefault(" ".join(name_key(t) for t in tokens), {})[entity.id] = None
-        if entity.type == "PER" and tokens:
-            self._by_surname.setdefault(name_key(tokens[-1]), {})[entity.id] = None
+        forms = romanisations(form, language) or (form.casefold(),)
+        for folded in forms:
+            self._by_form.setdefault(folded, {})[entity.id] = None
+        for skeleton in skeletons_of(form, language):
+            self._by_skeleton.setdefault(skeleton, {})[entity.id] = None
+        if entity.type == "PER" and (tokens := name_tokens(forms[0])):
+            for key in surname_keys_of(form, language):
+                self._by_surname.setdefault(key, {})[entity.id] = None
             self._by_surname_prefix.setdefault(name_key(tokens[-1])[:SURNAME_PREFIX], {})[
                 entity.id
             ] = None
-            self._surnames.setdefault(entity.id, set()).add(tokens[-1])
-            last = form.split()[-1] if form.split() else ""
-            if last.endswith(("ová", "ové", "ovou")) and len(surname_keys(tokens[-1])) > 1:
-                # Czech/Slovak feminine form of a foreign surname (Sturgeonová): also findable
-                # by the bare surname seen later in another language
-                self._by_surname.setdefault(surname_keys(tokens[-1])[1], {})[entity.id] = None
             given = self._given.setdefault(entity.id, _Given())
-            for tok in tokens[:-1]:
-                if len(tok) > 1:
-                    given.keys.add(name_key(tok))
-                given.initials.add(tok[0])
+            for folded in forms:
+                tokens = name_tokens(folded)
+                self._surnames.setdefault(entity.id, set()).add(tokens[-1])
+                for tok in tokens[:-1]:
+                    if len(tok) > 1:
+                        given.keys.update(name_keys(tok))
+                    given.initials.add(tok[0])
+        if entity.type == "LOC":
+            for folded in forms:
+                # one-word names only: the last word of "Irlandia Północna" is an adjective
+                if " " not in folded and (stem := place_stem(folded)):
+                    self._place_stems.setdefault(entity.id, set()).add(stem)
+                    self._by_place_stem.setdefault(stem[:PLACE_STEM_INDEX], {})[entity.id] = None
         if (form, language) not in entity.variants:
             entity.variants[(form, language)] = 0
         entity.variants[(form, language)] += count
@@ -830,9 +1098,13 @@ class EntityRegistry:
         self._update_canonical(entity)
         ctx.by_form[folded] = entity.id
         if entity.type == "PER" or type_ == "PER":
-            tokens = name_tokens(folded)
-            if tokens:
-                ctx.persons_by_surname.setdefault(name_key(tokens[-1]), {})[entity.id] = None
+            for key in surname_keys_of(form, ctx.language or ""):
+                ctx.persons_by_surname.setdefault(key, {})[entity.id] = None
+            for folded_form in romanisations(form, ctx.language or ""):
+                # the given names as spelt (a key would join Torysi to Tereza)
+                for tok in name_tokens(folded_form)[:-1]:
+                    if len(tok) > 1:
+                        ctx.persons_by_given.setdefault(tok, {})[entity.id] = None
         if type_ != "PER" and (acr := acronym_of(form)):
             ctx.acronyms.setdefault(acr, entity.id)
         if entity.type != "PER":
@@ -914,7 +1186,14 @@ class EntityRegistry:
         surnames = self._surnames.pop(other.id, set())
         if keep.type == "PER":
             self._surnames.setdefault(keep.id, set()).update(surnames)
-        for ids in (self._by_form, self._by_skeleton, self._by_surname, self._by_surname_prefix):
+        self._place_stems.pop(other.id, None)
+        for ids in (
+            self._by_form,
+            self._by_skeleton,
+            self._by_surname,
+            self._by_surname_prefix,
+            self._by_place_stem,
+        ):
             for key in self._keys_of(other):
                 bucket = ids.get(key)
                 if bucket is not None and other.id in bucket:
@@ -934,14 +1213,16 @@ class EntityRegistry:
         return keep
 
     def _keys_of(self, entity: Entity) -> Iterator[str]:
-        for form, _ in entity.variants:
-            folded = fold(form) or form.casefold()
-            tokens = name_tokens(folded)
-            yield folded
-            yield " ".join(name_key(t) for t in tokens)
-            if tokens:
-                yield name_key(tokens[-1])
+        for form, lang in entity.variants:
+            forms = romanisations(form, lang) or (form.casefold(),)
+            yield from forms
+            yield from skeletons_of(form, lang)
+            yield from surname_keys_of(form, lang)
+            if tokens := name_tokens(forms[0]):
                 yield name_key(tokens[-1])[:SURNAME_PREFIX]
+            for folded in forms:
+                if " " not in folded and (stem := place_stem(folded)):
+                    yield stem[:PLACE_STEM_INDEX]
 
     def __len__(self) -> int:
         return len(self.entities)
