@@ -332,6 +332,8 @@ _ALTERNATE_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"ch"), "h"),
     # English w before a vowel written У in Cyrillic (Winehouse = Уайнхаус, Wallace = Уоллес)
     (re.compile(r"^u(?=[aeio])"), "v"),
+    # a silent h after a vowel, not written in Cyrillic (Johnson = Джонсон, Graham = Грэм)
+    (re.compile(r"(?<=[aeiou])h"), ""),
 )
 _DOUBLED = re.compile(r"([a-z])\1+")
 
@@ -583,6 +585,25 @@ def acronym_of(name: str) -> str:
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
+# Words that acronyms skip ("Organizacja Narodów Zjednoczonych" = ONZ, "Съд на ЕС"): articles,
+# conjunctions and prepositions of the languages storyline reads.
+ACRONYM_SKIP = _words(
+    "of the and for on in de la le les des du et y del und der die das für von "
+    "на и за по в во о от w i z na do a v ve za pro o od s se ze in pri "
+    "із з та у й"
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def initials_of(form: str) -> str:
+    """Folded initials of a multi-word name, every word counted but :data:`ACRONYM_SKIP`
+    ("Združeno kraljestvo" → "zk", "Европейски съюз" → "es"); "" for one word or an acronym."""
+    words = [w for w in _WORD.findall(form) if w.casefold() not in ACRONYM_SKIP]
+    if len(words) < 2 or len(words) > 6 or any(w[0].isdigit() for w in words):
+        return ""
+    return fold("".join(w[0] for w in words))
+
+
 def is_acronym(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     return 2 <= len(letters) <= 6 and all(ch.isupper() for ch in letters)
@@ -686,6 +707,8 @@ class EntityRegistry:
         self._by_surname_prefix: dict[str, Bucket] = {}
         self._surnames: dict[str, set[str]] = {}  # entity id → folded surnames seen
         self._by_place_stem: dict[str, Bucket] = {}  # first letters of a place stem → places
+        self._by_initials: dict[str, Bucket] = {}  # folded initials of multi-word names → ids
+        self._via_demonym = False  # the last _match went through a demonym
         self._place_stems: dict[str, set[str]] = {}  # place id → stems of its one-word names
         self._cooccur: dict[str, Counter[str]] = {}
         self._ids: set[str] = set()
@@ -816,11 +839,11 @@ class EntityRegistry:
         if not folded:
             folded = form.casefold()
         inflected = lemma is None and (ctx.language or "") in SLAVIC_CASE_LANGUAGES
+        self._via_demonym = False
         entity = self._match(form, folded, type_, ctx, inflected)
-        if entity is None and type_ != "ORG" and (place := self._match_demonym(form, ctx)):
-            # "Brytyjczycy", "британци", "российский": the people or adjective of a place stand
-            # for the place; the mention's person label is not a vote against it
-            entity, type_ = place, place.type
+        if entity is not None and self._via_demonym:
+            # the mention's person label is not a vote against the place its demonym names
+            type_ = entity.type
         if entity is None:
             entity = self._new_entity(form, type_)
         self._record(entity, text, form, folded, type_, ctx, weight)
@@ -896,10 +919,26 @@ class EntityRegistry:
                 entity = self._find_form(other, type_, ctx)
                 if entity is not None:
                     return entity
-        # 4. persons by name parts
+        # 4. an acronym of a multi-word name seen in any article (ОК = Обединеното кралство,
+        # ZK = Združeno kraljestvo, KE = Komisja Europejska)
+        if type_ != "PER" and is_acronym(form):
+            cands = [
+                e
+                for i in self._by_initials.get(folded, ())
+                if (e := self.get(i)) is not None and e.type != "PER" and e.accepts(type_)
+            ]
+            if cands:
+                return max(cands, key=lambda e: self._affinity(e, ctx))
+        # 5. the people or adjective of a place stand for the place ("Brytyjczycy", "британци",
+        # "российский"), before a surname key, whose Czech feminine and case endings would cut
+        # "Britové" to a person Brit
+        if type_ != "ORG" and len(tokens) == 1 and (place := self._match_demonym(form, ctx)):
+            self._via_demonym = True
+            return place
+        # 6. persons by name parts
         if type_ == "PER":
             return self._match_person(form, tokens, ctx, inflected)
-        # 5. other names by whole-name skeleton, confirmed by Jaro-Winkler
+        # 7. other names by whole-name skeleton, confirmed by Jaro-Winkler
         best: tuple[float, Entity] | None = None
         for skeleton in skeletons_of(form, language):
             if len(skeleton.replace(" ", "")) < FUZZY_MIN_KEY:
@@ -1064,6 +1103,8 @@ class EntityRegistry:
                     if len(tok) > 1:
                         given.keys.update(name_keys(tok))
                     given.initials.add(tok[0])
+        if entity.type != "PER" and (initials := initials_of(form)):
+            self._by_initials.setdefault(initials, {})[entity.id] = None
         if entity.type == "LOC":
             for folded in forms:
                 # one-word names only: the last word of "Irlandia Północna" is an adjective
@@ -1193,6 +1234,7 @@ class EntityRegistry:
             self._by_surname,
             self._by_surname_prefix,
             self._by_place_stem,
+            self._by_initials,
         ):
             for key in self._keys_of(other):
                 bucket = ids.get(key)
@@ -1223,6 +1265,8 @@ class EntityRegistry:
             for folded in forms:
                 if " " not in folded and (stem := place_stem(folded)):
                     yield stem[:PLACE_STEM_INDEX]
+            if initials := initials_of(form):
+                yield initials
 
     def __len__(self) -> int:
         return len(self.entities)
