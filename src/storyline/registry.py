@@ -687,6 +687,7 @@ class DocContext:
 class _Given:
     keys: set[str] = field(default_factory=set)
     initials: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # folded given names as spelt
 
 
 class EntityRegistry:
@@ -1090,18 +1091,24 @@ class EntityRegistry:
         for skeleton in skeletons_of(form, language):
             self._by_skeleton.setdefault(skeleton, {})[entity.id] = None
         if entity.type == "PER" and (tokens := name_tokens(forms[0])):
+            given = self._given.setdefault(entity.id, _Given())
+            if len(tokens) == 1 and tokens[0] in given.names:
+                # a given name alone ("Тереза" of Theresa May) is no surname of hers: "Торисы"
+                # must not find her by its key
+                tokens = []
+        if entity.type == "PER" and tokens:
             for key in surname_keys_of(form, language):
                 self._by_surname.setdefault(key, {})[entity.id] = None
             self._by_surname_prefix.setdefault(name_key(tokens[-1])[:SURNAME_PREFIX], {})[
                 entity.id
             ] = None
-            given = self._given.setdefault(entity.id, _Given())
             for folded in forms:
                 tokens = name_tokens(folded)
                 self._surnames.setdefault(entity.id, set()).add(tokens[-1])
                 for tok in tokens[:-1]:
                     if len(tok) > 1:
                         given.keys.update(name_keys(tok))
+                        given.names.add(tok)
                     given.initials.add(tok[0])
         if entity.type != "PER" and (initials := initials_of(form)):
             self._by_initials.setdefault(initials, {})[entity.id] = None
@@ -1139,8 +1146,10 @@ class EntityRegistry:
         self._update_canonical(entity)
         ctx.by_form[folded] = entity.id
         if entity.type == "PER" or type_ == "PER":
-            for key in surname_keys_of(form, ctx.language or ""):
-                ctx.persons_by_surname.setdefault(key, {})[entity.id] = None
+            given = self._given.get(entity.id)
+            if not (given and " " not in folded and folded in given.names):
+                for key in surname_keys_of(form, ctx.language or ""):
+                    ctx.persons_by_surname.setdefault(key, {})[entity.id] = None
             for folded_form in romanisations(form, ctx.language or ""):
                 # the given names as spelt (a key would join Torysi to Tereza)
                 for tok in name_tokens(folded_form)[:-1]:
@@ -1248,6 +1257,7 @@ class EntityRegistry:
             mine = self._given.setdefault(keep.id, _Given())
             mine.keys |= given.keys
             mine.initials |= given.initials
+            mine.names |= given.names
         del self.entities[other.id]
         self.merged[other.id] = keep.id
         self._update_canonical(keep)
