@@ -505,3 +505,32 @@ def test_resolution_is_the_same_in_every_process() -> None:
         )
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_russian_and_ukrainian_names_without_lemma_are_lemmatised(
+    registry: EntityRegistry,
+) -> None:
+    from storyline.entities.registry import name_lemma
+
+    assert name_lemma("Джонсоном", "ru") == "Джонсон"
+    assert name_lemma("Захаровой", "ru") == "Захарова"  # gender kept: not Захаров
+    assert name_lemma("Лондоне", "ru") == "Лондон"
+    assert name_lemma("ЕС", "ru") == "ЕС" and name_lemma("Johnson", "ru") is None
+    assert name_lemma("Джонсоном", "pl") is None
+    en = resolve_all(registry, "d1", "en", [("Maria Zakharova", "PER")])[0]
+    ru = resolve_all(registry, "d2", "ru", [("Марией Захаровой", "PER")])[0]
+    uk = resolve_all(registry, "d3", "uk", [("Марією Захаровою", "PER")])[0]
+    assert en == ru == uk
+    assert resolve_all(registry, "d4", "ru", [("Александром Захаровым", "PER")])[0] != en
+
+
+def test_german_genitive_of_names(registry: EntityRegistry) -> None:
+    full = resolve_all(registry, "d1", "de", [("Olaf Scholz", "PER")])[0]
+    assert (
+        resolve_all(registry, "d2", "de", [("Scholz", "PER"), ("Olaf Scholzs", "PER")])[0] == full
+    )
+    place = resolve_all(registry, "d3", "de", [("Deutschland", "LOC")])[0]
+    assert resolve_all(registry, "d4", "de", [("Deutschlands", "LOC")])[0] == place
+    # in English the s stays
+    england = resolve_all(registry, "d5", "en", [("England", "LOC")])[0]
+    assert resolve_all(registry, "d6", "en", [("Englands", "LOC")])[0] != england

@@ -5,19 +5,32 @@ the corpus (built from the store on first use, persisted by :class:`RegistryStor
 a mention (:meth:`EntityRegistry.resolve`) tries, in order:
 
 1. **the same article**: an exact (folded) form already resolved in this article; a surname-only
-   person mention ("Kinshak", "Assad") links to the full person named in the article; an all-caps
+   person mention ("Kinshak", "Assad") links to the full person named in the article; a given
+   name alone ("Тереза") links to the one person of the article named so in full; an all-caps
    acronym links to an organisation of the article whose initials it spells or that introduced it
    as "Long Name (ACR)";
-2. **aliases**: the packaged alias table (``data/aliases.yaml``, user-extendable) and aliases
-   learned from text ("X, also known as Y", "formerly", "aka", "dit", "также известный как");
-3. **exact folded form** across the corpus (folding = NFKC + anyascii transliteration + casefold +
-   no punctuation, so Рудской = Rudskoy, Choïgou = choigou);
-4. **persons by name parts**: surname key (:func:`name_key`, a consonant skeleton that absorbs
-   transliteration variants: Kinshak / Kinshchak / Kinchak / Кинщак, Rudskoy / Rudskoi, Poutine /
-   Putin, Choïgou / Shoigu) *and* compatible given names (Aleksandr / Alexander / Alexandre /
-   Александр); a surname-only mention picks the candidate sharing most co-occurring entities;
-5. **other types by key**: the skeleton of the whole name, confirmed by Jaro-Winkler on the folded
-   form, for names long enough that a skeleton is specific (:data:`FUZZY_MIN_KEY`).
+2. **aliases**: the packaged alias table (``data/aliases.yaml``, user-extendable; world knowledge
+   no rule derives: exonyms, acronyms of other languages, Daesh = ISIS) and aliases learned from
+   text ("X, also known as Y", "formerly", "aka", "dit", "также известный как");
+3. **exact folded form** across the corpus, in every romanisation (:func:`romanisations`:
+   anyascii, and for Cyrillic the standard scheme of the text's language through iuliia —
+   Russian Wikipedia, Ukrainian national 2010, Bulgarian streamlined 2009 — so Гайко in Ukrainian
+   is also "haiko");
+4. **acronyms** of multi-word names seen in any article (ОК = Обединеното кралство, ZK =
+   Združeno kraljestvo; :func:`initials_of`);
+5. **demonyms and place adjectives** (Polacy, Britové, британци, российский) → the place whose
+   stem they are built on (:func:`demonym_stem`, :func:`place_stem`), among places known;
+6. **persons by name parts**: surname keys (:func:`name_keys`: a consonant skeleton that absorbs
+   transliteration variants — Kinshak / Kinshchak / Kinchak / Кинщак, Rudskoy / Rudskoi, Poutine /
+   Putin — plus the keys of other readings: soft g, Г = h, ch = Х, w = У, silent h) *and*
+   compatible given names (Aleksandr / Alexander / Alexandre / Александр); a surname-only mention
+   picks the candidate sharing most co-occurring entities (the story's other entities);
+7. **other types by key**: the skeleton of the whole name, confirmed by Jaro-Winkler on the folded
+   forms, for names long enough that a skeleton is specific (:data:`FUZZY_MIN_KEY`), or the
+   word-order-free skeleton of a multi-word name (Partia Konserwatywna = Консервативна партия).
+
+Deterministic: index buckets are insertion-ordered, so the same mentions in the same order give
+the same ids in every process whatever ``PYTHONHASHSEED`` is.
 
 No false merges: string similarity alone never merges. Keys are exact-match dictionary look-ups
 (never all pairs), types must agree (:meth:`Entity.accepts`), person given names must agree, and
@@ -419,6 +432,50 @@ def romanisations(form: str, language: str = "") -> tuple[str, ...]:
     return tuple(dict.fromkeys(f for f in (folded, other) if f))
 
 
+# Languages whose name mentions without a lemma are lemmatised by pymorphy3 (its OpenCorpora
+# Russian and Ukrainian dictionaries ship in pip packages); the other Slavic languages keep the
+# suffix rules below (SLAVIC_CASE_ENDINGS): no analyser for them ships in a pip package here.
+MORPH_LANGUAGES = frozenset({"ru", "uk"})
+# pymorphy3 tags of proper names: a parse carrying one is preferred to a likelier common-noun
+# reading ("Кинщака": the genitive of the surname Кинщак, not a feminine noun "кинщака").
+NAME_GRAMMEMES = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn", "Trad"})
+# Longest mention (in words) worth lemmatising word by word.
+MORPH_MAX_WORDS = 4
+_ANALYSERS: dict[str, Any] = {}
+
+
+def _analyser(language: str) -> Any:
+    if language not in _ANALYSERS:
+        import pymorphy3  # loaded on first use: ~1 s and ~20 MB per language
+
+        _ANALYSERS[language] = pymorphy3.MorphAnalyzer(lang=language)
+    return _ANALYSERS[language]
+
+
+@lru_cache(maxsize=1 << 16)
+def name_lemma(form: str, language: str) -> str | None:
+    """The nominative of a Russian or Ukrainian name mention ("Джонсоном" → "Джонсон",
+    "Рудского" → "Рудской"… as pymorphy3 reads it, gender and number kept: "Захаровой" →
+    "Захарова"); None for other languages, non-Cyrillic or long mentions."""
+    words = form.split()
+    if language not in MORPH_LANGUAGES or not _CYRILLIC.search(form):
+        return None
+    if not words or len(words) > MORPH_MAX_WORDS:
+        return None
+    analyser = _analyser(language)
+    out = []
+    for word in words:
+        if not word.isalpha() or word.isupper() or not _CYRILLIC.search(word):
+            out.append(word)  # acronyms, numbers, hyphenated and Latin words as written
+            continue
+        parses = analyser.parse(word)
+        best = next((p for p in parses if NAME_GRAMMEMES & p.tag.grammemes), parses[0])
+        nominative = best.inflect({"nomn"}) if "nomn" not in best.tag else best
+        lemma = nominative.word if nominative is not None else word.casefold()
+        out.append(lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma)
+    return " ".join(out)
+
+
 def surname_keys_of(form: str, language: str = "", inflected: bool = False) -> list[str]:
     """Keys to look the surname (last name token) of ``form`` up under, in every romanisation
     and reading: exact keys first, then without feminine/case endings, then other readings."""
@@ -428,7 +485,7 @@ def surname_keys_of(form: str, language: str = "", inflected: bool = False) -> l
         tokens = name_tokens(folded)
         if not tokens:
             continue
-        first += surname_keys(tokens[-1], inflected)
+        first += surname_keys(tokens[-1], inflected, language)
         rest += name_keys(tokens[-1])[1:]
     return list(dict.fromkeys(first + rest))
 
@@ -553,11 +610,14 @@ FEMININE_ENDINGS = ("ova", "ove", "ovou")
 # still agree.
 SLAVIC_CASE_ENDINGS = ("owi", "ovi", "ego", "emu", "em", "om", "ym", "im")
 SLAVIC_CASE_LANGUAGES = frozenset(_words("ru uk be pl cs sk sl hr sr bs"))
+# German genitive of names (Merkels Partei, Deutschlands Regierung): the same rule, German endings.
+GERMAN_CASE_ENDINGS = ("s",)
+CASE_LANGUAGES = SLAVIC_CASE_LANGUAGES | {"de"}
 # A stem shorter than this after cutting a case ending is not a surname (Tom, Kim, Adam stay).
 CASE_STEM_MIN_CHARS = 4
 
 
-def surname_keys(surname: str, inflected: bool = False) -> list[str]:
+def surname_keys(surname: str, inflected: bool = False, language: str = "") -> list[str]:
     """Keys to look a folded surname up under: its own, then without a feminine ending, then
     (``inflected``: a Slavic text, no lemma) without a case ending.
 
@@ -570,13 +630,32 @@ def surname_keys(surname: str, inflected: bool = False) -> list[str]:
             keys.append(name_key(surname[: -len(ending)]))
             break
     if inflected:
-        keys += case_stem_keys(surname)
+        keys += case_stem_keys(surname, language)
     return list(dict.fromkeys(keys))
 
 
-def case_stem_keys(surname: str) -> list[str]:
-    """The key of a folded surname without a Slavic case ending, when it has one."""
-    for ending in SLAVIC_CASE_ENDINGS:
+# Vowel case endings of one-word Slavic place and organisation names (Londynu, Moskwy, Praze is
+# beyond rules); consonant endings are those of SLAVIC_CASE_ENDINGS.
+SLAVIC_VOWEL_CASE_ENDINGS = ("u", "a", "y", "i", "e", "ie")
+
+
+def case_stems(token: str, language: str = "") -> list[str]:
+    """Folded stems a one-word inflected name may have (the word without one case ending)."""
+    if language == "de":
+        endings: tuple[str, ...] = GERMAN_CASE_ENDINGS
+    else:
+        endings = SLAVIC_CASE_ENDINGS + SLAVIC_VOWEL_CASE_ENDINGS
+    return [
+        token[: -len(e)]
+        for e in endings
+        if token.endswith(e) and len(token) - len(e) >= CASE_STEM_MIN_CHARS
+    ]
+
+
+def case_stem_keys(surname: str, language: str = "") -> list[str]:
+    """The key of a folded surname without a case ending (Slavic; the German genitive -s in a
+    German text: Merkels, Scholz'), when it has one."""
+    for ending in GERMAN_CASE_ENDINGS if language == "de" else SLAVIC_CASE_ENDINGS:
         stem = surname[: -len(ending)]
         if surname.endswith(ending) and len(stem) >= CASE_STEM_MIN_CHARS:
             return [name_key(stem)]
@@ -846,11 +925,14 @@ class EntityRegistry:
             # the same letters typed in the other script (a Latin "EC" lemma for Cyrillic "ЕС"):
             # the text shows which script was meant
             lemma = None
+        inflected = lemma is None and (ctx.language or "") in CASE_LANGUAGES
+        if lemma is None and ctx.language in MORPH_LANGUAGES:
+            # the analyser guesses unknown names, so the suffix rules stay on (inflected)
+            lemma = name_lemma(text.strip(), ctx.language)
         form = strip_determiner((lemma or text).strip())
         folded = fold(form)
         if not folded:
             folded = form.casefold()
-        inflected = lemma is None and (ctx.language or "") in SLAVIC_CASE_LANGUAGES
         self._via_demonym = False
         entity = self._match(form, folded, type_, ctx, inflected)
         if entity is not None and self._via_demonym:
@@ -925,6 +1007,13 @@ class EntityRegistry:
                 return short
         if entity is not None:
             return entity
+        if inflected and type_ != "PER" and len(tokens) == 1:
+            # an inflected one-word place or organisation (Deutschlands, Londynu): its case
+            # stem as a name already seen ("londyn")
+            for stem in case_stems(tokens[0], language):
+                entity = self._find_form(stem, type_, ctx)
+                if entity is not None:
+                    return entity
         if len(forms := romanisations(form, language)) > 1:
             # the same name in another standard romanisation (Ukrainian Г = h, Bulgarian Щ = sht)
             for other in forms[1:]:
