@@ -351,3 +351,150 @@ def test_alias_table_exonyms_of_capitals_and_acronyms_per_script(registry: Entit
         )
     ]
     assert len(set(eu)) == 1
+
+
+def test_other_romanisations_and_readings_join_one_person(registry: EntityRegistry) -> None:
+    # Ukrainian Г is h (national 2010 scheme), English soft g is Ж/ДЖ, a silent h is not written
+    pairs = [
+        (("Heiko Maas", "de"), ("Гайко Маас", "uk")),
+        (("Nigel Farage", "en"), ("Найджъл Фараж", "bg")),
+        (("Boris Johnson", "en"), ("Борис Джонсън", "bg")),
+        (("Hennadiy Kravets", "en"), ("Геннадій Кравець", "uk")),
+    ]
+    for i, ((a, la), (b, lb)) in enumerate(pairs):
+        x = resolve_all(registry, f"a{i}", la, [(a, "PER")])[0]
+        y = resolve_all(registry, f"b{i}", lb, [(b, "PER")])[0]
+        assert x == y, (a, b)
+    # and still apart: other given names, other surnames
+    assert resolve_all(registry, "c1", "en", [("Heinz Maas", "PER")])[0] != x
+    assert len({resolve_all(registry, "c2", "en", [("Sergey Rudakov", "PER")])[0], x}) == 2
+
+
+def test_demonyms_and_place_adjectives_stand_for_the_place(registry: EntityRegistry) -> None:
+    poland = resolve_all(registry, "p0", "pl", [("Polska", "LOC")])[0]
+    uk = resolve_all(registry, "u0", "en", [("United Kingdom", "LOC")])[0]
+    russia = resolve_all(registry, "r0", "ru", [("Россия", "LOC")])[0]
+    assert resolve_all(registry, "p1", "pl", [("Polacy", "PER")])[0] == poland
+    assert resolve_all(registry, "p2", "cs", [("Poláci", "PER")])[0] == poland
+    assert resolve_all(registry, "u1", "pl", [("Brytyjczycy", "PER")])[0] == uk
+    assert resolve_all(registry, "u2", "cs", [("Britové", "PER")])[0] == uk
+    assert resolve_all(registry, "u3", "bg", [("британци", "PER")])[0] == uk
+    assert resolve_all(registry, "r1", "ru", [("россияне", "PER")])[0] == russia
+    assert resolve_all(registry, "r2", "ru", [("российский", "PER")])[0] == russia
+    # the person label of a demonym is no vote against the place
+    entity = registry.get(poland)
+    assert entity is not None and entity.type == "LOC"
+    # a person of the article named so stays the person
+    ids = resolve_all(registry, "p3", "pl", [("Jan Polak", "PER"), ("Polak", "PER")])
+    assert ids[0] == ids[1] != poland
+
+
+def test_given_name_alone_is_the_person_of_the_article(registry: EntityRegistry) -> None:
+    ids = resolve_all(
+        registry,
+        "d1",
+        "ru",
+        [("Тереза Мэй", "PER"), ("Тереза", "PER"), ("тори", "PER"), ("Торисы", "PER")],
+    )
+    assert ids[0] == ids[1]
+    assert ids[2] != ids[0] and ids[3] != ids[0]
+    # two people of the article with that given name: no guess
+    two = resolve_all(
+        registry, "d2", "en", [("Donald Trump", "PER"), ("Donald Tusk", "PER"), ("Donald", "PER")]
+    )
+    assert two[2] not in two[:2]
+
+
+def test_acronym_of_a_name_seen_in_another_article(registry: EntityRegistry) -> None:
+    full = resolve_all(registry, "d1", "sl", [("Združeno kraljestvo", "LOC")])[0]
+    assert resolve_all(registry, "d2", "sl", [("ZK", "LOC")])[0] == full
+    party = resolve_all(registry, "d3", "en", [("Scottish National Party", "ORG")])[0]
+    assert resolve_all(registry, "d4", "en", [("SNP", "ORG")])[0] == party
+
+
+DETERMINISM_SCRIPT = """
+import json, sys
+from storyline.entities.registry import new_registry, resolve_rows
+rows = json.loads(sys.stdin.read())
+registry = new_registry()
+print(json.dumps([registry.canonical_id(r["entity_id"]) for r in resolve_rows(rows, registry)]))
+"""
+
+
+def test_resolution_is_the_same_in_every_process() -> None:
+    """Ties between candidates (a surname alone, two people of that surname, nothing else in the
+    article) break the same way whatever PYTHONHASHSEED orders sets by."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    rows: list[dict[str, object]] = []
+    given = ["Anna", "Petr", "Jan", "Eva", "Karel", "Marie"]
+    surnames = ["Novak", "Svoboda", "Dvorak", "Cerny", "Prochazka", "Kucera", "Vesely", "Horak"]
+    for s in surnames:
+        for g in given:
+            rows.append(
+                {
+                    "id": len(rows),
+                    "doc_id": f"{g}{s}",
+                    "language": "cs",
+                    "text": f"{g} {s}",
+                    "type": "PER",
+                }
+            )
+        rows.append(
+            {"id": len(rows), "doc_id": f"only-{s}", "language": "en", "text": s, "type": "PER"}
+        )
+    for place in ("Kyiv", "Kiev", "Polska", "Polacy", "EU", "UE"):
+        rows.append(
+            {
+                "id": len(rows),
+                "doc_id": f"p-{place}",
+                "language": "pl",
+                "text": place,
+                "type": "LOC",
+            }
+        )
+    outputs = set()
+    for seed in ("1", "2", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", DETERMINISM_SCRIPT],
+            input=json.dumps(rows),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+
+
+def test_russian_and_ukrainian_names_without_lemma_are_lemmatised(
+    registry: EntityRegistry,
+) -> None:
+    from storyline.entities.registry import name_lemma
+
+    assert name_lemma("Джонсоном", "ru") == "Джонсон"
+    assert name_lemma("Захаровой", "ru") == "Захарова"  # gender kept: not Захаров
+    assert name_lemma("Лондоне", "ru") == "Лондон"
+    assert name_lemma("ЕС", "ru") == "ЕС" and name_lemma("Johnson", "ru") is None
+    assert name_lemma("Джонсоном", "pl") is None
+    en = resolve_all(registry, "d1", "en", [("Maria Zakharova", "PER")])[0]
+    ru = resolve_all(registry, "d2", "ru", [("Марией Захаровой", "PER")])[0]
+    uk = resolve_all(registry, "d3", "uk", [("Марією Захаровою", "PER")])[0]
+    assert en == ru == uk
+    assert resolve_all(registry, "d4", "ru", [("Александром Захаровым", "PER")])[0] != en
+
+
+def test_german_genitive_of_names(registry: EntityRegistry) -> None:
+    full = resolve_all(registry, "d1", "de", [("Olaf Scholz", "PER")])[0]
+    assert (
+        resolve_all(registry, "d2", "de", [("Scholz", "PER"), ("Olaf Scholzs", "PER")])[0] == full
+    )
+    place = resolve_all(registry, "d3", "de", [("Deutschland", "LOC")])[0]
+    assert resolve_all(registry, "d4", "de", [("Deutschlands", "LOC")])[0] == place
+    # in English the s stays
+    england = resolve_all(registry, "d5", "en", [("England", "LOC")])[0]
+    assert resolve_all(registry, "d6", "en", [("Englands", "LOC")])[0] != england

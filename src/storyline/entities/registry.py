@@ -6,19 +6,32 @@ the corpus (built from the store on first use; each article's change is written 
 a mention (:meth:`EntityRegistry.resolve`) tries, in order:
 
 1. **the same article**: an exact (folded) form already resolved in this article; a surname-only
-   person mention ("Kinshak", "Assad") links to the full person named in the article; an all-caps
+   person mention ("Kinshak", "Assad") links to the full person named in the article; a given
+   name alone ("Тереза") links to the one person of the article named so in full; an all-caps
    acronym links to an organisation of the article whose initials it spells or that introduced it
    as "Long Name (ACR)";
-2. **aliases**: the packaged alias table (``data/aliases.yaml``, user-extendable) and aliases
-   learned from text ("X, also known as Y", "formerly", "aka", "dit", "также известный как");
-3. **exact folded form** across the corpus (folding = NFKC + anyascii transliteration + casefold +
-   no punctuation, so Рудской = Rudskoy, Choïgou = choigou);
-4. **persons by name parts**: surname key (:func:`name_key`, a consonant skeleton that absorbs
-   transliteration variants: Kinshak / Kinshchak / Kinchak / Кинщак, Rudskoy / Rudskoi, Poutine /
-   Putin, Choïgou / Shoigu) *and* compatible given names (Aleksandr / Alexander / Alexandre /
-   Александр); a surname-only mention picks the candidate sharing most co-occurring entities;
-5. **other types by key**: the skeleton of the whole name, confirmed by Jaro-Winkler on the folded
-   form, for names long enough that a skeleton is specific (:data:`FUZZY_MIN_KEY`).
+2. **aliases**: the packaged alias table (``data/aliases.yaml``, user-extendable; world knowledge
+   no rule derives: exonyms, acronyms of other languages, Daesh = ISIS) and aliases learned from
+   text ("X, also known as Y", "formerly", "aka", "dit", "также известный как");
+3. **exact folded form** across the corpus, in every romanisation (:func:`romanisations`:
+   anyascii, and for Cyrillic the standard scheme of the text's language through iuliia —
+   Russian Wikipedia, Ukrainian national 2010, Bulgarian streamlined 2009 — so Гайко in Ukrainian
+   is also "haiko");
+4. **acronyms** of multi-word names seen in any article (ОК = Обединеното кралство, ZK =
+   Združeno kraljestvo; :func:`initials_of`);
+5. **demonyms and place adjectives** (Polacy, Britové, британци, российский) → the place whose
+   stem they are built on (:func:`demonym_stem`, :func:`place_stem`), among places known;
+6. **persons by name parts**: surname keys (:func:`name_keys`: a consonant skeleton that absorbs
+   transliteration variants — Kinshak / Kinshchak / Kinchak / Кинщак, Rudskoy / Rudskoi, Poutine /
+   Putin — plus the keys of other readings: soft g, Г = h, ch = Х, w = У, silent h) *and*
+   compatible given names (Aleksandr / Alexander / Alexandre / Александр); a surname-only mention
+   picks the candidate sharing most co-occurring entities (the story's other entities);
+7. **other types by key**: the skeleton of the whole name, confirmed by Jaro-Winkler on the folded
+   forms, for names long enough that a skeleton is specific (:data:`FUZZY_MIN_KEY`), or the
+   word-order-free skeleton of a multi-word name (Partia Konserwatywna = Консервативна партия).
+
+Deterministic: index buckets are insertion-ordered, so the same mentions in the same order give
+the same ids in every process whatever ``PYTHONHASHSEED`` is.
 
 No false merges: string similarity alone never merges. Keys are exact-match dictionary look-ups
 (never all pairs), types must agree (:meth:`Entity.accepts`), person given names must agree, and
@@ -52,16 +65,24 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import iuliia
 import yaml
 from anyascii import anyascii
+from iuliia.schema import TranslitSchema
 from jellyfish import jaro_winkler_similarity
 
 from storyline.article import Article, EntityType
 from storyline.errors import ConfigError
+
+# Index buckets are insertion-ordered dicts (id → None), never sets: candidates are met in the
+# order they were first indexed, so ties between them break the same way in every process
+# (set order of strings follows PYTHONHASHSEED: two runs gave B³ 0.857 and 0.859).
+Bucket = dict[str, None]
 
 
 def _words(text: str) -> frozenset[str]:
@@ -76,10 +97,10 @@ ENTITY_TYPES: tuple[EntityType, ...] = ("PER", "ORG", "LOC", "MISC")
 # place/organisation names; 4 kept every slavicner merge that the folded form alone missed
 # (eval/entities.py).
 FUZZY_MIN_KEY = 4
-# Jaro-Winkler on folded forms that must confirm a skeleton match of non-person names. 0.85 joins
-# transliterations (Siriya/Syria level pairs are left to the alias table) and refuses
-# Rudskoy/Rudakov (0.87 but a different skeleton anyway).
-FUZZY_MIN_JW = 0.85
+# Jaro-Winkler on folded forms that must confirm a skeleton match of non-person names (Rudskoy /
+# Rudakov, 0.87, have different skeletons anyway). Chosen by leave-one-topic-out on slavicner
+# among 0.75, 0.8, 0.85, 0.9 (eval/entities.py): 0.8 won on every fold.
+FUZZY_MIN_JW = 0.8
 # An entity whose type has this many votes, all for one type, no longer accepts an exact-name
 # mention of a conflicting type (Jordan the country vs Jordan a person); below that, model type
 # errors (a person tagged as a place) are corrected by merging and voting.
@@ -231,6 +252,7 @@ def same_shape(a: str, b: str) -> bool:
     return a.translate(_TO_LATIN).casefold() == b.translate(_TO_LATIN).casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Script-, case- and accent-free form: NFKC, anyascii, casefold, punctuation → spaces.
 
@@ -306,6 +328,270 @@ def name_key(token: str) -> str:
     return "".join(out)
 
 
+# Other readings of one spelling that transliterations into and out of Cyrillic give a name; a
+# token is indexed and looked up under each (applied one at a time to the folded token, never
+# combined). On ne-transliteration-wikidata en → ru dev (eval/entities.py) the share of pairs with
+# a shared key rises with each; on slavicner they join Фараж / Farage, Гайко / Heiko.
+_ALTERNATE_READINGS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # English/Italian soft g (George = Джордж, Farage = Фарадж/Фараж, Gentilini = Джентилини)
+    (re.compile(r"g(?=[eiy])"), "j"),
+    # Cyrillic Г for a Latin h (Гамбург, Гарри, Ukrainian Г read h: Гайко = Heiko)
+    (re.compile(r"g"), "h"),
+    # Czech, Polish, German ch = Х (Chavkina = Хавкина, Bach = Бах)
+    (re.compile(r"ch"), "h"),
+    # English w before a vowel written У in Cyrillic (Winehouse = Уайнхаус, Wallace = Уоллес)
+    (re.compile(r"^u(?=[aeio])"), "v"),
+    # a silent h after a vowel, not written in Cyrillic (Johnson = Джонсон, Graham = Грэм)
+    (re.compile(r"(?<=[aeiou])h"), ""),
+)
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
+@lru_cache(maxsize=1 << 16)
+def name_keys(token: str) -> tuple[str, ...]:
+    """Every key of one folded name token: :func:`name_key` first, then the key of each other
+    reading (:data:`_ALTERNATE_READINGS`) and of the token with doubled letters single.
+
+    >>> name_keys("farage")[0], name_key(fold("Фараж")) in name_keys("farage")
+    ('frg', True)
+    """
+    keys = [name_key(token)]
+    for pattern, repl in _ALTERNATE_READINGS:
+        other = pattern.sub(repl, token)
+        if other != token:
+            keys.append(name_key(other))
+    single = _DOUBLED.sub(r"\1", token)
+    if single != token:
+        keys.append(name_key(single))
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+# Standard romanisations of Cyrillic by language, compared besides anyascii's (which reads every
+# Cyrillic text as Russian): iuliia's Wikipedia scheme for Russian, and in iuliia's engine the
+# Ukrainian national system (2010: Г = h, И = y, Ї = yi) and the Bulgarian streamlined system
+# (2009: Щ = sht, Ъ = a). iuliia ships only Russian schemes; these two are the published tables.
+_UKRAINIAN_2010 = TranslitSchema(
+    name="ukrainian-national-2010",
+    mapping={
+        **dict(zip("абвгґдезиійклмнопрстуф", "abvhgdezyiiklmnoprstuf", strict=True)),
+        "ж": "zh",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "є": "ie",
+        "ї": "i",
+        "ю": "iu",
+        "я": "ia",
+        "ь": "",
+        "'": "",
+        "’": "",
+        "ʼ": "",
+    },
+    prev_mapping={"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya", "зг": "gh"},
+)
+_BULGARIAN_2009 = TranslitSchema(
+    name="bulgarian-streamlined-2009",
+    mapping={
+        **dict(zip("абвгдезийклмнопрстуф", "abvgdeziyklmnoprstuf", strict=True)),
+        "ж": "zh",
+        "х": "h",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sht",
+        "ъ": "a",
+        "ь": "y",
+        "ю": "yu",
+        "я": "ya",
+    },
+    ending_mapping={"ия": "ia"},
+)
+_SCHEMES: dict[str, Any] = {"uk": _UKRAINIAN_2010, "bg": _BULGARIAN_2009}
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+@lru_cache(maxsize=1 << 16)
+def romanisations(form: str, language: str = "") -> tuple[str, ...]:
+    """Folded forms of a name: :func:`fold` (anyascii) first, then, for Cyrillic, the standard
+    romanisation of its language (Russian Wikipedia scheme for ru and for unknown languages).
+
+    >>> romanisations("Гайко", "uk")
+    ('gayko', 'haiko')
+    """
+    folded = fold(form)
+    if not _CYRILLIC.search(form):
+        return (folded,)
+    scheme = _SCHEMES.get(language, iuliia.WIKIPEDIA)
+    other = fold(scheme.translate(unmix_scripts(unicodedata.normalize("NFKC", form))))
+    return tuple(dict.fromkeys(f for f in (folded, other) if f))
+
+
+# Languages whose name mentions without a lemma are lemmatised by pymorphy3 (its OpenCorpora
+# Russian and Ukrainian dictionaries ship in pip packages); the other Slavic languages keep the
+# suffix rules below (SLAVIC_CASE_ENDINGS): no analyser for them ships in a pip package here.
+MORPH_LANGUAGES = frozenset({"ru", "uk"})
+# pymorphy3 tags of proper names: a parse carrying one is preferred to a likelier common-noun
+# reading ("Кинщака": the genitive of the surname Кинщак, not a feminine noun "кинщака").
+NAME_GRAMMEMES = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn", "Trad"})
+# Longest mention (in words) worth lemmatising word by word.
+MORPH_MAX_WORDS = 4
+_ANALYSERS: dict[str, Any] = {}
+
+
+def _analyser(language: str) -> Any:
+    if language not in _ANALYSERS:
+        import pymorphy3  # loaded on first use: ~1 s and ~20 MB per language
+
+        _ANALYSERS[language] = pymorphy3.MorphAnalyzer(lang=language)
+    return _ANALYSERS[language]
+
+
+@lru_cache(maxsize=1 << 16)
+def name_lemma(form: str, language: str) -> str | None:
+    """The nominative of a Russian or Ukrainian name mention ("Джонсоном" → "Джонсон",
+    "Рудского" → "Рудской"… as pymorphy3 reads it, gender and number kept: "Захаровой" →
+    "Захарова"); None for other languages, non-Cyrillic or long mentions."""
+    words = form.split()
+    if language not in MORPH_LANGUAGES or not _CYRILLIC.search(form):
+        return None
+    if not words or len(words) > MORPH_MAX_WORDS:
+        return None
+    analyser = _analyser(language)
+    out = []
+    for word in words:
+        if not word.isalpha() or word.isupper() or not _CYRILLIC.search(word):
+            out.append(word)  # acronyms, numbers, hyphenated and Latin words as written
+            continue
+        parses = analyser.parse(word)
+        best = next((p for p in parses if NAME_GRAMMEMES & p.tag.grammemes), parses[0])
+        nominative = best.inflect({"nomn"}) if "nomn" not in best.tag else best
+        lemma = nominative.word if nominative is not None else word.casefold()
+        out.append(lemma[:1].upper() + lemma[1:] if word[:1].isupper() else lemma)
+    return " ".join(out)
+
+
+def surname_keys_of(form: str, language: str = "", inflected: bool = False) -> list[str]:
+    """Keys to look the surname (last name token) of ``form`` up under, in every romanisation
+    and reading: exact keys first, then without feminine/case endings, then other readings."""
+    first: list[str] = []
+    rest: list[str] = []
+    for folded in romanisations(form, language):
+        tokens = name_tokens(folded)
+        if not tokens:
+            continue
+        first += surname_keys(tokens[-1], inflected, language)
+        rest += name_keys(tokens[-1])[1:]
+    return list(dict.fromkeys(first + rest))
+
+
+@lru_cache(maxsize=1 << 16)
+def skeletons_of(form: str, language: str = "") -> tuple[str, ...]:
+    """Whole-name skeletons of ``form`` (the key of every token) in every romanisation, each
+    alternate reading applied to all tokens at once."""
+    out: list[str] = []
+    for folded in romanisations(form, language) or (form.casefold(),):
+        tokens = name_tokens(folded)
+        keys = [name_keys(t) for t in tokens]
+        out.append(" ".join(k[0] for k in keys))
+        for pattern, repl in _ALTERNATE_READINGS:
+            out.append(" ".join(name_key(pattern.sub(repl, t)) for t in tokens))
+        if len(tokens) >= 2 and all(len(k[0]) >= ORDER_FREE_MIN_KEY for k in keys):
+            # word order differs across languages ("Partia Konserwatywna" = "Консервативна
+            # партия"): the keys' beginnings in any order, for long words only
+            out.append(ORDER_FREE + " ".join(sorted(k[0][:ORDER_FREE_MIN_KEY] for k in keys)))
+    return tuple(dict.fromkeys(out))
+
+
+# Marks the word-order-free skeleton of a multi-word name; its words' keys must be at least
+# ORDER_FREE_MIN_KEY letters long and are compared on that many (Jaro-Winkler cannot confirm a
+# reordered name). Chosen by leave-one-topic-out on slavicner among 3, 4 (eval/entities.py).
+ORDER_FREE = "~"
+ORDER_FREE_MIN_KEY = 3
+
+
+# Demonyms and place adjectives, folded (so Cyrillic ones are in their anyascii spelling):
+# endings that make the people or the adjective of a place from its stem (Polska → Polacy,
+# Británie → Britové, Россия → россияне, российский). Per language; the union is used for
+# texts of other or unknown languages. Longest first.
+_DEMONYM_ENDINGS: dict[str, tuple[str, ...]] = {
+    "pl": (
+        "yjczycy",
+        "yjczyk",
+        "ejczycy",
+        "ejczyk",
+        "czycy",
+        "czyk",
+        "janie",
+        "anie",
+        "anin",
+        "acy",
+        "icy",
+        "cy",
+        "ki",
+        "ka",
+        "ak",
+    ),
+    "cs": ("ove", "ane", "ani", "anka", "an", "ci", "ka", "ak", "ky"),
+    "sk": ("ove", "ania", "ania", "an", "ci", "ka", "ak"),
+    "sl": ("anci", "ci", "ani", "ec", "ka", "i"),
+    "bg": ("antsi", "yatsi", "natsi", "eytsi", "tsi", "yani", "ani", "ets", "ski", "ska"),
+    "ru": (
+        "iyskiy",
+        "iyskaya",
+        "iyskoe",
+        "iyskie",
+        "anskiy",
+        "anskaya",
+        "antsy",
+        "iyane",
+        "yane",
+        "skiy",
+        "skaya",
+        "skoe",
+        "skie",
+        "tsy",
+        "ane",
+        "ets",
+    ),
+    "uk": ("iyskyi", "skyi", "ska", "ske", "antsi", "iany", "yany", "tsi", "any", "ets"),
+    "en": ("ians", "ian", "ans", "ish", "ese"),
+}
+_ALL_DEMONYM_ENDINGS = tuple(
+    sorted({e for endings in _DEMONYM_ENDINGS.values() for e in endings}, key=lambda e: -len(e))
+)
+# Endings of one-word place names cut to get the stem a demonym is built on (Rosja → ros,
+# Polska → pol, Ukraina → ukrain, Německo → nemec). Longest first.
+_PLACE_ENDINGS = ("iya", "ija", "ia", "ja", "ya", "sko", "ska", "ko", "a", "e", "i", "o", "y", "u")
+# Shortest stem a demonym and its place must share (Polacy / Polska share "pol"). Chosen by
+# leave-one-topic-out on slavicner among 3, 4, 5 (eval/entities.py): 3.
+DEMONYM_MIN_STEM = 3
+# Places are indexed under this many first letters of their stems (≤ DEMONYM_MIN_STEM candidates).
+PLACE_STEM_INDEX = 3
+
+
+def place_stem(token: str) -> str:
+    """A one-word place name without its ending ("polska" → "pol", "rusija" → "rus")."""
+    for ending in _PLACE_ENDINGS:
+        if token.endswith(ending) and len(token) - len(ending) >= PLACE_STEM_INDEX:
+            return token[: -len(ending)]
+    return token if len(token) >= PLACE_STEM_INDEX and token.isalpha() else ""
+
+
+def demonym_stem(folded: str, language: str = "") -> str | None:
+    """The place stem a folded one-word demonym or place adjective is built on, or None when it
+    has no demonym ending ("brytyjczycy" → "bryt", "americhani" → "amerik")."""
+    if " " in folded or not folded.isalpha():
+        return None
+    for ending in _DEMONYM_ENDINGS.get(language, _ALL_DEMONYM_ENDINGS):
+        if folded.endswith(ending) and len(folded) - len(ending) >= PLACE_STEM_INDEX:
+            stem = folded[: -len(ending)]
+            # Slavic palatalisation before the ending: Amerika → Američani, Афика → африканци
+            return stem[:-2] + "k" if stem.endswith("ch") else stem
+    return None
+
+
 # Feminine surname endings of Czech/Slovak for foreign names (May → Mayová, Merkel → Merkelová):
 # a surname that ends so is also looked up without it. Folded forms, so "ová" is "ova": only
 # tried when the exact surname key found nobody (Russian Zakharova stays Zakharova).
@@ -320,11 +606,14 @@ FEMININE_ENDINGS = ("ova", "ove", "ovou")
 # still agree.
 SLAVIC_CASE_ENDINGS = ("owi", "ovi", "ego", "emu", "em", "om", "ym", "im")
 SLAVIC_CASE_LANGUAGES = frozenset(_words("ru uk be pl cs sk sl hr sr bs"))
+# German genitive of names (Merkels Partei, Deutschlands Regierung): the same rule, German endings.
+GERMAN_CASE_ENDINGS = ("s",)
+CASE_LANGUAGES = SLAVIC_CASE_LANGUAGES | {"de"}
 # A stem shorter than this after cutting a case ending is not a surname (Tom, Kim, Adam stay).
 CASE_STEM_MIN_CHARS = 4
 
 
-def surname_keys(surname: str, inflected: bool = False) -> list[str]:
+def surname_keys(surname: str, inflected: bool = False, language: str = "") -> list[str]:
     """Keys to look a folded surname up under: its own, then without a feminine ending, then
     (``inflected``: a Slavic text, no lemma) without a case ending.
 
@@ -337,13 +626,32 @@ def surname_keys(surname: str, inflected: bool = False) -> list[str]:
             keys.append(name_key(surname[: -len(ending)]))
             break
     if inflected:
-        keys += case_stem_keys(surname)
+        keys += case_stem_keys(surname, language)
     return list(dict.fromkeys(keys))
 
 
-def case_stem_keys(surname: str) -> list[str]:
-    """The key of a folded surname without a Slavic case ending, when it has one."""
-    for ending in SLAVIC_CASE_ENDINGS:
+# Vowel case endings of one-word Slavic place and organisation names (Londynu, Moskwy, Praze is
+# beyond rules); consonant endings are those of SLAVIC_CASE_ENDINGS.
+SLAVIC_VOWEL_CASE_ENDINGS = ("u", "a", "y", "i", "e", "ie")
+
+
+def case_stems(token: str, language: str = "") -> list[str]:
+    """Folded stems a one-word inflected name may have (the word without one case ending)."""
+    if language == "de":
+        endings: tuple[str, ...] = GERMAN_CASE_ENDINGS
+    else:
+        endings = SLAVIC_CASE_ENDINGS + SLAVIC_VOWEL_CASE_ENDINGS
+    return [
+        token[: -len(e)]
+        for e in endings
+        if token.endswith(e) and len(token) - len(e) >= CASE_STEM_MIN_CHARS
+    ]
+
+
+def case_stem_keys(surname: str, language: str = "") -> list[str]:
+    """The key of a folded surname without a case ending (Slavic; the German genitive -s in a
+    German text: Merkels, Scholz'), when it has one."""
+    for ending in GERMAN_CASE_ENDINGS if language == "de" else SLAVIC_CASE_ENDINGS:
         stem = surname[: -len(ending)]
         if surname.endswith(ending) and len(stem) >= CASE_STEM_MIN_CHARS:
             return [name_key(stem)]
@@ -361,6 +669,25 @@ def acronym_of(name: str) -> str:
     """Initials of the capitalised words of a multi-word name ("Syrian Democratic Forces" → SDF)."""
     words = [w for w in _WORD.findall(name) if w[:1].isupper()]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+# Words that acronyms skip ("Organizacja Narodów Zjednoczonych" = ONZ, "Съд на ЕС"): articles,
+# conjunctions and prepositions of the languages storyline reads.
+ACRONYM_SKIP = _words(
+    "of the and for on in de la le les des du et y del und der die das für von "
+    "на и за по в во о от w i z na do a v ve za pro o od s se ze in pri "
+    "із з та у й"
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def initials_of(form: str) -> str:
+    """Folded initials of a multi-word name, every word counted but :data:`ACRONYM_SKIP`
+    ("Združeno kraljestvo" → "zk", "Европейски съюз" → "es"); "" for one word or an acronym."""
+    words = [w for w in _WORD.findall(form) if w.casefold() not in ACRONYM_SKIP]
+    if len(words) < 2 or len(words) > 6 or any(w[0].isdigit() for w in words):
+        return ""
+    return fold("".join(w[0] for w in words))
 
 
 def is_acronym(text: str) -> bool:
@@ -438,10 +765,11 @@ class DocContext:
     language: str | None = None
     published: date | None = None
     by_form: dict[str, str] = field(default_factory=dict)  # folded form → entity id
-    persons_by_surname: dict[str, set[str]] = field(default_factory=dict)  # surname key → ids
+    persons_by_surname: dict[str, Bucket] = field(default_factory=dict)  # surname key → ids
+    persons_by_given: dict[str, Bucket] = field(default_factory=dict)  # folded given name → ids
     acronyms: dict[str, str] = field(default_factory=dict)  # ACR → entity id
     introduced: set[str] = field(default_factory=set)  # acronyms the text spelt out: "Name (ACR)"
-    by_token: dict[str, set[str]] = field(default_factory=dict)  # word of a multi-word name → ids
+    by_token: dict[str, Bucket] = field(default_factory=dict)  # word of a multi-word name → ids
     entity_ids: Counter[str] = field(default_factory=Counter)
 
 
@@ -449,6 +777,7 @@ class DocContext:
 class _Given:
     keys: set[str] = field(default_factory=set)
     initials: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)  # folded given names as spelt
 
 
 # One row of registry evidence: (entity id, kind, value, language). Kinds: "variant" (a form),
@@ -480,13 +809,17 @@ class EntityRegistry:
         self.preferred_languages = list(preferred_languages)
         self.entities: dict[str, Entity] = {}
         self.merged: dict[str, str] = {}  # old id → id it was merged into
-        self._by_form: dict[str, set[str]] = {}
-        self._by_skeleton: dict[str, set[str]] = {}
-        self._by_surname: dict[str, set[str]] = {}
+        self._by_form: dict[str, Bucket] = {}
+        self._by_skeleton: dict[str, Bucket] = {}
+        self._by_surname: dict[str, Bucket] = {}
         self._given: dict[str, _Given] = {}
-        self._by_surname_prefix: dict[str, set[str]] = {}
+        self._by_surname_prefix: dict[str, Bucket] = {}
         self._surnames: dict[str, set[str]] = {}  # entity id → folded surnames seen
         self._current: ArticleChange | None = None  # the article being resolved (evidence)
+        self._by_place_stem: dict[str, Bucket] = {}  # first letters of a place stem → places
+        self._by_initials: dict[str, Bucket] = {}  # folded initials of multi-word names → ids
+        self._via_demonym = False  # the last _match went through a demonym
+        self._place_stems: dict[str, set[str]] = {}  # place id → stems of its one-word names
         self._ids: set[str] = set()
         self.dirty: set[str] = set()  # entities changed since the last save
         self._surfaces: dict[str, str] | None = None
@@ -550,11 +883,11 @@ class EntityRegistry:
         if entity is not None:
             return entity
         folded = fold(name_or_id)
-        ids = self._by_form.get(folded, set())
+        ids = self._by_form.get(folded, {})
         if not ids and by_key and (tokens := name_tokens(folded)):
             # another spelling: the person by surname key, else the name by skeleton
-            ids = self._by_surname.get(name_key(tokens[-1]), set()) or self._by_skeleton.get(
-                " ".join(name_key(t) for t in tokens), set()
+            ids = self._by_surname.get(name_key(tokens[-1]), {}) or self._by_skeleton.get(
+                " ".join(name_key(t) for t in tokens), {}
             )
         found = [e for i in sorted(ids) if (e := self.get(i)) is not None]
         return max(found, key=lambda e: sum(e.variants.values()), default=None)
@@ -610,12 +943,19 @@ class EntityRegistry:
             # the same letters typed in the other script (a Latin "EC" lemma for Cyrillic "ЕС"):
             # the text shows which script was meant
             lemma = None
+        inflected = lemma is None and (ctx.language or "") in CASE_LANGUAGES
+        if lemma is None and ctx.language in MORPH_LANGUAGES:
+            # the analyser guesses unknown names, so the suffix rules stay on (inflected)
+            lemma = name_lemma(text.strip(), ctx.language)
         form = strip_determiner((lemma or text).strip())
         folded = fold(form)
         if not folded:
             folded = form.casefold()
-        inflected = lemma is None and (ctx.language or "") in SLAVIC_CASE_LANGUAGES
+        self._via_demonym = False
         entity = self._match(form, folded, type_, ctx, inflected)
+        if entity is not None and self._via_demonym:
+            # the mention's person label is not a vote against the place its demonym names
+            type_ = entity.type
         if entity is None:
             entity = self._new_entity(form, type_)
         self._record(entity, text, form, folded, type_, ctx, weight)
@@ -638,12 +978,11 @@ class EntityRegistry:
             entity = self.get(ctx.acronyms[form])
             if entity is not None:
                 return entity
+        language = ctx.language or ""
         tokens = name_tokens(folded)
         if type_ == "PER" or (len(tokens) == 1 and type_ != "MISC"):
             local_ids: set[str] = set()
-            keys = [name_key(tokens[-1])]
-            if inflected and type_ == "PER":
-                keys += case_stem_keys(tokens[-1])
+            keys = surname_keys_of(form, language, inflected and type_ == "PER")
             for surname in keys:
                 ids = ctx.persons_by_surname.get(surname, ())
                 if ids:
@@ -662,6 +1001,16 @@ class EntityRegistry:
                     and self._given_compatible(entity.id, tokens)
                 ):
                     return entity
+            if type_ == "PER" and len(tokens) == 1 and not local_ids:
+                # a given name alone ("Тереза", "Boris") for the one person of the article
+                # named so in full
+                owners = {
+                    self.canonical_id(i)
+                    for given_name in romanisations(form, language)
+                    for i in ctx.persons_by_given.get(given_name, ())
+                }
+                if len(owners) == 1 and (entity := self.get(owners.pop())) is not None:
+                    return entity
         # 2.-3. aliases and exact forms across the corpus
         entity = self._find_form(folded, type_, ctx)
         if entity is not None and entity.from_alias_table:
@@ -676,23 +1025,85 @@ class EntityRegistry:
                 return short
         if entity is not None:
             return entity
-        # 4. persons by name parts
+        if inflected and type_ != "PER" and len(tokens) == 1:
+            # an inflected one-word place or organisation (Deutschlands, Londynu): its case
+            # stem as a name already seen ("londyn")
+            for stem in case_stems(tokens[0], language):
+                entity = self._find_form(stem, type_, ctx)
+                if entity is not None:
+                    return entity
+        if len(forms := romanisations(form, language)) > 1:
+            # the same name in another standard romanisation (Ukrainian Г = h, Bulgarian Щ = sht)
+            for other in forms[1:]:
+                entity = self._find_form(other, type_, ctx)
+                if entity is not None:
+                    return entity
+        # 4. an acronym of a multi-word name seen in any article (ОК = Обединеното кралство,
+        # ZK = Združeno kraljestvo, KE = Komisja Europejska)
+        if type_ != "PER" and is_acronym(form):
+            cands = [
+                e
+                for i in self._by_initials.get(folded, ())
+                if (e := self.get(i)) is not None and e.type != "PER" and e.accepts(type_)
+            ]
+            if cands:
+                return max(cands, key=lambda e: self._affinity(e, ctx))
+        # 5. the people or adjective of a place stand for the place ("Brytyjczycy", "британци",
+        # "российский"), before a surname key, whose Czech feminine and case endings would cut
+        # "Britové" to a person Brit
+        if type_ != "ORG" and len(tokens) == 1 and (place := self._match_demonym(form, ctx)):
+            self._via_demonym = True
+            return place
+        # 6. persons by name parts
         if type_ == "PER":
-            return self._match_person(tokens, ctx, inflected)
-        # 5. other names by whole-name skeleton, confirmed by Jaro-Winkler
-        skeleton = " ".join(name_key(t) for t in tokens)
-        if len(skeleton.replace(" ", "")) < FUZZY_MIN_KEY:
-            return None
+            return self._match_person(form, tokens, ctx, inflected)
+        # 7. other names by whole-name skeleton, confirmed by Jaro-Winkler
         best: tuple[float, Entity] | None = None
-        for eid in sorted(self._by_skeleton.get(skeleton, ())):
-            cand = self.entities.get(eid)
-            if cand is None or cand.type == "PER" or not cand.accepts(type_):
+        for skeleton in skeletons_of(form, language):
+            if len(skeleton.replace(" ", "")) < FUZZY_MIN_KEY:
                 continue
-            sim = max(
-                jaro_winkler_similarity(folded, fold(f)) for f, _ in cand.variants or {(folded, "")}
-            )
-            if sim >= FUZZY_MIN_JW and (best is None or sim > best[0]):
-                best = (sim, cand)
+            for eid in self._by_skeleton.get(skeleton, ()):
+                cand = self.entities.get(eid)
+                if cand is None or cand.type == "PER" or not cand.accepts(type_):
+                    continue
+                sim = (
+                    1.0
+                    if skeleton.startswith(ORDER_FREE)
+                    else max(
+                        jaro_winkler_similarity(mine, theirs)
+                        for mine in forms
+                        for f, lang in cand.variants or {(folded, "")}
+                        for theirs in romanisations(f, lang)
+                    )
+                )
+                if sim >= FUZZY_MIN_JW and (best is None or sim > best[0]):
+                    best = (sim, cand)
+        return best[1] if best else None
+
+    def _match_demonym(self, form: str, ctx: DocContext) -> Entity | None:
+        """The place whose people or adjective a one-word mention names (Polacy → Polska,
+        Britové → Británie, россияне → Россия), among places already known; None otherwise."""
+        if " " in form.strip():
+            return None
+        best: tuple[tuple[int, ...], Entity] | None = None
+        for folded in romanisations(form, ctx.language or ""):
+            stem = demonym_stem(folded, ctx.language or "")
+            if stem is None or len(stem) < DEMONYM_MIN_STEM:
+                continue
+            for eid in self._by_place_stem.get(stem[:PLACE_STEM_INDEX], ()):
+                cand = self.get(eid)
+                if cand is None or cand.type != "LOC":
+                    continue
+                stems = self._place_stems.get(cand.id, set())
+                if not any(
+                    min(len(stem), len(theirs)) >= DEMONYM_MIN_STEM
+                    and (stem.startswith(theirs) or theirs.startswith(stem))
+                    for theirs in stems
+                ):
+                    continue
+                rank = (int(stem in stems), *self._affinity(cand, ctx))
+                if best is None or rank > best[0]:
+                    best = (rank, cand)
         return best[1] if best else None
 
     def _is_table_name(self, folded: str) -> bool:
@@ -732,9 +1143,9 @@ class EntityRegistry:
         return (shared, int(entity.from_alias_table), sum(entity.variants.values()))
 
     def _match_person(
-        self, tokens: list[str], ctx: DocContext, inflected: bool = False
+        self, form: str, tokens: list[str], ctx: DocContext, inflected: bool = False
     ) -> Entity | None:
-        for surname in surname_keys(tokens[-1], inflected):
+        for surname in surname_keys_of(form, ctx.language or "", inflected):
             cands = [
                 e
                 for i in sorted(self._by_surname.get(surname, ()))
@@ -758,7 +1169,9 @@ class EntityRegistry:
             given = self._given.get(eid)
             if cand is None or cand.type != "PER" or given is None or not given.keys:
                 continue
-            if not any(name_key(t) in given.keys for t in tokens[:-1] if len(t) > 1):
+            if not any(
+                key in given.keys for t in tokens[:-1] if len(t) > 1 for key in name_keys(t)
+            ):
                 continue
             sim = max(
                 (jaro_winkler_similarity(tokens[-1], s) for s in self._surnames.get(cand.id, ())),
@@ -779,7 +1192,7 @@ class EntityRegistry:
             if len(tok) == 1:
                 if tok in given.initials:
                     return True
-            elif name_key(tok) in given.keys:
+            elif any(key in given.keys for key in name_keys(tok)):
                 return True
         return False
 
@@ -797,26 +1210,39 @@ class EntityRegistry:
         return entity
 
     def _index_form(self, entity: Entity, form: str, language: str = "", count: int = 0) -> None:
-        folded = fold(form) or form.casefold()
-        self._by_form.setdefault(folded, set()).add(entity.id)
-        tokens = name_tokens(folded)
-        self._by_skeleton.setdefault(" ".join(name_key(t) for t in tokens), set()).add(entity.id)
-        if entity.type == "PER" and tokens:
-            self._by_surname.setdefault(name_key(tokens[-1]), set()).add(entity.id)
-            self._by_surname_prefix.setdefault(name_key(tokens[-1])[:SURNAME_PREFIX], set()).add(
-                entity.id
-            )
-            self._surnames.setdefault(entity.id, set()).add(tokens[-1])
-            last = form.split()[-1] if form.split() else ""
-            if last.endswith(("ová", "ové", "ovou")) and len(surname_keys(tokens[-1])) > 1:
-                # Czech/Slovak feminine form of a foreign surname (Sturgeonová): also findable
-                # by the bare surname seen later in another language
-                self._by_surname.setdefault(surname_keys(tokens[-1])[1], set()).add(entity.id)
+        forms = romanisations(form, language) or (form.casefold(),)
+        for folded in forms:
+            self._by_form.setdefault(folded, {})[entity.id] = None
+        for skeleton in skeletons_of(form, language):
+            self._by_skeleton.setdefault(skeleton, {})[entity.id] = None
+        if entity.type == "PER" and (tokens := name_tokens(forms[0])):
             given = self._given.setdefault(entity.id, _Given())
-            for tok in tokens[:-1]:
-                if len(tok) > 1:
-                    given.keys.add(name_key(tok))
-                given.initials.add(tok[0])
+            if len(tokens) == 1 and tokens[0] in given.names:
+                # a given name alone ("Тереза" of Theresa May) is no surname of hers: "Торисы"
+                # must not find her by its key
+                tokens = []
+        if entity.type == "PER" and tokens:
+            for key in surname_keys_of(form, language):
+                self._by_surname.setdefault(key, {})[entity.id] = None
+            self._by_surname_prefix.setdefault(name_key(tokens[-1])[:SURNAME_PREFIX], {})[
+                entity.id
+            ] = None
+            for folded in forms:
+                tokens = name_tokens(folded)
+                self._surnames.setdefault(entity.id, set()).add(tokens[-1])
+                for tok in tokens[:-1]:
+                    if len(tok) > 1:
+                        given.keys.update(name_keys(tok))
+                        given.names.add(tok)
+                    given.initials.add(tok[0])
+        if entity.type != "PER" and (initials := initials_of(form)):
+            self._by_initials.setdefault(initials, {})[entity.id] = None
+        if entity.type == "LOC":
+            for folded in forms:
+                # one-word names only: the last word of "Irlandia Północna" is an adjective
+                if " " not in folded and (stem := place_stem(folded)):
+                    self._place_stems.setdefault(entity.id, set()).add(stem)
+                    self._by_place_stem.setdefault(stem[:PLACE_STEM_INDEX], {})[entity.id] = None
         if (form, language) not in entity.variants:
             entity.variants[(form, language)] = 0
         entity.variants[(form, language)] += count
@@ -835,7 +1261,7 @@ class EntityRegistry:
         entity.vote(type_, weight)
         self._index_form(entity, form, ctx.language or "", 1)
         if text != form:
-            self._by_form.setdefault(fold(text) or text.casefold(), set()).add(entity.id)
+            self._by_form.setdefault(fold(text) or text.casefold(), {})[entity.id] = None
         entity.articles.add(ctx.doc_id)
         if ctx.published is not None:
             if entity.first_seen is None or ctx.published < entity.first_seen:
@@ -845,16 +1271,22 @@ class EntityRegistry:
         self._update_canonical(entity)
         ctx.by_form[folded] = entity.id
         if entity.type == "PER" or type_ == "PER":
-            tokens = name_tokens(folded)
-            if tokens:
-                ctx.persons_by_surname.setdefault(name_key(tokens[-1]), set()).add(entity.id)
+            given = self._given.get(entity.id)
+            if not (given and " " not in folded and folded in given.names):
+                for key in surname_keys_of(form, ctx.language or ""):
+                    ctx.persons_by_surname.setdefault(key, {})[entity.id] = None
+            for folded_form in romanisations(form, ctx.language or ""):
+                # the given names as spelt (a key would join Torysi to Tereza)
+                for tok in name_tokens(folded_form)[:-1]:
+                    if len(tok) > 1:
+                        ctx.persons_by_given.setdefault(tok, {})[entity.id] = None
         if type_ != "PER" and (acr := acronym_of(form)):
             ctx.acronyms.setdefault(acr, entity.id)
         if entity.type != "PER":
             words = name_tokens(folded)
             if len(words) >= 2:
                 for word in words:
-                    ctx.by_token.setdefault(word, set()).add(entity.id)
+                    ctx.by_token.setdefault(word, {})[entity.id] = None
         ctx.entity_ids[entity.id] += 1
         self.dirty.add(entity.id)
         if self._current is not None and self._current.article_id == ctx.doc_id:
@@ -932,17 +1364,26 @@ class EntityRegistry:
         surnames = self._surnames.pop(other.id, set())
         if keep.type == "PER":
             self._surnames.setdefault(keep.id, set()).update(surnames)
-        for ids in (self._by_form, self._by_skeleton, self._by_surname, self._by_surname_prefix):
+        self._place_stems.pop(other.id, None)
+        for ids in (
+            self._by_form,
+            self._by_skeleton,
+            self._by_surname,
+            self._by_surname_prefix,
+            self._by_place_stem,
+            self._by_initials,
+        ):
             for key in self._keys_of(other):
                 bucket = ids.get(key)
                 if bucket is not None and other.id in bucket:
-                    bucket.discard(other.id)
-                    bucket.add(keep.id)
+                    del bucket[other.id]
+                    bucket[keep.id] = None
         given = self._given.pop(other.id, None)
         if given is not None and keep.type == "PER":
             mine = self._given.setdefault(keep.id, _Given())
             mine.keys |= given.keys
             mine.initials |= given.initials
+            mine.names |= given.names
         del self.entities[other.id]
         self.merged[other.id] = keep.id
         self._update_canonical(keep)
@@ -1013,17 +1454,21 @@ class EntityRegistry:
 
     def add_surface(self, entity_id: str, text: str) -> None:
         """A stored inflected form of an entity (evidence kind "surface"): findable again."""
-        self._by_form.setdefault(fold(text) or text.casefold(), set()).add(entity_id)
+        self._by_form.setdefault(fold(text) or text.casefold(), {})[entity_id] = None
 
     def _keys_of(self, entity: Entity) -> Iterator[str]:
-        for form, _ in entity.variants:
-            folded = fold(form) or form.casefold()
-            tokens = name_tokens(folded)
-            yield folded
-            yield " ".join(name_key(t) for t in tokens)
-            if tokens:
-                yield name_key(tokens[-1])
+        for form, lang in entity.variants:
+            forms = romanisations(form, lang) or (form.casefold(),)
+            yield from forms
+            yield from skeletons_of(form, lang)
+            yield from surname_keys_of(form, lang)
+            if tokens := name_tokens(forms[0]):
                 yield name_key(tokens[-1])[:SURNAME_PREFIX]
+            for folded in forms:
+                if " " not in folded and (stem := place_stem(folded)):
+                    yield stem[:PLACE_STEM_INDEX]
+            if initials := initials_of(form):
+                yield initials
 
     def __len__(self) -> int:
         return len(self.entities)
