@@ -186,7 +186,7 @@ def test_full_pipeline_speakers_and_contradictions(pipeline_seeds: list[Article]
     assert len(by_prefix) == 5
     quotes = [q for a in pipeline_seeds for q in a.quotes]
     assad = [q for q in quotes if q.text.startswith("I think this is promising")]
-    assert assad and assad[0].speaker == "Bashar al-Assad" and assad[0].speaker_entity_id
+    assert assad and "Assad" in (assad[0].speaker or "") and assad[0].speaker_entity_id
     practice = [q for q in quotes if q.text.startswith("As practice showed")]
     assert practice and "Kinshchak" in (practice[0].speaker or "")
     linked = [c for a in pipeline_seeds for c in a.claims if c.contradicts]
