@@ -82,7 +82,9 @@ def collect() -> list[dict[str, Any]]:
     htmldate = json.loads((WEB / "htmldate/tests/eval_default.json").read_text(encoding="utf-8"))
     jobs += [("htmldate", u, v["file"], v["date"]) for u, v in htmldate.items()]
     traf = json.loads((WEB / "trafilatura/tests/evaldata.json").read_text(encoding="utf-8"))
-    jobs += [("trafilatura", u, v["file"], v["date"] or None) for u, v in traf.items() if "date" in v]
+    jobs += [
+        ("trafilatura", u, v["file"], v["date"] or None) for u, v in traf.items() if "date" in v
+    ]
     jobs = [j for j in jobs if find_page(WEB / j[0] / "tests", j[2])]
     with Pool(PROCESSES) as pool:
         rows = list(pool.imap(_worker, jobs, chunksize=8))
@@ -155,6 +157,7 @@ def main() -> int:
 
     def held_out(row: dict[str, Any], min_margin: float = 0.0) -> Any:
         return ours(row, fold_weights[fold_of(row)], min_margin)
+
     lines = [
         "Accuracy = right answers (the right day, or no date where the gold has none) / pages; "
         "precision = right days / pages given a date; coverage = pages given a date / pages. "
@@ -172,7 +175,9 @@ def main() -> int:
             row_of(f"{name}: storyline vote, held out", test, [day_of(held_out(r)) for r in test])
         )
         lines.append(
-            row_of(f"{name}: storyline vote, shipped", test, [day_of(ours(r, shipped)) for r in test])
+            row_of(
+                f"{name}: storyline vote, shipped", test, [day_of(ours(r, shipped)) for r in test]
+            )
         )
     lines += [
         "",

@@ -189,7 +189,8 @@ def test_publication_line_kept_in_the_text_dates_the_article() -> None:
     raw = (
         "Libye : les rebelles avancent\n\nUn minibus quitte Benghazi.\n\n"
         "Publié le 20 août 2013 à 16h52 - Mis à jour le 21 août 2013 à 17h28\n\n"
-        + "Les combats ont repris lundi près de la ville, selon des témoins. " * 5
+        + "Les combats ont repris lundi près de la ville, selon des témoins. "
+        * 5
     )
     article = run(Article(raw_text=raw, text=raw, language="fr"))
     assert (article.published, article.published_source) == (date(2013, 8, 20), "dateline")

@@ -162,6 +162,7 @@ def date_signals(html: str, url: str | None, max_date: datetime) -> list[DateSig
     not after ``max_date``), in htmldate's order."""
     from htmldate import core
     from htmldate.extractors import (
+        FREE_TEXT_EXPRESSIONS,
         discard_unwanted,
         extract_url_date,
         idiosyncrasies_search,
@@ -202,7 +203,8 @@ def date_signals(html: str, url: str | None, max_date: datetime) -> list[DateSig
         search_tree = discard_unwanted(clean_html(deepcopy(tree), CLEANING_LIST))
     except ValueError:
         search_tree = deepcopy(tree)
-    step("date element",
+    step(
+        "date element",
         lambda: core.examine_elements(core.date_candidates(search_tree, False), fast),
     )
     step("title", lambda: core.examine_elements(search_tree.xpath(".//title|.//h1"), fast))
@@ -211,20 +213,20 @@ def date_signals(html: str, url: str | None, max_date: datetime) -> list[DateSig
     step("timestamp", lambda: pattern_search(htmlstring, core.TIMESTAMP_PATTERN, fast))
     step("image", lambda: img_search(search_tree, fast))
     step("published phrase", lambda: idiosyncrasies_search(htmlstring, fast))
-    step("wide date element",
+    step(
+        "wide date element",
         lambda: core.examine_elements(core.date_candidates(search_tree, True), wide),
     )
     text_tree = deepcopy(search_tree)
     clean_html(text_tree, ["script", "style"])
-    step("loose text",
-        lambda: pattern_search(
-            " ".join(text_tree.itertext()), core.TIMESTAMP_LOOSE_PATTERN, fast
-        ),
+    step(
+        "loose text",
+        lambda: pattern_search(" ".join(text_tree.itertext()), core.TIMESTAMP_LOOSE_PATTERN, fast),
     )
 
     def free_text() -> str | None:
         reference: datetime | None = None
-        for segment in core.FREE_TEXT_EXPRESSIONS(search_tree):
+        for segment in FREE_TEXT_EXPRESSIONS(search_tree):
             segment = segment.strip()
             if MIN_SEGMENT_LEN < len(segment) < MAX_SEGMENT_LEN:
                 reference = core.compare_reference(reference, segment, wide)

@@ -36,12 +36,12 @@ from storyline.article import Article, content_id
 from storyline.errors import InputError
 from storyline.ingest.encoding import normalise_text
 from storyline.ingest.page import read_page
+from storyline.ingest.sniff import MAX_RECORD_BYTES, too_big
 
 # Confidence of an entry's own date: the publisher's declared date, as <meta> is for a page, so
 # the precision the <meta> step has on the HTML dev pages (docs/evaluation.md, "dates"); there is
 # no dev feed set with gold dates to measure it on.
 FEED_CONFIDENCE = 0.91
-from storyline.ingest.sniff import MAX_RECORD_BYTES, too_big
 
 # Elements that start a new line of text (block-level HTML) and that carry no text at all.
 # fmt: off

@@ -19,7 +19,8 @@ What it does:
 
 Limits: one article per page (a front page listing many stories gives the extractor's pick of
 the main block, or nothing); text rendered by JavaScript is not there to extract; the date can
-be the last-modified date on pages that declare nothing else. Accuracy on the dev pages: ``eval/extraction.py`` (docs/evaluation.md).
+be the last-modified date on pages that declare nothing else. Accuracy on the dev pages:
+``eval/extraction.py`` and ``eval/dates.py`` (docs/evaluation.md).
 """
 
 from __future__ import annotations

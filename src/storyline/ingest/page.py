@@ -44,9 +44,7 @@ def read_page(
     from storyline.ingest.html import read_html
 
     try:
-        article = read_html(
-            data, source_path=source_path, url=url, record=record, crawled=crawled
-        )
+        article = read_html(data, source_path=source_path, url=url, record=record, crawled=crawled)
     except InputError:
         raise
     except Exception as exc:

@@ -28,12 +28,12 @@ from typing import Any, BinaryIO
 from storyline.article import Article
 from storyline.errors import InputError
 from storyline.ingest.page import read_page
+from storyline.ingest.sniff import MAX_RECORD_BYTES, too_big
 
 # Confidence of a crawl date taken as the publication date (a page with no date of its own): the
 # crawl day is the publication day only for a page fetched the day it appeared. Not measured (no
 # dev WARC data with gold dates); a low figure, so that filtering on confidence drops it first.
 WARC_CONFIDENCE = 0.1
-from storyline.ingest.sniff import MAX_RECORD_BYTES, too_big
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Read size when draining a record that is not read as an article.

@@ -8,9 +8,10 @@ overwritten: this stage fills gaps only.
   ("2 Aug, 2018 14:54 / Updated 6 years ago"), else from a short line near the top or bottom of
   the text that opens with a publication cue or is a byline ("Publié le 20 août 2013 à 16h52 -
   Mis à jour …", "di Redazione · 24 novembre 2011"; :func:`publication_lines`), else from the
-  formal dateline that opens the first paragraph ("MOSCOW, Dec 8, 2017 (Reuters) — …"); parsed by dateparser with the article language
-  as hint; an absolute day-month-year is required ("6 years ago" is refused), and a "published"
-  date wins over an "updated" one. A date merely mentioned in the story body is never used.
+  formal dateline that opens the first paragraph ("MOSCOW, Dec 8, 2017 (Reuters) — …"); parsed
+  by dateparser with the article language as hint; an absolute day-month-year is required
+  ("6 years ago" is refused), and a "published" date wins over an "updated" one. A date merely
+  mentioned in the story body is never used.
   ``published_confidence`` is the share of such dates within a day on the CL-TLS dev texts.
 - **Source** (the outlet), in order of trust: the site name the input carried, the URL's domain,
   the outlet named in caption suffixes ("… - Sputnik International"), a wire agency byline
@@ -200,9 +201,8 @@ class MetadataStage:
         prefix = dateline_prefix(article.text)
         if prefix is not None and prefix[1] is not None:
             parsed = parse_absolute_date(prefix[1], article.language)
-            if parsed is not None and EARLIEST_YEAR <= parsed.year <= date.today().year + 1:
-                if plausible(parsed.date()):
-                    self._set(article, parsed.date(), "dateline")
+            if parsed is not None and plausible(parsed.date()):
+                self._set(article, parsed.date(), "dateline")
 
     def _date_from(
         self,
