@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from storyline.article import Article
-from storyline.stages import Corpus
-from storyline.stages.clean import CleanStage
-from storyline.stages.language import LanguageStage
-from storyline.stages.metadata import MetadataStage
+from storyline.clean.stage import CleanStage
+from storyline.corpus import Corpus
+from storyline.language.stage import LanguageStage
+from storyline.metadata.stage import MetadataStage
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 PAGES = SHARED / "data" / "web-extraction-eval" / "trafilatura" / "tests"

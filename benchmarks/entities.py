@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 from storyline.article import Article
-from storyline.registry import EntityRegistry
-from storyline.stages import Corpus
-from storyline.stages.entities import EntityStage
+from storyline.corpus import Corpus
+from storyline.entities.registry import EntityRegistry
+from storyline.entities.stage import EntityStage
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 # Articles are cut to this many characters: news leads, and comparable across languages.

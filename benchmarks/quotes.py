@@ -15,9 +15,9 @@ sys.path.insert(0, str(ROOT / "eval"))
 from _report import DATA, SHARED, open_maybe_xz  # noqa: E402
 
 from storyline.article import Article  # noqa: E402
+from storyline.claims.stage import extract_claims  # noqa: E402
 from storyline.nlp import parse  # noqa: E402
-from storyline.stages.claims import extract_claims  # noqa: E402
-from storyline.stages.quotes import extract_quotes  # noqa: E402
+from storyline.quotes.stage import extract_quotes  # noqa: E402
 
 
 def texts() -> list[tuple[str, str]]:

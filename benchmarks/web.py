@@ -111,7 +111,7 @@ def build(path: Path, n_articles: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     vectors = np.random.default_rng(seed)
     store = SQLiteStore(path)
-    from storyline import story_store
+    from storyline.store import stories as story_store
 
     story_store.ensure_schema(store.conn)
     entities = [(f"PER-person-{i}", f"Person {i}", "PER") for i in range(3000)]

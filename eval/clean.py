@@ -27,9 +27,9 @@ from pathlib import Path
 from _report import DATA, open_maybe_xz, write_section
 
 from storyline.article import Article
-from storyline.stages import Corpus
-from storyline.stages.clean import CleanStage
-from storyline.stages.language import LanguageStage
+from storyline.clean.stage import CleanStage
+from storyline.corpus import Corpus
+from storyline.language.stage import LanguageStage
 
 TRAFILATURA = DATA / "web-extraction-eval" / "trafilatura" / "tests"
 

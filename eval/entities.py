@@ -6,7 +6,8 @@ alone (about 11 s) and writes nothing: for measuring a registry change.
 
 - **Resolution** (``storyline resolve`` apart from NER): every gold mention of
   ``../shared/data/slavicner`` (bg, cs, pl, ru, sl, uk; 4 topics) goes through
-  :func:`storyline.registry.resolve_rows` with its form, gold lemma and type, one ``doc_id`` per
+  :func:`storyline.entities.registry.resolve_rows` with its form, gold lemma and type, one
+  ``doc_id`` per
   file, in file order, into one registry. B³ precision/recall/F1 against the gold cross-lingual
   ids, over all mentions and over cross-language links only (for each mention, only the other
   mentions *in other languages* of its predicted and gold clusters count).
@@ -33,10 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DATA, open_maybe_xz, write_section
 
 from storyline.article import Article
-from storyline.ner import backend_for
-from storyline.registry import new_registry, resolve_rows
-from storyline.stages import Corpus
-from storyline.stages.entities import EntityStage
+from storyline.corpus import Corpus
+from storyline.entities.ner import backend_for
+from storyline.entities.registry import new_registry, resolve_rows
+from storyline.entities.stage import EntityStage
 
 # CoNLL sentences grouped into one pseudo-article (the corpus has no document marks in testa).
 CONLL_SENTENCES_PER_DOC = 20

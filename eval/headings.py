@@ -5,7 +5,8 @@ Run: ``.venv/bin/python eval/headings.py`` (about 3 minutes on 2 cores). Writes 
 
 Sub-headings, related-article headlines and section labels are Title Case or ALL CAPS, so NER
 models tag phrases of them as names ("Damascus Makes Efforts" as an organisation). The entities
-stage keeps a mention found in such a line (:func:`storyline.ner.heading_lines`) only when the
+stage keeps a mention found in such a line (:func:`storyline.entities.ner.heading_lines`) only when
+the
 running text names it too, capitalised, or the registry knows it
 (:meth:`EntityStage._drop_heading_guesses`).
 
@@ -30,10 +31,10 @@ from _report import DATA, write_section
 from entities import conll_docs, predicted_spans
 
 from storyline.article import Article, Mention
-from storyline.ner import heading_lines
+from storyline.corpus import Corpus
+from storyline.entities.ner import heading_lines
+from storyline.entities.stage import EntityStage
 from storyline.pipeline import Pipeline
-from storyline.stages import Corpus
-from storyline.stages.entities import EntityStage
 
 SAMPLE = 40
 # A person's reading of the sample this script printed on 2026-12-01 (rerunning with other stages

@@ -33,7 +33,7 @@ from pathlib import Path
 from _report import DATA, open_maybe_xz, write_section
 
 from storyline.article import Article
-from storyline.stages.quotes import extract_quotes
+from storyline.quotes.stage import extract_quotes
 
 DEV = DATA / "polnear" / "data" / "dev"
 QUOTE_CHARS = "\"“”‘’'«»„"
@@ -235,7 +235,7 @@ def german_according_to(sample: int = 6) -> str:
     (``cues.CLAUSE_INTERNAL_ACCORDING``) and without it, with a fixed sample to read."""
     import csv
 
-    from storyline import cues
+    from storyline.text import cues
 
     csv.field_size_limit(1 << 30)
     path = DATA / "semeval2022-task8-hfl-sample" / "original_pairs.csv"

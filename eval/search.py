@@ -26,7 +26,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DATA, ROOT, open_maybe_xz, write_section
 
-from storyline.embed import CachedEmbedder, E5Embedder, story_text
 from storyline.search import (
     RRF_K,
     SEMANTIC_MIN_COSINE,
@@ -34,6 +33,7 @@ from storyline.search import (
     E5QueryEmbedder,
     fts_query,
 )
+from storyline.stories.embed import CachedEmbedder, E5Embedder, story_text
 
 PAIRS = DATA / "semeval2022-task8-hfl-sample" / "original_pairs.csv"
 SAME_STORY = 2.0

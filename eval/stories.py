@@ -4,7 +4,8 @@ Run: ``.venv/bin/python eval/stories.py``. Embeddings are cached outside the rep
 ``$STORYLINE_EVAL_CACHE``, default ``/tmp/storyline-eval-cache/``) so a rerun takes seconds; the
 first run embeds ~1,950 title+lead texts (~3 minutes on 2 cores).
 ``--language-means`` rebuilds ``src/storyline/data/e5_language_means.npz`` (the mean e5 vector of
-each language over the semeval dev texts, no labels used; see ``storyline.embed.LANGUAGE_MEANS``).
+each language over the semeval dev texts, no labels used; see
+``storyline.stories.embed.LANGUAGE_MEANS``).
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ def semeval_features(
     vectors), "global" (one mean for all languages) or "folds" (each language's mean from
     the texts of the training folds of :func:`cross_validated` only: the cosine column of the pairs
     of fold k then uses means that never saw those pairs' texts)."""
-    from storyline.embed import CENTRE_WEIGHT, _language_means, _normalise, story_text
-    from storyline.similarity import DocumentFrequencies, build_evidence, features
+    from storyline.stories.embed import CENTRE_WEIGHT, _language_means, _normalise, story_text
+    from storyline.stories.similarity import DocumentFrequencies, build_evidence, features
 
     docs = semeval_docs(pairs)
     records = [{"id": d.id, "title": d.title, "text": d.text, "language": d.language} for d in docs]
@@ -170,7 +171,7 @@ class _Given:
 
 def language_means(pairs: list[Pair], embedder: object) -> dict[str, np.ndarray]:
     """Mean raw e5 vector per language over the semeval dev texts, and "*" over all of them."""
-    from storyline.embed import story_text
+    from storyline.stories.embed import story_text
 
     docs = semeval_docs(pairs)
     raw = embedder.embed([story_text(d.title, d.text) for d in docs])  # type: ignore[attr-defined]
@@ -260,8 +261,8 @@ def b_cubed(predicted: dict[str, str], gold: dict[str, str]) -> tuple[float, flo
 
 def cluster_docs(docs: list[Doc], embedder: object) -> dict[str, str]:
     """Stream ``docs`` (undated: id order) through a fresh StoryIndex; doc id → story id."""
-    from storyline.similarity import build_evidence
-    from storyline.story_index import StoryIndex, stream_order
+    from storyline.stories.index import StoryIndex, stream_order
+    from storyline.stories.similarity import build_evidence
 
     by_id = {d.id: d for d in docs}
     order = stream_order((d.id, None) for d in docs)
@@ -342,8 +343,8 @@ def eval_cltls(embedder: object) -> list[str]:
     volume baseline (the k days with most articles). Date F1, exact and within ±1 day."""
     from collections import Counter
 
-    from storyline.similarity import build_evidence
-    from storyline.story_index import StoryIndex, stream_order
+    from storyline.stories.index import StoryIndex, stream_order
+    from storyline.stories.similarity import build_evidence
 
     rows = []
     for (lang, topic), (docs, gold) in sorted(load_cltls().items()):
@@ -469,8 +470,8 @@ TRIED_ROWS = [f"| {' | '.join(row)} |" for row in TRIED]
 def main() -> None:
     import argparse
 
-    from storyline.embed import CachedEmbedder, E5Embedder
-    from storyline.similarity import SAME_STORY_THRESHOLD, WEIGHTS, combine
+    from storyline.stories.embed import CachedEmbedder, E5Embedder
+    from storyline.stories.similarity import SAME_STORY_THRESHOLD, WEIGHTS, combine
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -482,7 +483,7 @@ def main() -> None:
 
     pairs = load_semeval()
     if args.language_means:
-        from storyline.embed import LANGUAGE_MEANS
+        from storyline.stories.embed import LANGUAGE_MEANS
 
         path = ROOT / "src" / "storyline" / "data" / LANGUAGE_MEANS
         np.savez_compressed(path, **language_means(pairs, embedder))  # type: ignore[arg-type]
@@ -548,7 +549,8 @@ def main() -> None:
     cvf_prf = f"{cvf_p:.3f} / {cvf_r:.3f} / {cvf_f:.3f}"
     joint = " | ".join(f"{ecb[k]:.3f}" for k in ("joint_p", "joint_r", "joint_f"))
     topic = " | ".join(f"{ecb[k]:.3f}" for k in ("topic_p", "topic_r", "topic_f"))
-    body = f"""Pair model (`storyline.similarity`; `storyline pairs` and the clustering use it):
+    body = f"""Pair model (`storyline.stories.similarity`; `storyline pairs` and the clustering use
+    it):
 title+lead e5-small embedding cosine (vectors centred on
 their language's mean), IDF-weighted name-key and number overlaps, a cross-language
 flag, logistic weights `{list(WEIGHTS)}`, same-story threshold {SAME_STORY_THRESHOLD}.
@@ -566,7 +568,8 @@ flag, logistic weights `{list(WEIGHTS)}`, same-story threshold {SAME_STORY_THRES
 | same-story P / R / F1, cross-validated (all 5 refit; threshold of best F1) | {cv_prf} | |
 | same-story P / R / F1, cross-validated (names/numbers fixed) | {cvf_prf} | |
 
-Ablation: centring the e5 vectors (`storyline.embed.centre`). 5-fold CV Pearson and same-story
+Ablation: centring the e5 vectors (`storyline.stories.embed.centre`). 5-fold CV Pearson and
+same-story
 F1 (best threshold on the out-of-fold scores), with all weights refit, and with names/numbers fixed
 at the shipped values:
 
@@ -608,10 +611,12 @@ names 0 the one-stream B³ F1 is 0.866), so the ECB+ figure is tuned on two para
 weights are fit on these same pairs (the cross-validated rows show the held-out figure), and the
 language means are the mean vectors of these same texts (no labels used; the "training folds
 only" row shows what that is worth). The same-story threshold sits above the semeval optimum
-(0.58) so that the seed articles' same-topic pairs stay apart (`storyline.similarity`). Removing
+(0.58) so that the seed articles' same-topic pairs stay apart (`storyline.stories.similarity`).
+Removing
 all of the language mean gives the best SemEval Pearson but pulls same-topic stories together
 (ECB+ B³ F1 0.892, precision 0.826; seed pairs of one topic score up to 0.66): half of it is
-shipped (`storyline.embed.CENTRE_WEIGHT`). The CL-TLS story figures move both ways. The Pearson
+shipped (`storyline.stories.embed.CENTRE_WEIGHT`). The CL-TLS story figures move both ways. The
+Pearson
 goal of 0.80 is not reached: the e5-small embedding carries most of the signal and no extra view
 of the same model, lexical overlap or nonlinear combination added to it on SemEval; Arabic (no
 capitals: no name keys) and Polish/German are the weakest pairs.

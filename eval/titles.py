@@ -6,7 +6,7 @@ docs/evaluation.md.
 A text dump has no title field: the cleaner takes the first headline-like line. Scraped pages
 often open with a short outlet name or section label above the headline ("Intervención en
 Libia" / "Zapatero anuncia que España se unirá al ataque a Gadafi"); the rule
-(:data:`storyline.stages.clean.KICKER_MAX_WORDS`) takes the longer headline after such a line.
+(:data:`storyline.clean.stage.KICKER_MAX_WORDS`) takes the longer headline after such a line.
 The CL-TLS ML-Crisis texts have no gold titles, so every title the rule changes is listed for
 reading, and the reading is recorded by hand below the table.
 """
@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DATA, write_section
 
 from storyline.article import Article
+from storyline.corpus import clean
 from storyline.pipeline import Pipeline
-from storyline.stages import clean
 
 # A person's reading of the list this script printed on 2026-12-01 (read it again when the
 # cleaner changes).

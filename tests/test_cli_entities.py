@@ -1,4 +1,5 @@
-"""``storyline entities``, ``entity`` and ``resolve`` (thin shells over storyline.registry)."""
+"""``storyline entities``, ``entity`` and ``resolve`` (thin shells over
+storyline.entities.registry)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typer.testing import CliRunner
 
 from storyline.article import Article
 from storyline.cli import app
-from storyline.stages import Corpus
-from storyline.stages.entities import EntityStage
+from storyline.corpus import Corpus
+from storyline.entities.stage import EntityStage
 from storyline.store.sqlite import SQLiteStore
 
 runner = CliRunner()

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyline.article import Article, RemovedLine
-from storyline.stages import Corpus
-from storyline.stages.clean import CleanStage, normalise_text
-from storyline.stages.metadata import MetadataStage
+from storyline.clean.stage import CleanStage, normalise_text
+from storyline.corpus import Corpus
+from storyline.metadata.stage import MetadataStage
 
 CLEAN = CleanStage(Corpus())
 METADATA = MetadataStage(Corpus())

@@ -250,7 +250,7 @@ def _describe(exc: BaseException) -> str:
     where = "analysis"
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         parts = Path(frame.filename).parts
-        if len(parts) >= 2 and parts[-2] == "stages" and parts[-1] != "__init__.py":
-            where = f"stage {Path(frame.filename).stem}"
+        if len(parts) >= 3 and parts[-1] == "stage.py" and "storyline" in parts:
+            where = f"stage {parts[-2]}"  # a capability package's stage module
             break
     return f"{where} failed: {type(exc).__name__}: {message}"

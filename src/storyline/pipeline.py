@@ -31,16 +31,16 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from storyline.article import Article
+from storyline.claims.stage import ClaimStage
+from storyline.clean.stage import CleanStage
 from storyline.config import Settings
-from storyline.stages import Corpus, Precomputing, Stage
-from storyline.stages.claims import ClaimStage
-from storyline.stages.clean import CleanStage
-from storyline.stages.entities import EntityStage
-from storyline.stages.language import LanguageStage
-from storyline.stages.metadata import MetadataStage
-from storyline.stages.quotes import QuoteStage
-from storyline.stages.stories import StoryStage
+from storyline.corpus import Corpus, Precomputing, Stage
+from storyline.entities.stage import EntityStage
+from storyline.language.stage import LanguageStage
+from storyline.metadata.stage import MetadataStage
+from storyline.quotes.stage import QuoteStage
 from storyline.store import Store
+from storyline.stories.stage import StoryStage
 
 # The stages, in the order they run. Each factory takes the shared Corpus.
 STAGES: list[tuple[str, Callable[[Corpus], Stage]]] = [

@@ -108,7 +108,8 @@ class E5QueryEmbedder:
 
 
 class PassageQueryEmbedder:
-    """Adapts any :class:`storyline.embed.Embedder` (e.g. the model-free ``HashingEmbedder`` in
+    """Adapts any :class:`storyline.stories.embed.Embedder` (e.g. the model-free
+    ``HashingEmbedder`` in
     tests) to embed queries the way it embeds passages."""
 
     def __init__(self, embedder: Any) -> None:

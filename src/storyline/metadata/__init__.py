@@ -1,0 +1,1 @@
+"""Article metadata: publication date, source, author (:mod:`.stage`)."""

@@ -1,0 +1,1 @@
+"""Text primitives shared by every capability: cue lexicons (:mod:`.cues`)."""
