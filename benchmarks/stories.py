@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT / "eval"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from stories import CACHE, load_semeval  # type: ignore[import-not-found]  # noqa: E402
-
 from storyline.stories.embed import CachedEmbedder, E5Embedder  # noqa: E402
 from storyline.stories.index import StoryIndex  # noqa: E402
 from storyline.stories.similarity import Evidence, build_evidence  # noqa: E402

@@ -28,8 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import DATA, write_section
-from entities import conll_docs, predicted_spans
 
+from entities import conll_docs, predicted_spans
 from storyline.article import Article, Mention
 from storyline.corpus import Corpus
 from storyline.entities.ner import heading_lines
