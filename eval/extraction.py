@@ -10,7 +10,9 @@
    and our full path ``read_html`` + the ``language``, ``clean`` and ``metadata`` stages.
 2. Publication date on the htmldate dev pages (``htmldate/tests/eval_default.json``): exact day
    vs gold, for htmldate alone and for ``read_html`` (without and with the page URL), and after
-   the metadata stage (which may fall back to bylines/datelines in the text).
+   the metadata stage (which may fall back to bylines/datelines in the text). How the date vote
+   of ``read_html`` is fitted, its held-out figures on the htmldate and trafilatura dev pages and
+   its precision–coverage curve: ``eval/dates.py``.
 
 Run: ``.venv/bin/python eval/extraction.py`` (about 5 minutes on 2 cores); writes the
 "extraction" section of docs/evaluation.md.
@@ -357,7 +359,7 @@ def evaluate_dates() -> list[str]:
         lines.append(f"| {name} | **{acc:.3f}** | {prec:.3f} | {cov:.3f} | {ms:.0f} |")
     lines += [
         "",
-        "Date sources after the stages (fast date search): "
+        "Date sources after the stages (`read_html` without the URL, then the stages): "
         f"{dict(sorted(sources.items()))}. `read_html` raised InputError on {len(failures)} "
         f"page(s): {'; '.join(failures) or 'none'}. Shortest extracted bodies (chars): "
         f"{lengths[:5]}.",
