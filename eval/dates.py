@@ -223,6 +223,20 @@ def main() -> int:
         )
         + ".",
     ]
+    lines += [
+        "",
+        "Reading: the vote beats htmldate's fast search on both sets (it adds corroborated "
+        "free-text dates and overrides a lone `<meta>` date when the printed date elements agree "
+        "on another day) and beats the extensive search on the trafilatura pages, whose undated "
+        "pages it leaves undated more often; on the htmldate pages, where every page has a date, "
+        "it stays below the extensive search in accuracy because a date found only by the "
+        "whole-page search (18 htmldate pages, 14 right; 18 trafilatura-only pages, none right, "
+        "17 of them undated) is refused. Neither goal of issue 15 is met: no margin gives "
+        "precision ≥ 0.95 with accuracy above htmldate extensive (at precision 0.954 the "
+        "accuracy is 0.804). The shipped point keeps every positive vote; `published_confidence` "
+        "carries the margin's precision, so a caller wanting precision ≥ 0.95 keeps dates with "
+        "confidence ≥ 0.95.",
+    ]
     text = "\n".join(lines)
     print(text)
     print("SIGNAL_WEIGHTS =", shipped)
