@@ -234,8 +234,8 @@ def main() -> int:
         "17 of them undated) is refused. Neither goal of issue 15 is met: no margin gives "
         "precision ≥ 0.95 with accuracy above htmldate extensive (at precision 0.954 the "
         "accuracy is 0.804). The shipped point keeps every positive vote; `published_confidence` "
-        "carries the margin's precision, so a caller wanting precision ≥ 0.95 keeps dates with "
-        "confidence ≥ 0.95.",
+        "is the lower of the margin's precision (table above) and the source's (list above), "
+        "so a caller can trade coverage for precision by filtering on it.",
     ]
     text = "\n".join(lines)
     print(text)
