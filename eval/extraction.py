@@ -10,7 +10,9 @@
    and our full path ``read_html`` + the ``language``, ``clean`` and ``metadata`` stages.
 2. Publication date on the htmldate dev pages (``htmldate/tests/eval_default.json``): exact day
    vs gold, for htmldate alone and for ``read_html`` (without and with the page URL), and after
-   the metadata stage (which may fall back to bylines/datelines in the text).
+   the metadata stage (which may fall back to bylines/datelines in the text). How the date vote
+   of ``read_html`` is fitted, its held-out figures on the htmldate and trafilatura dev pages and
+   its precision–coverage curve: ``eval/dates.py``.
 
 Run: ``.venv/bin/python eval/extraction.py`` (about 5 minutes on 2 cores); writes the
 "extraction" section of docs/evaluation.md.
@@ -230,9 +232,8 @@ DATE_RUNS = (
     "htmldate `find_date` library defaults (extensive, latest date)",
     "htmldate fast (`extensive_search=False`, original date)",
     "htmldate extensive (`extensive_search=True`, original date)",
-    "storyline `read_html`, fast date search, no URL",
-    "storyline `read_html`, fast date search, with the page URL",
-    "storyline `read_html`, extensive date search, no URL",
+    "storyline `read_html` (htmldate steps + vote), no URL",
+    "storyline `read_html` (htmldate steps + vote), with the page URL",
 )
 
 
@@ -245,8 +246,8 @@ class Failed:
 
 # The read_html runs whose Articles go on through the stages (the "full path" rows).
 FULL_PATH = {
-    DATE_RUNS[3]: "storyline full path: `read_html` (fast date search) + language, clean, metadata",
-    DATE_RUNS[5]: "storyline full path: `read_html` (extensive date search) + stages",
+    DATE_RUNS[3]: "storyline full path: `read_html` (no URL) + language, clean, metadata",
+    DATE_RUNS[4]: "storyline full path: `read_html` (with the page URL) + stages",
 }
 
 
@@ -262,16 +263,12 @@ def _date_worker(
     data = read_page(HTMLDATE, filename)
     assert data is not None, filename
     max_date = datetime.now().strftime("%Y-%m-%d")
-    default = html.DATE_EXTENSIVE_SEARCH
 
-    def ours(extensive: bool, page_url: str | None) -> Any:
-        html.DATE_EXTENSIVE_SEARCH = extensive
+    def ours(page_url: str | None) -> Any:
         try:
             return html.read_html(data, source_path=filename, url=page_url)
         except InputError as exc:  # InputError does not survive pickling: pass its reason on
             return Failed(exc.reason)
-        finally:
-            html.DATE_EXTENSIVE_SEARCH = default
 
     runs: dict[str, Callable[[], Any]] = {
         DATE_RUNS[0]: lambda: find_date(data),
@@ -281,9 +278,8 @@ def _date_worker(
         DATE_RUNS[2]: lambda: find_date(
             data, extensive_search=True, original_date=True, max_date=max_date
         ),
-        DATE_RUNS[3]: lambda: ours(False, None),
-        DATE_RUNS[4]: lambda: ours(False, url),
-        DATE_RUNS[5]: lambda: ours(True, None),
+        DATE_RUNS[3]: lambda: ours(None),
+        DATE_RUNS[4]: lambda: ours(url),
     }
     results: dict[str, tuple[str | None, float]] = {}
     kept: dict[str, Any] = {}  # run name -> Article (or Failed) for the full-path rows
@@ -363,7 +359,7 @@ def evaluate_dates() -> list[str]:
         lines.append(f"| {name} | **{acc:.3f}** | {prec:.3f} | {cov:.3f} | {ms:.0f} |")
     lines += [
         "",
-        "Date sources after the stages (fast date search): "
+        "Date sources after the stages (`read_html` without the URL, then the stages): "
         f"{dict(sorted(sources.items()))}. `read_html` raised InputError on {len(failures)} "
         f"page(s): {'; '.join(failures) or 'none'}. Shortest extracted bodies (chars): "
         f"{lengths[:5]}.",

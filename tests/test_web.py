@@ -235,3 +235,13 @@ def test_merged_entity_ids_redirect(client: TestClient) -> None:
     response = client.get("/entities/LOC-old-syria-id", follow_redirects=False)
     assert response.status_code == 301 and response.headers["location"] == "/entities/LOC-syria"
     assert client.get("/api/entities/LOC-old-syria-id").json()["id"] == "LOC-syria"
+
+
+def test_article_page_shows_where_the_date_came_from_on_hover(client: TestClient) -> None:
+    items = client.get("/api/articles", params={"limit": 100}).json()["items"]
+    dated = next(a for a in items if a["published"] and a["title"])
+    html = page(client, f"/articles/{dated['id']}")
+    hover = re.search(r'<dd title="([^"]*)">' + re.escape(dated["published"]), html)
+    assert hover is not None
+    assert hover.group(1).startswith(f"{dated['published']} from the ")
+    assert "of the time on the dev data" in hover.group(1)

@@ -14,7 +14,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-PublishedSource = Literal["meta", "feed", "warc", "jsonl", "byline", "dateline"]
+# Which signal gave ``Article.published`` (docs/schema.md): HTML ``meta`` tags, ``json-ld``, a
+# marked-up ``time element`` (``<time>``, a class="date" element), the ``url``, a ``byline`` or
+# ``dateline`` of the text, the ``feed`` entry, the ``warc`` crawl date, the ``jsonl`` field, or a
+# corroborated date in the page's ``free text``.
+PublishedSource = Literal[
+    "meta", "json-ld", "time element", "url", "free text", "feed", "warc", "jsonl", "byline",
+    "dateline",
+]  # fmt: skip
 InputFormat = Literal["text", "html", "jsonl", "feed", "warc"]
 EntityType = Literal["PER", "ORG", "LOC", "MISC"]
 
@@ -115,6 +122,11 @@ class Article:
     language_score: float | None = None
     published: date | None = None
     published_source: PublishedSource | None = None
+    # How often a date from that signal was right on the dev data (storyline.ingest.dates,
+    # storyline.stages.metadata); None when the input gave no date.
+    published_confidence: float | None = None
+    # The last-modified day the page declares, kept when it differs from ``published``.
+    modified: date | None = None
     text: str = ""
     removed: list[RemovedLine] = field(default_factory=list)
     entities: list[Mention] = field(default_factory=list)
@@ -157,7 +169,9 @@ class Article:
             "title": self.title,
             "language": self.language,
             "published": self.published.isoformat() if self.published else None,
+            "modified": self.modified.isoformat() if self.modified else None,
             "published_source": self.published_source,
+            "published_confidence": self.published_confidence,
             "text": self.text,
             "removed": [asdict(r) for r in self.removed],
             "entities": [m.to_dict() for m in self.entities],

@@ -75,6 +75,8 @@ def parquet_schema() -> Any:
 
     types = {name: pa.string() for name in FIELDS}
     types["published"] = pa.date32()
+    types["modified"] = pa.date32()
+    types["published_confidence"] = pa.float64()
     return pa.schema([(name, types[name]) for name in FIELDS])
 
 
@@ -89,7 +91,8 @@ def write_parquet(articles: Iterable[Article], path: str | Path) -> int:
         rows: list[dict[str, Any]] = []
         for record in records(articles):
             row = flat(record)
-            row["published"] = date.fromisoformat(row["published"]) if row["published"] else None
+            for day in ("published", "modified"):
+                row[day] = date.fromisoformat(row[day]) if row[day] else None
             rows.append(row)
             if len(rows) >= PARQUET_ROW_GROUP:
                 writer.write_table(pa.Table.from_pylist(rows, schema=schema))

@@ -10,7 +10,7 @@ import pytest
 from storyline.article import Article
 from storyline.errors import InputError
 from storyline.ingest import read_paths
-from storyline.ingest.feed import html_to_text
+from storyline.ingest.feed import FEED_CONFIDENCE, html_to_text
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -91,6 +91,7 @@ def test_rss_entries(tmp_path: Path) -> None:
     assert first.author == "Jane Roe"
     # the day as the feed wrote it (UTC would make it 3 August)
     assert (first.published, first.published_source) == (date(2018, 8, 2), "feed")
+    assert first.published_confidence == FEED_CONFIDENCE
     assert (first.record, first.input_format, first.encoding) == ("entry 1", "feed", "utf-8")
     assert first.hints["sitename"] == first.hints["feed_title"] == "Example World News"
     assert first.hints["feed_language"] == "en-gb"

@@ -269,7 +269,7 @@ def test_date_from_the_page_url_when_the_page_declares_none() -> None:
         undated, source_path="p.html", url="https://harbourcourier.example/2021/11/15/ferry"
     )
     assert found.published == date(2021, 11, 15)
-    assert found.published_source == "meta"
+    assert found.published_source == "url"
 
 
 def test_a_date_mentioned_only_in_the_story_is_not_taken() -> None:

@@ -13,6 +13,7 @@ from warcio.warcwriter import WARCWriter
 from storyline.article import Article
 from storyline.errors import InputError
 from storyline.ingest import read_paths
+from storyline.ingest.warc import WARC_CONFIDENCE
 
 PAGE = """<!DOCTYPE html><html><head><title>{title} | Example</title>{meta}</head>
 <body><nav>Home | World | Sport</nav><article><h1>{title}</h1>
@@ -88,6 +89,8 @@ def test_html_responses_become_articles(tmp_path: Path, gz: bool) -> None:
     # the page's own date wins; the crawl date only fills the gap
     assert (alpha.published, alpha.published_source) == (date(2018, 8, 2), "meta")
     assert (beta.published, beta.published_source) == (date(2020, 5, 6), "warc")
+    assert beta.published_confidence == WARC_CONFIDENCE
+    assert alpha.published_confidence is not None and alpha.published_confidence > WARC_CONFIDENCE
     assert beta.hints["warc_record_id"].startswith("<urn:uuid:")
 
 

@@ -104,6 +104,11 @@ def test_relative_dates_are_refused() -> None:
         ("Por María García - 3 de marzo de 2020", "byline", "es", date(2020, 3, 3)),
         ("Von Hans Müller | 05.06.2019, 10:15 Uhr", "byline", "de", date(2019, 6, 5)),
         ("Publié le 14 juillet 2018 à 10h30", "dateline", "fr", date(2018, 7, 14)),
+        ("By AFP - Dec 08,2017 - Last updated at Dec 08,2017", "byline", "en", date(2017, 12, 8)),
+        ("2 Aug, 2018 14:54 / Updated 6 years ago", "dateline", "en", date(2018, 8, 2)),
+        ("«12 mars 2024»", "dateline", "fr", date(2024, 3, 12)),
+        ("8. Dezember 2017", "dateline", "de", date(2017, 12, 8)),
+        ("٢ أغسطس ٢٠١٨", "dateline", "ar", date(2018, 8, 2)),
     ],
 )
 def test_dates_in_other_languages(line: str, reason: str, language: str, expected: date) -> None:
@@ -169,3 +174,31 @@ def test_domain_of() -> None:
     assert domain_of("rt.com/news") == "rt.com"
     assert domain_of("http://[bad") is None
     assert domain_of(None) is None
+
+
+def test_text_dates_carry_a_confidence() -> None:
+    removed = [RemovedLine("2 Aug, 2018 14:54 / Updated 6 years ago", "dateline")]
+    article = run(Article(raw_text="", removed=removed, language="en"))
+    assert article.published_confidence is not None and 0 < article.published_confidence < 1
+    assert run(Article(raw_text="", text="No date here.")).published_confidence is None
+
+
+def test_publication_line_kept_in_the_text_dates_the_article() -> None:
+    # A "Publié le …" line the cleaner did not mark as a dateline (it sits after a headline and
+    # a caption): read when it is short and near the top, the publication date before the update.
+    raw = (
+        "Libye : les rebelles avancent\n\nUn minibus quitte Benghazi.\n\n"
+        "Publié le 20 août 2013 à 16h52 - Mis à jour le 21 août 2013 à 17h28\n\n"
+        + "Les combats ont repris lundi près de la ville, selon des témoins. "
+        * 5
+    )
+    article = run(Article(raw_text=raw, text=raw, language="fr"))
+    assert (article.published, article.published_source) == (date(2013, 8, 20), "dateline")
+
+
+def test_a_date_mentioned_in_a_long_sentence_near_the_top_is_not_a_publication_line() -> None:
+    raw = (
+        "Le conseil a été publié le 20 août 2013 à Paris, après une longue réunion des membres "
+        "du bureau et de leurs conseillers juridiques venus de toute la région.\n\nSuite."
+    )
+    assert run(Article(raw_text=raw, text=raw, language="fr")).published is None

@@ -209,6 +209,8 @@ def test_analysed_article_round_trips_exactly(store: Store) -> None:
     article = _article(title="Minister speaks", url="https://example.org/a", language="en")
     article.published = date(2024, 3, 5)
     article.published_source = "meta"
+    article.published_confidence = 0.91
+    article.modified = date(2024, 3, 7)
     article.text = "Minister Ana Ruiz said “we will act”."
     article.removed = [RemovedLine("Subscribe now", "call to action")]
     article.entities = [Mention("Ana Ruiz", 9, 17, "PER", entity_id="e1", canonical="Ana Ruiz")]

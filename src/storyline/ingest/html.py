@@ -9,27 +9,29 @@ What it does:
   guess) and records the encoding used;
 * runs trafilatura's ``bare_extraction`` once, with metadata: the main text (boilerplate such as
   navigation, footers, share bars and comments left out), title, author, site name, canonical URL
-  and the publication date, which trafilatura obtains from htmldate itself — htmldate is not
-  called a second time;
+  (trafilatura's own date is not used);
+* dates the page with :mod:`storyline.ingest.dates`: htmldate's declared and free-text steps run
+  one by one, a weighted vote between them, the winning step as ``published_source`` with a
+  ``published_confidence``, and the declared last-modified day as ``modified``;
 * normalises the text as every ingest format does: NFC, odd spaces (no-break, thin, ideographic
   ...) to plain spaces, zero-width characters dropped, one paragraph per block separated by a
   blank line.
 
 Limits: one article per page (a front page listing many stories gives the extractor's pick of
-the main block, or nothing); text rendered by JavaScript is not there to extract; the date is
-the page's declared or inferred publication date and can be the last-modified date on pages that
-declare nothing else. Accuracy on the dev pages: ``eval/extraction.py`` (docs/evaluation.md).
+the main block, or nothing); text rendered by JavaScript is not there to extract; the date can
+be the last-modified date on pages that declare nothing else. Accuracy on the dev pages:
+``eval/extraction.py`` and ``eval/dates.py`` (docs/evaluation.md).
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from storyline.article import Article
+from storyline.article import Article, PublishedSource
 from storyline.errors import InputError
 from storyline.ingest.encoding import (
     UndecodableError,
@@ -50,15 +52,6 @@ INCLUDE_TABLES = True
 FAVOR_PRECISION = False
 FAVOR_RECALL = False
 FAST = False
-# htmldate through trafilatura. extensive_search=False keeps to dates the page declares (meta
-# tags, time elements, URL, structured data). On the 800 htmldate dev pages htmldate's fast
-# search dates 752 pages, 0.922 of them right (accuracy 0.866); the extensive search agrees on all
-# but one of those and adds dates on 46 of the other 48 pages by scanning free text, but 13 of the
-# 46 are wrong (72 % right): too often a date merely mentioned on the page. Undated pages are left
-# to the metadata stage (bylines/datelines in the text). eval/extraction.py has both rows.
-DATE_EXTENSIVE_SEARCH = False
-# The date a page was first published, not its last update (htmldate's original_date).
-DATE_ORIGINAL = True
 
 # A page whose main text is shorter than this is not an article: InputError. On the 800 htmldate
 # dev pages every body under 100 chars is a notice, not content ("You need to enable JavaScript
@@ -93,12 +86,14 @@ def read_html(
     source_path: str | None,
     url: str | None = None,
     record: str | None = None,
+    crawled: date | None = None,
 ) -> Article:
     """Extract one article from an HTML page.
 
     ``data`` is the page as bytes (decoded here) or as text; ``source_path`` and ``record`` name
     the item in messages; ``url`` is the page address when known (JSONL, feeds, WARC): it helps
-    the date search and fills ``Article.url`` when the page has no canonical link.
+    the date search and fills ``Article.url`` when the page has no canonical link; ``crawled``
+    is the day the page was fetched when known (WARC): no publication date can come after it.
 
     Raises :class:`~storyline.errors.InputError` when the page has no extractable main text
     (empty, not HTML, or only boilerplate).
@@ -143,10 +138,7 @@ def read_html(
         author=_clean(document.author),
         title=title,
     )
-    published = _parse_date(document.date)
-    if published is not None:
-        article.published = published
-        article.published_source = "meta"
+    _date_page(article, html, url or document.url, crawled)
     if sitename:
         article.hints["sitename"] = sitename
     description = _clean(document.description)
@@ -155,10 +147,30 @@ def read_html(
     return article
 
 
-def _extract(html: str, url: str | None) -> Any:
-    """One trafilatura pass: text and metadata (htmldate runs inside it, once)."""
-    from datetime import datetime
+def _date_page(article: Article, html: str, url: str | None, crawled: date | None) -> None:
+    """``published`` (with its source and confidence) and ``modified``, by
+    :mod:`storyline.ingest.dates` (htmldate's steps and a weighted vote)."""
+    from storyline.ingest.dates import choose_date, date_signals, modified_date
 
+    latest = datetime.combine(crawled, datetime.max.time()) if crawled else _today_end()
+    chosen = choose_date(date_signals(html, url, latest))
+    if chosen is None:
+        return
+    article.published = chosen.day
+    article.published_source = cast(PublishedSource, chosen.source)
+    article.published_confidence = chosen.confidence
+    modified = modified_date(html, latest)
+    if modified is not None and modified > chosen.day:
+        article.modified = modified
+
+
+def _today_end() -> datetime:
+    return datetime.combine(date.today(), datetime.max.time())
+
+
+def _extract(html: str, url: str | None) -> Any:
+    """One trafilatura pass: text and metadata (trafilatura runs htmldate's fast search inside;
+    its date is not used, storyline.ingest.dates gives ours)."""
     from trafilatura import bare_extraction
 
     return bare_extraction(
@@ -170,11 +182,7 @@ def _extract(html: str, url: str | None) -> Any:
         include_comments=INCLUDE_COMMENTS,
         include_tables=INCLUDE_TABLES,
         with_metadata=True,
-        date_extraction_params={
-            "extensive_search": DATE_EXTENSIVE_SEARCH,
-            "original_date": DATE_ORIGINAL,
-            "max_date": datetime.now().astimezone().strftime("%Y-%m-%d"),
-        },
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
 
 
@@ -274,15 +282,6 @@ def _domain(url: str | None) -> str | None:
     if not host:
         return None
     return host.removeprefix("www.")
-
-
-def _parse_date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _label(source_path: str | None, record: str | None) -> str:

@@ -35,6 +35,9 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Read size when skipping the rest of an over-long line.
 _CHUNK = 1 << 20
 
+# Confidence of a date the caller's own record gives: taken as true, as every field it sets is.
+JSONL_CONFIDENCE = 1.0
+
 
 def read_jsonl(stream: BinaryIO, *, source_path: str) -> Iterator[Article | InputError]:
     """Yield one Article (or InputError) per non-blank line of ``stream``."""
@@ -170,6 +173,7 @@ def _article_from_object(obj: Any, raw: bytes, *, source_path: str, record: str 
             article.hints["published_unparsed"] = str(published)
         else:
             article.published, article.published_source = day, "jsonl"
+            article.published_confidence = JSONL_CONFIDENCE
     for key, value in obj.items():
         if key in _BODY_KEYS or key in _META_KEYS or key == "published":
             continue

@@ -12,6 +12,8 @@ trafilatura/htmldate extraction) that makes its result an ingest record like any
 
 from __future__ import annotations
 
+from datetime import date
+
 from storyline.article import Article, InputFormat, content_id
 from storyline.errors import InputError
 from storyline.ingest.encoding import UndecodableError, decode, looks_binary, normalise_text
@@ -25,6 +27,7 @@ def read_page(
     url: str | None = None,
     record: str | None = None,
     input_format: InputFormat = "html",
+    crawled: date | None = None,
 ) -> Article:
     """One article from an HTML page; raises :class:`InputError` naming the item."""
     item = f"{source_path}:{record}" if record else source_path
@@ -41,7 +44,7 @@ def read_page(
     from storyline.ingest.html import read_html
 
     try:
-        article = read_html(data, source_path=source_path, url=url, record=record)
+        article = read_html(data, source_path=source_path, url=url, record=record, crawled=crawled)
     except InputError:
         raise
     except Exception as exc:

@@ -32,6 +32,11 @@ from storyline.errors import InputError
 from storyline.ingest.page import read_page
 from storyline.ingest.sniff import MAX_RECORD_BYTES, too_big
 
+# Confidence of a crawl date taken as the publication date (a page with no date of its own): the
+# crawl day is the publication day only for a page fetched the day it appeared. Not measured (no
+# dev WARC data with gold dates); a low figure, so that filtering on confidence drops it first.
+WARC_CONFIDENCE = 0.1
+
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 # Read size when draining a record that is not read as an article.
 _CHUNK = 1 << 16
@@ -212,16 +217,21 @@ def _drain(record: Any) -> None:
 
 def _article(record: Any, payload: bytes, *, source_path: str, record_label: str) -> Article:
     url = record.rec_headers.get_header("WARC-Target-URI")
+    crawled = warc_date(record.rec_headers.get_header("WARC-Date"))
     article = read_page(
-        payload, source_path=source_path, url=url, record=record_label, input_format="warc"
+        payload,
+        source_path=source_path,
+        url=url,
+        record=record_label,
+        input_format="warc",
+        crawled=crawled,
     )
     record_id = record.rec_headers.get_header("WARC-Record-ID")
     if record_id:
         article.hints["warc_record_id"] = record_id
-    if article.published is None:
-        crawled = warc_date(record.rec_headers.get_header("WARC-Date"))
-        if crawled is not None:
-            article.published, article.published_source = crawled, "warc"
+    if article.published is None and crawled is not None:
+        article.published, article.published_source = crawled, "warc"
+        article.published_confidence = WARC_CONFIDENCE
     return article
 
 

@@ -5,10 +5,14 @@ Reads ``removed`` (the byline, dateline, caption and credit lines the cleaner to
 overwritten: this stage fills gaps only.
 
 - **Date**: from a removed byline ("By AFP - Dec 08,2017 - Last updated at …") or dateline
-  ("2 Aug, 2018 14:54 / Updated 6 years ago"), else from the formal dateline that opens the first
-  paragraph ("MOSCOW, Dec 8, 2017 (Reuters) — …"); parsed by dateparser with the article language
-  as hint; an absolute day-month-year is required ("6 years ago" is refused), and a "published"
-  date wins over an "updated" one. A date merely mentioned in the story body is never used.
+  ("2 Aug, 2018 14:54 / Updated 6 years ago"), else from a short line near the top or bottom of
+  the text that opens with a publication cue or is a byline ("Publié le 20 août 2013 à 16h52 -
+  Mis à jour …", "di Redazione · 24 novembre 2011"; :func:`publication_lines`), else from the
+  formal dateline that opens the first paragraph ("MOSCOW, Dec 8, 2017 (Reuters) — …"); parsed
+  by dateparser with the article language as hint; an absolute day-month-year is required
+  ("6 years ago" is refused), and a "published" date wins over an "updated" one. A date merely
+  mentioned in the story body is never used.
+  ``published_confidence`` is the share of such dates within a day on the CL-TLS dev texts.
 - **Source** (the outlet), in order of trust: the site name the input carried, the URL's domain,
   the outlet named in caption suffixes ("… - Sputnik International"), a wire agency byline
   ("By AFP") or dateline ("(Reuters) —"), the first © credit ("© Sputnik / …").
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -57,6 +62,17 @@ DATELINE_PREFIX_RE = re.compile(
 )
 # Dates outside this range are misreadings (a page counter, a phone number), not publication dates.
 EARLIEST_YEAR = 1990
+# Where a "Publié le …" / "Scritto lunedì, 7 marzo 2011" line is looked for when the cleaner
+# marked no byline or dateline: this many lines from the top and from the bottom of the text (on
+# the CL-TLS dev texts the publication lines sit within the first 37 and last 12 lines, after
+# page headers and before footers).
+HEAD_LINES = 40
+TAIL_LINES = 15
+# A line longer than this is prose, not a publication line.
+PUBLICATION_LINE_MAX_WORDS = 20
+# Confidence of a date read from the text, by where it was found: the share within a day of the
+# date folder among the CL-TLS dev texts so dated (eval/clean.py, docs/evaluation.md "clean").
+TEXT_DATE_CONFIDENCE = {"byline": 0.75, "dateline": 0.74}  # 12 and 47 texts
 # "Last updated" / "modified" segments give a date only when no publication date is found.
 UPDATE_WORDS = ("updat", "modif", "mis à jour", "actualiz", "aktualisiert", "обновл", "aggiorn")
 
@@ -88,6 +104,24 @@ def date_from_line(line: str, language: str | None, cues: Cues) -> tuple[date | 
             continue
         return parsed.date(), False
     return fallback, fallback is not None
+
+
+def publication_lines(raw_text: str, cues: Cues) -> list[tuple[str, PublishedSource]]:
+    """Short lines near the top or bottom of the text that open with a publication cue
+    ("Publié le 20 août 2013 à 16h52 - Mis à jour …", "Scritto lunedì, 7 marzo 2011") or are a
+    byline ("di Redazione · 24 novembre 2011"): where pages print the date when the cleaner
+    kept the line as text or removed it for another reason."""
+    lines = [line.strip() for line in raw_text.splitlines() if line.strip()]
+    near = lines[:HEAD_LINES] + lines[max(HEAD_LINES, len(lines) - TAIL_LINES) :]
+    found: list[tuple[str, PublishedSource]] = []
+    for line in near:
+        if len(line.split()) > PUBLICATION_LINE_MAX_WORDS or not any(c.isdigit() for c in line):
+            continue
+        if cues.byline.match(line):
+            found.append((line, "byline"))
+        elif any(strip_date_cue(segment, cues)[1] for segment in date_segments(line)):
+            found.append((line, "dateline"))
+    return found
 
 
 def dateline_prefix(text: str) -> tuple[str, str | None, str | None] | None:
@@ -128,7 +162,13 @@ class MetadataStage:
         "published",
         "source",
     )
-    assigns: tuple[str, ...] = ("published", "published_source", "source", "author")
+    assigns: tuple[str, ...] = (
+        "published",
+        "published_source",
+        "published_confidence",
+        "source",
+        "author",
+    )
     parallel = True
 
     def __init__(self, corpus: Corpus, cues: Cues | None = None) -> None:
@@ -159,15 +199,38 @@ class MetadataStage:
         return article
 
     def _date(self, article: Article) -> None:
+        def plausible(day: date) -> bool:
+            return EARLIEST_YEAR <= day.year <= date.today().year + 1
+
+        lines: list[tuple[str, PublishedSource]] = [
+            (r.line, "byline" if r.reason == "byline" else "dateline")
+            for r in article.removed
+            if r.reason in ("byline", "dateline")
+        ]
+        if self._date_from(article, lines, plausible):
+            return
+        if self._date_from(article, publication_lines(article.raw_text, self.cues), plausible):
+            return
+        prefix = dateline_prefix(article.text)
+        if prefix is not None and prefix[1] is not None:
+            parsed = parse_absolute_date(prefix[1], article.language)
+            if parsed is not None and plausible(parsed.date()):
+                self._set(article, parsed.date(), "dateline")
+
+    def _date_from(
+        self,
+        article: Article,
+        lines: list[tuple[str, PublishedSource]],
+        plausible: Callable[[date], bool],
+    ) -> bool:
+        """Date ``article`` from these byline/dateline lines; True when they settle it (a date, or
+        several different ones, which is a list of other articles: no date then)."""
         updated: tuple[date, PublishedSource] | None = None
         published: list[tuple[date, PublishedSource]] = []
-        for removed in article.removed:
-            if removed.reason not in ("byline", "dateline"):
+        for line, source in lines:
+            found, is_update = date_from_line(line, article.language, self.cues)
+            if found is None or not plausible(found):
                 continue
-            found, is_update = date_from_line(removed.line, article.language, self.cues)
-            if found is None:
-                continue
-            source: PublishedSource = "byline" if removed.reason == "byline" else "dateline"
             if is_update:
                 updated = updated or (found, source)
             else:
@@ -176,16 +239,17 @@ class MetadataStage:
             # Several different dates in bylines/datelines are a list of other articles (related
             # stories, comments) or a date widget: no way to tell which is this article's.
             if len({found for found, _ in published}) == 1:
-                article.published, article.published_source = published[0]
-            return
+                self._set(article, *published[0])
+            return True
         if updated is not None:
-            article.published, article.published_source = updated
-            return
-        prefix = dateline_prefix(article.text)
-        if prefix is not None and prefix[1] is not None:
-            parsed = parse_absolute_date(prefix[1], article.language)
-            if parsed is not None and EARLIEST_YEAR <= parsed.year <= date.today().year + 1:
-                article.published, article.published_source = parsed.date(), "dateline"
+            self._set(article, *updated)
+            return True
+        return False
+
+    @staticmethod
+    def _set(article: Article, day: date, source: PublishedSource) -> None:
+        article.published, article.published_source = day, source
+        article.published_confidence = TEXT_DATE_CONFIDENCE[source]
 
     def _source(self, article: Article, agencies: list[str]) -> str | None:
         if article.hints.get("sitename"):

@@ -296,8 +296,8 @@ class SQLReaders:
         rows = _rows(
             self.conn.execute(
                 "SELECT id, status, error, source_path, record, input_format, url, source, author,"
-                " title, language, language_score, published, published_source, text, raw_text,"
-                " removed, entities, quotes, claims, story_id, thread_id, duplicate_of,"
+                " title, language, language_score, published, published_source,"
+                " published_confidence, modified, text, raw_text, removed, entities, quotes, claims, story_id, thread_id, duplicate_of,"
                 " translation_of, ingested_at, analysed_at FROM articles WHERE id = ?",
                 (article_id,),
             )

@@ -65,7 +65,10 @@ __all__ = ["MIGRATIONS_DIR", "ArticleStatus", "SQLiteStore", "migrations"]
 
 # Metadata the input itself carried, kept apart from the analysed columns so an article can be
 # analysed again from exactly what was read (stages fill gaps, never overwrite the input's values).
-_INPUT_META = ("url", "source", "author", "title", "language", "published", "published_source")
+_INPUT_META = (
+    "url", "source", "author", "title", "language", "published", "published_source",
+    "published_confidence", "modified",
+)  # fmt: skip
 
 _ANALYSED_COLUMNS = (
     "url",
@@ -76,6 +79,8 @@ _ANALYSED_COLUMNS = (
     "language_score",
     "published",
     "published_source",
+    "published_confidence",
+    "modified",
     "text",
     "removed",
     "entities",
@@ -150,6 +155,7 @@ class _ArticleRows:
         """
         meta = {name: getattr(article, name) for name in _INPUT_META}
         meta["published"] = article.published.isoformat() if article.published else None
+        meta["modified"] = article.modified.isoformat() if article.modified else None
         meta["hints"] = article.hints
         now = _now()
         with self.transaction() as conn:
@@ -578,6 +584,7 @@ def _split_sql(script: str) -> list[str]:
 def _analysed_values(article: Article) -> tuple[Any, ...]:
     values: dict[str, Any] = {name: getattr(article, name) for name in _ANALYSED_COLUMNS}
     values["published"] = article.published.isoformat() if article.published else None
+    values["modified"] = article.modified.isoformat() if article.modified else None
     for name in ("removed", "entities", "quotes", "claims"):
         # asdict, not to_dict: the store keeps every field so an Article round-trips exactly.
         values[name] = json.dumps([asdict(x) for x in values[name]], ensure_ascii=False)
@@ -606,6 +613,8 @@ def _input_from_row(row: _Row) -> Article:
         language=meta.get("language"),
         published=_parse_date(meta.get("published")),
         published_source=meta.get("published_source"),
+        published_confidence=meta.get("published_confidence"),
+        modified=_parse_date(meta.get("modified")),
         hints=dict(meta.get("hints") or {}),
     )
 
@@ -629,6 +638,8 @@ def _article_from_row(row: _Row) -> Article:
         language_score=row["language_score"],
         published=_parse_date(row["published"]),
         published_source=row["published_source"],
+        published_confidence=row["published_confidence"],
+        modified=_parse_date(row["modified"]),
         text=row["text"],
         removed=_from_dicts(RemovedLine, json.loads(row["removed"])),
         entities=_from_dicts(Mention, json.loads(row["entities"])),
