@@ -5,8 +5,8 @@ stage     reads                                           assigns
 ========  ==============================================  =======================================
 language  raw_text                                        language, language_score
 clean     raw_text, language, source, title, url, hints   text, title, removed
-metadata  removed, text, url, language, hints, author,    published, published_source, source,
-          published, source                               author
+metadata  raw_text, removed, text, url, language, hints,  published, published_source,
+          author, published, source                       published_confidence, source, author
 entities  text, language, published                       entities (+ registry evidence)
 quotes    text, language, entities                        quotes
 claims    text, language, entities, quotes                claims

@@ -153,6 +153,7 @@ class MetadataStage:
 
     name = "metadata"
     requires: tuple[str, ...] = (
+        "raw_text",
         "removed",
         "text",
         "url",

@@ -297,7 +297,8 @@ class SQLReaders:
             self.conn.execute(
                 "SELECT id, status, error, source_path, record, input_format, url, source, author,"
                 " title, language, language_score, published, published_source,"
-                " published_confidence, modified, text, raw_text, removed, entities, quotes, claims, story_id, thread_id, duplicate_of,"
+                " published_confidence, modified, text, raw_text, removed, entities,"
+                " quotes, claims, story_id, thread_id, duplicate_of,"
                 " translation_of, ingested_at, analysed_at FROM articles WHERE id = ?",
                 (article_id,),
             )
