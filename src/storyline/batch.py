@@ -9,9 +9,10 @@ Two phases, each crash-safe:
    what has not been read successfully since).
 2. **analyse** — every stored article not yet analysed (this run's and any left ``pending`` or
    ``failed`` by an earlier, interrupted or failing run) is analysed in chunks of
-   :data:`CHUNK_SIZE`: the parallel stages over the chunk, then the corpus stages article by
-   article (:meth:`Pipeline.analyse`). Each article is saved **with its changes to corpus
-   state** (registry evidence, story index rows) in one transaction.
+   :data:`CHUNK_SIZE`: the parallel stages over the chunk (:meth:`Pipeline.analyse_parallel`),
+   then the corpus stages article by article (:meth:`Pipeline.analyse_corpus`). Each article is
+   saved **with its changes to corpus state** (registry evidence, story index rows) in one
+   transaction.
 
 Killing the process at any moment therefore loses at most the article being saved — which the
 next run finds still ``pending`` — and the store holds exactly the corpus state of the articles

@@ -17,8 +17,9 @@ again from the store on next use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from storyline.article import Article
 from storyline.config import Settings
@@ -46,7 +47,7 @@ class Corpus:
     store: Store | None = None
     _registry: EntityRegistry | None = field(default=None, repr=False)
     _changes: dict[str, list[Change]] = field(default_factory=dict, repr=False)
-    _resets: list[Any] = field(default_factory=list, repr=False)
+    _resets: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @property
     def registry(self) -> EntityRegistry:
@@ -73,7 +74,7 @@ class Corpus:
         """The changes recorded for ``article_id`` (and forget them)."""
         return self._changes.pop(article_id, [])
 
-    def on_reset(self, callback: Any) -> None:
+    def on_reset(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` on :meth:`reset` (a stage dropping its own loaded state)."""
         self._resets.append(callback)
 
@@ -104,7 +105,7 @@ class Stage(Protocol):
         """Look at a whole chunk before the per-article calls (lines recurring per outlet,
         batched model calls). For the parallel stages the chunk also holds its articles that an
         earlier run analysed already, as context, so that a rerun after a kill sees what an
-        uninterrupted run saw (:meth:`storyline.pipeline.Pipeline.analyse`)."""
+        uninterrupted run saw (:meth:`storyline.pipeline.Pipeline.analyse_parallel`)."""
 
     def __call__(self, article: Article) -> Article: ...
 

@@ -143,25 +143,13 @@ class Pipeline:
         order = {id(a): i for i, a in enumerate(articles)}
         return sorted(out, key=lambda a: order.get(id(a), len(order)))  # in the order given
 
-    def analyse(
-        self, batch: Sequence[Article], context: Sequence[Article] = ()
-    ) -> Iterator[Result]:
-        """What the ingest runner uses: each article of ``batch`` analysed, in order, with its
-        corpus-state changes, one at a time (the runner commits each before the next one is
-        analysed). A stage failing on one article fails that article only.
-
-        ``context``: the chunk's articles analysed in an earlier run, which the parallel stages'
-        ``prepare`` sees beside ``batch`` (e.g. lines recurring per outlet), so that a rerun
-        after a kill cleans exactly as the uninterrupted run did.
-        """
-        prefix, suffix = self.split()
-        return self.analyse_corpus(self.analyse_parallel(prefix, batch, context), suffix)
-
     def analyse_parallel(
         self, prefix: Sequence[Stage], batch: Sequence[Article], context: Sequence[Article] = ()
     ) -> list[tuple[Article, str | None]]:
         """The parallel stages over ``batch``, stage by stage: each article with the error that
-        stopped it (None when none did)."""
+        stopped it (None when none did). ``context``: the chunk's articles analysed in an earlier
+        run, which ``prepare`` sees beside ``batch`` (e.g. lines recurring per outlet), so that a
+        rerun after a kill cleans exactly as the uninterrupted run did."""
         results: list[tuple[Article, str | None]] = [(a, None) for a in batch]
         for stage in prefix:
             alive = [a for a, error in results if error is None]

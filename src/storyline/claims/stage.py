@@ -202,7 +202,7 @@ _PRONOUN_HOLDERS = frozenset(
 
 
 class ClaimStage:
-    """Extracts claims for the whole batch in :meth:`prepare` and links contradictions."""
+    """Extracts each article's claims; contradictions are linked at read time over the store."""
 
     name = "claims"
     requires: tuple[str, ...] = ("text", "language", "entities", "quotes")

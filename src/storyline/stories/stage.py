@@ -56,6 +56,7 @@ class StoryStage:
         self._index: StoryIndex | None = None
         self._next_seq = 0
         self._vectors_of: dict[str, NDArray[np.float32]] = {}
+        self._known: dict[str, Assignment] = {}  # the batch's articles clustered in earlier runs
         corpus.on_reset(self._drop_index)
 
     # -- state ----------------------------------------------------------------------------------
@@ -85,8 +86,16 @@ class StoryStage:
         """Embed the batch's titles and leads in one call (what was not precomputed); the calls
         then assign each article in turn, in the order they come (stream order = input order,
         whatever the chunking)."""
-        vectors = self._vectors(batch)
-        self._vectors_of = {a.id: vectors[i] for i, a in enumerate(batch)}
+        store = self.corpus.store
+        self._known = {}
+        if store is not None:
+            from storyline.store.stories import known_assignments
+
+            # one query per batch; those articles keep their story and need no vector
+            self._known = known_assignments(store.conn, [a.id for a in batch])
+        todo = [a for a in batch if a.id not in self._known]
+        vectors = self._vectors(todo)
+        self._vectors_of = {a.id: vectors[i] for i, a in enumerate(todo)}
 
     def precompute(self, batch: list[Article]) -> None:
         """Embed every article's title and lead (the costly part, no corpus state needed) into
@@ -126,13 +135,15 @@ class StoryStage:
     def _assign(self, article: Article) -> Assignment:
         index = self.index
         store = self.corpus.store
-        if store is not None:
+        if article.id in self._known:  # clustered in an earlier run: it keeps its story
+            return self._known.pop(article.id)
+        vector = self._vectors_of.pop(article.id, None)
+        if store is not None and vector is None:  # called without prepare(): ask the store
             from storyline.store.stories import known_assignments
 
             known = known_assignments(store.conn, [article.id])
-            if article.id in known:  # clustered in an earlier run: it keeps its story
+            if article.id in known:
                 return known[article.id]
-        vector = self._vectors_of.pop(article.id, None)
         vectors = self._vectors([article]) if vector is None else vector[None, :]
         (item,) = build_evidence([_record(article)], self.embedder, vectors=vectors)
         assignment = index.assign(item, article.text or article.raw_text)
