@@ -7,7 +7,8 @@ The annotation list (kept outside the repo: it holds text) has one block per doc
     ...
 
 ``kind`` is D (direct), P (partial) or I (indirect). Each string is an exact substring of the text;
-``string{n}`` takes its n-th occurrence (1-based). Without ``{n}`` the content must occur exactly
+``string{n}`` takes its n-th occurrence (1-based; a speaker's or cue's occurrences are whole words; a space matches
+any white space). Without ``{n}`` the content must occur exactly
 once; the speaker and the cue are the occurrence nearest to the content, preferring occurrences
 outside it (a speaker or cue inside the content, as in "laut Polizei ...", needs ``{n}``). A block
 with no lines is a document annotated as having no quotes.
@@ -35,12 +36,14 @@ KINDS = {"D": "direct", "P": "partial", "I": "indirect"}
 OCCURRENCE = re.compile(r"^(.*)\{(\d+)\}$", re.S)
 
 
-def occurrences(text: str, s: str) -> list[int]:
-    out, pos = [], text.find(s)
-    while pos != -1:
-        out.append(pos)
-        pos = text.find(s, pos + 1)
-    return out
+def occurrences(text: str, s: str, whole_words: bool) -> list[tuple[int, int]]:
+    """Spans of ``s`` in ``text``; a space in ``s`` matches any run of white space (the texts
+    have no-break spaces and line breaks the annotator cannot see)."""
+    pattern = r"\s+".join(re.escape(part) for part in s.split())
+    if whole_words:  # a speaker or cue: "secondo" is not the one inside "Ssecondo"
+        pattern = (r"(?<!\w)" if s[:1].isalnum() else "") + pattern
+        pattern += r"(?!\w)" if s[-1:].isalnum() else ""
+    return [m.span() for m in re.finditer(pattern, text)]
 
 
 def locate(
@@ -51,26 +54,25 @@ def locate(
         return None
     m = OCCURRENCE.match(spec)
     s, n = (m.group(1), int(m.group(2))) if m else (spec, 0)
-    hits = occurrences(text, s)
+    hits = occurrences(text, s, whole_words=near is not None)
     if not hits:
         raise ValueError(f"{what} {s!r} not in the text")
     if n:
         if n > len(hits):
             raise ValueError(f"{what} {s!r}: occurrence {n} of {len(hits)}")
-        start = hits[n - 1]
+        span = hits[n - 1]
     elif near is None:
         if len(hits) > 1:
             raise ValueError(f"content {s!r} occurs {len(hits)} times: give {{n}}")
-        start = hits[0]
+        span = hits[0]
     else:
         a, b = near
-        outside = [h for h in hits if h + len(s) <= a or h >= b]
+        outside = [h for h in hits if h[1] <= a or h[0] >= b]
 
-        def dist(h: int) -> int:
-            return a - (h + len(s)) if h + len(s) <= a else h - b
+        def dist(h: tuple[int, int]) -> int:
+            return a - h[1] if h[1] <= a else h[0] - b
 
-        start = min(outside, key=dist) if outside else hits[0]
-    span = (start, start + len(s))
+        span = min(outside, key=dist) if outside else hits[0]
     if not s or s != s.strip():
         raise ValueError(f"{what} {s!r} is empty or has outer spaces")
     return span
