@@ -6,17 +6,17 @@ The annotation list (kept outside the repo: it holds text) has one block per doc
     <kind> | <content> | <speaker or -> | <cue or ->
     ...
 
-``kind`` is D (direct), P (partial) or I (indirect). Each string is an exact substring of the text;
-``string{n}`` takes its n-th occurrence (1-based; a speaker's or cue's occurrences are whole words; a space matches
-any white space). Without ``{n}`` the content must occur exactly
-once; the speaker and the cue are the occurrence nearest to the content, preferring occurrences
-outside it (a speaker or cue inside the content, as in "laut Polizei ...", needs ``{n}``). A block
+``kind`` is D (direct), P (partial) or I (indirect). Each string is an exact substring of the text
+(a space matches any white space); ``string{n}`` takes its n-th occurrence (1-based). Without
+``{n}`` the content must occur exactly once; the speaker and the cue are the whole-word occurrence
+nearest to the content, preferring occurrences outside it (a speaker or cue inside the content, as
+in "laut Polizei ...", needs ``{n}``, counted over whole-word occurrences). A block
 with no lines is a document annotated as having no quotes.
 
 Run: ``.venv/bin/python eval/gold/quotes/make_records.py de < de-annotations.txt``. Appends the
 records of documents not yet in ``<lang>.jsonl``, after checking every offset: spans inside the
-text, non-empty, not starting or ending in a space, and the text's SHA-1. It prints each span
-with its context for reading back, and refuses the whole list on any error.
+text, non-empty, not starting or ending in a space, and the text's SHA-1. It prints each span for
+reading back (``--dry-run``: only that), and refuses the whole list on any error.
 """
 
 from __future__ import annotations
@@ -46,9 +46,7 @@ def occurrences(text: str, s: str, whole_words: bool) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(pattern, text)]
 
 
-def locate(
-    text: str, spec: str, near: tuple[int, int] | None, what: str
-) -> tuple[int, int] | None:
+def locate(text: str, spec: str, near: tuple[int, int] | None, what: str) -> tuple[int, int] | None:
     spec = spec.strip()
     if spec == "-":
         return None
@@ -146,7 +144,7 @@ def show(record: dict[str, object], text: str) -> None:
         parts = []
         for key in ("content", "speaker", "cue"):
             span = q[key]
-            parts.append(f"{key[:2]}={text[span[0]:span[1]]!r}" if span else f"{key[:2]}=-")
+            parts.append(f"{key[:2]}={text[span[0] : span[1]]!r}" if span else f"{key[:2]}=-")
         print(f"  {q['type'][:3]} " + " ".join(parts))
 
 
