@@ -3,12 +3,15 @@
 A quantity is a numeric claim's measure: its unit and counted noun ("160 captives", "20 %"),
 plus the place its counted phrase names (capitalised words). Claims with the same quantity and
 more than one value drift; each value lists who reported it (article, outlet, date, holder).
+A quantity one article gives two values of is two quantities, not drift. A claim without a
+counted noun is left out: "20 %" of a quota cut and "30 %" of a stock decline
+share a unit, not a quantity.
 
 Not the claims stage's contradictions (:func:`storyline.claims.stage.contradiction_pairs`): those
 need the same holder and different speakers (two people disagreeing); drift is how a figure
 changed as the story was retold, whoever holds it. Counted nouns are compared as written (case
 and a plural ``s`` aside), so "captives" and "otages" are two quantities: without a translation
-model the drift is found within a language, and across languages only for a unit ("%", "km2").
+model the drift is found within a language.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ def quantity(claim: dict[str, Any]) -> tuple[str, str, str] | None:
     words = [w.casefold() for w in _WORD.findall(counted) if not w[:1].isupper()]
     noun = words[0].removesuffix("s") if words else ""
     unit = str(claim.get("unit") or "")
-    if not noun and not unit:
+    if not noun:  # a unit alone ("20 %", "453,000 tonnes") does not say what was measured
         return None
     place = " ".join(sorted({w.casefold() for w in _PLACE_WORD.findall(counted)}))
     return unit, noun, place
@@ -76,7 +79,13 @@ def claim_drift(reports: Sequence[Report]) -> list[dict[str, Any]]:
                     break
             else:
                 values.append({"value": claim["value"], "reported_by": [claim]})
-        if len(values) > 1 and len({c["article_id"] for c in claims}) > 1:
+        # an article giving two of the values measures two things ("a quota of 453,000 tonnes,
+        # against a recommended 405,000"): not drift
+        per_article: dict[str, int] = defaultdict(int)
+        for entry in values:
+            for article_id in {c["article_id"] for c in entry["reported_by"]}:
+                per_article[article_id] += 1
+        if len(values) > 1 and max(per_article.values()) == 1:
             out.append(
                 {"unit": unit or None, "counted": noun or None, "place": place or None,
                  "values": values}

@@ -238,7 +238,10 @@ def translation_edges(
 def credit_edges(report: Report) -> tuple[list[Credit], list[Cite], list[Edge]]:
     found = credits(report.text, report.author)
     credited = frozenset(c.agency for c in found)
-    cited = cites(report.text, report.language, credited)
+    speakers = frozenset(
+        w.casefold() for q in report.quotes for w in str(q.get("speaker") or "").split()
+    )
+    cited = cites(report.text, report.language, credited, speakers)
     edges = [Edge("wire-credit", report.id, f"agency:{c.agency}", c.to_dict()) for c in found]
     edges += [
         Edge("cites", report.id, f"{'agency' if c.agency else 'source'}:{c.name}", c.to_dict())

@@ -83,12 +83,19 @@ def has_negation(text: str, language: str | None) -> bool | None:
     return None if pattern is None else bool(pattern.search(text))
 
 
-def changes(earliest: dict[str, Any], wording: dict[str, Any]) -> list[str]:
-    """How ``wording`` differs in meaning from ``earliest`` (module docstring)."""
+def changes(
+    earliest: dict[str, Any], wording: dict[str, Any], same_language: dict[str, Any] | None = None
+) -> list[str]:
+    """How ``wording`` differs in meaning from the group's ``earliest`` wording (numbers) and from
+    the earliest wording in its own language, ``same_language`` (negation, trimming: negation
+    words do not translate one for one — French "ne … plus que" restricts, it does not deny)."""
     out = []
     a, b = numbers(earliest["text"]), numbers(wording["text"])
     if a and b and a != b:
         out.append("changed number")
+    if same_language is None or same_language is wording:
+        return out
+    earliest = same_language
     neg_a = has_negation(earliest["text"], earliest["language"])
     neg_b = has_negation(wording["text"], wording["language"])
     if neg_a is not None and neg_b is not None and neg_a != neg_b:
@@ -104,10 +111,13 @@ def changes(earliest: dict[str, Any], wording: dict[str, Any]) -> list[str]:
 
 
 class _Sets:
-    """Union-find over quote indexes."""
+    """Union-find over quote indexes that never joins two quotes of one article (an article does
+    not re-quote itself: without this, single links chain two quotations of one speaker through
+    their translations)."""
 
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
+    def __init__(self, articles: Sequence[str]) -> None:
+        self.parent = list(range(len(articles)))
+        self.articles: list[set[str]] = [{a} for a in articles]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -117,8 +127,10 @@ class _Sets:
 
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        if ra != rb and not self.articles[ra] & self.articles[rb]:
+            low, high = min(ra, rb), max(ra, rb)
+            self.parent[high] = low
+            self.articles[low] |= self.articles[high]
 
 
 def group_quotes(
@@ -129,7 +141,7 @@ def group_quotes(
 ) -> list[int]:
     """A group label per item (``{"text", "language", "speaker_key"}``), single link over the
     matches of the module docstring; items without a speaker key stay alone."""
-    sets = _Sets(len(items))
+    sets = _Sets([str(item.get("article_id", i)) for i, item in enumerate(items)])
     by_speaker: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
         if item.get("speaker_key"):
@@ -145,17 +157,18 @@ def group_quotes(
                 continue
             texts = [normalised(items[i]["text"]) for i in same]
             scores = cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32)
-            for a, b in zip(*np.nonzero(np.triu(scores >= same_language, 1)), strict=True):
-                sets.union(same[int(a)], same[int(b)])
+            rows, cols = np.nonzero(np.triu(scores >= same_language, 1))
+            for k in np.argsort(-scores[rows, cols], kind="stable"):  # best matches first
+                sets.union(same[int(rows[k])], same[int(cols[k])])
         with_vector = [i for i in members if vectors[i] is not None]
         if len(by_language) > 1 and len(with_vector) > 1:
             matrix = np.vstack([vectors[i] for i in with_vector]).astype(np.float32)
             sims = matrix @ matrix.T
             langs = np.array([items[i].get("language") or "?" for i in with_vector])
             cross = langs[:, None] != langs[None, :]
-            hits = np.triu((sims >= cross_language) & cross, 1)
-            for a, b in zip(*np.nonzero(hits), strict=True):
-                sets.union(with_vector[int(a)], with_vector[int(b)])
+            rows, cols = np.nonzero(np.triu((sims >= cross_language) & cross, 1))
+            for k in np.argsort(-sims[rows, cols], kind="stable"):  # best matches first
+                sets.union(with_vector[int(rows[k])], with_vector[int(cols[k])])
     return [sets.find(i) for i in range(len(items))]
 
 
@@ -216,7 +229,13 @@ def quote_groups(reports: Sequence[Report]) -> list[dict[str, Any]]:
                 "wordings": [
                     {
                         **{k: v for k, v in w.items() if not k.startswith("_")},
-                        "changes": changes(first, w) if i else [],
+                        "changes": changes(
+                            first,
+                            w,
+                            next(x for x in wordings if x["language"] == w["language"]),
+                        )
+                        if i
+                        else [],
                     }
                     for i, w in enumerate(wordings)
                 ],

@@ -160,9 +160,17 @@ def _cite_cue(language: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w])(?i:{_alternation(cues)}){gap}\s+(?:l['’])?{name}")
 
 
-def cites(text: str, language: str | None, credited: frozenset[str] = frozenset()) -> list[Cite]:
+def cites(
+    text: str,
+    language: str | None,
+    credited: frozenset[str] = frozenset(),
+    speakers: frozenset[str] = frozenset(),
+) -> list[Cite]:
     """Named sources the article cites: agency names in running text (those not credited), and a
-    capitalised name after a cite cue of the article's language. Each name once."""
+    capitalised name after a cite cue of the article's language. Each name once. Not a cited
+    source: a name among ``speakers`` (casefolded words of the article's quote speakers: "according
+    to Vorobyov" attributes a quote), one word followed by a lower-case word ("told Russian
+    reporters": an adjective)."""
     _, running, owner, _ = _patterns()
     out: dict[str, Cite] = {}
     for match in running.finditer(text):
@@ -175,6 +183,13 @@ def cites(text: str, language: str | None, credited: frozenset[str] = frozenset(
     if pattern is not None:
         for match in pattern.finditer(text):
             name = match.group("name").rstrip(".")
+            after = text[match.end() : match.end() + 2]
+            if " " not in name and re.match(r"\s[a-zà-ÿа-яё]", after):
+                continue
+            words = [w.casefold() for w in name.split()]
+            # a speaker's name, inflected or not ("Воробьёв" / "Воробьёва")
+            if any(w.startswith(s) for w in words for s in speakers if len(s) >= 4):
+                continue
             agency = agency_of(name)
             key = agency or name
             if (agency and agency in credited) or key in out:
