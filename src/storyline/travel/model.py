@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.travel.wire import Cite, Credit, cites, credits
+from storyline.travel.wire import Cite, Credit, cites, credits, speaker_stem
 
 # Estimated shingle Jaccard at or above which the later article is a copy of the earlier one.
 # Chosen by leave-one-topic-out cross-validation on the travel dev pairs (eval/travel.py, which
@@ -114,6 +114,19 @@ class Travel:
     quote_groups: list[dict[str, Any]] = field(default_factory=list)
     claim_drift: list[dict[str, Any]] = field(default_factory=list)
 
+    def cited_sources(self) -> list[dict[str, Any]]:
+        """The sources the articles cite (``cites`` edges), most citing articles first: two
+        reports citing one interview show up here together."""
+        by_target: dict[str, list[str]] = defaultdict(list)
+        for edge in self.edges:
+            if edge.kind == "cites" and edge.source not in by_target[edge.target]:
+                by_target[edge.target].append(edge.source)
+        return [
+            {"source": target.split(":", 1)[1], "kind": target.split(":", 1)[0],
+             "articles": ids}
+            for target, ids in sorted(by_target.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "story_id": self.story_id,
@@ -122,6 +135,7 @@ class Travel:
             "origins": self.origins,
             "independent_sources": self.independent_sources,
             "independent_source_count": len(self.independent_sources),
+            "cited_sources": self.cited_sources(),
             "quote_groups": self.quote_groups,
             "claim_drift": self.claim_drift,
         }
@@ -239,7 +253,7 @@ def credit_edges(report: Report) -> tuple[list[Credit], list[Cite], list[Edge]]:
     found = credits(report.text, report.author)
     credited = frozenset(c.agency for c in found)
     speakers = frozenset(
-        w.casefold() for q in report.quotes for w in str(q.get("speaker") or "").split()
+        speaker_stem(w) for q in report.quotes for w in str(q.get("speaker") or "").split()
     )
     cited = cites(report.text, report.language, credited, speakers)
     edges = [Edge("wire-credit", report.id, f"agency:{c.agency}", c.to_dict()) for c in found]

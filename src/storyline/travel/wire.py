@@ -26,6 +26,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from anyascii import anyascii
 
 from storyline.text.cues import lexicon
 
@@ -149,6 +150,16 @@ def credits(text: str, author: str | None = None) -> list[Credit]:
     return list(out.values())
 
 
+# Letters of a transliterated name word compared with the quote speakers' (an inflected ending
+# stays outside: "Vorobyov" and "Воробьёва" both give "vorob").
+STEM_LETTERS = 5
+
+
+def speaker_stem(word: str) -> str:
+    """The first :data:`STEM_LETTERS` letters of a word, transliterated and casefolded."""
+    return "".join(c for c in anyascii(word).casefold() if c.isalpha())[:STEM_LETTERS]
+
+
 @cache
 def _cite_cue(language: str) -> re.Pattern[str] | None:
     cues = [str(c) for c in lexicon(language).get("according_to") or []]
@@ -164,11 +175,11 @@ def cites(
     text: str,
     language: str | None,
     credited: frozenset[str] = frozenset(),
-    speakers: frozenset[str] = frozenset(),
+    speakers: frozenset[str] = frozenset(),  # speaker_stem of the speakers' words
 ) -> list[Cite]:
     """Named sources the article cites: agency names in running text (those not credited), and a
     capitalised name after a cite cue of the article's language. Each name once. Not a cited
-    source: a name among ``speakers`` (casefolded words of the article's quote speakers: "according
+    source: a name among ``speakers`` (:func:`speaker_stem` of the speakers' words: "according
     to Vorobyov" attributes a quote), one word followed by a lower-case word ("told Russian
     reporters": an adjective)."""
     _, running, owner, _ = _patterns()
@@ -186,9 +197,8 @@ def cites(
             after = text[match.end() : match.end() + 2]
             if " " not in name and re.match(r"\s[a-zà-ÿа-яё]", after):
                 continue
-            words = [w.casefold() for w in name.split()]
-            # a speaker's name, inflected or not ("Воробьёв" / "Воробьёва")
-            if any(w.startswith(s) for w in words for s in speakers if len(s) >= 4):
+            # a speaker's name, in any script, inflected or not ("Vorobyov" / "Воробьёва")
+            if {speaker_stem(w) for w in name.split()} & speakers:
                 continue
             agency = agency_of(name)
             key = agency or name
