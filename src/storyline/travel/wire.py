@@ -33,8 +33,6 @@ from storyline.text.cues import lexicon
 # Characters of the text's start searched for a dateline credit ("PARIS, 3 Feb (AFP) -"): a
 # dateline is the first thing of the body; 200 characters hold the longest place + date seen.
 DATELINE_CHARS = 200
-# Lines at the top and at the end of the text looked at for a credit line.
-CREDIT_LINES = 3
 # A credit line is short: at most this many characters ("Con información de EFE y Reuters").
 CREDIT_LINE_CHARS = 80
 # Words between a cite cue and the cited name ("told the state broadcaster Rossiya 24").
@@ -102,11 +100,20 @@ def agency_of(name: str) -> str | None:
 
 def _is_credit_line(line: str) -> list[str]:
     """The agencies of a short line made only of credit words, agency names, a year and
-    punctuation ("— AFP", "Par AFP", "Con información de EFE", "© Reuters 2011"); else []."""
+    punctuation ("— AFP", "Par AFP", "Con información de EFE", "© Reuters 2011"), or starting
+    with "<outlet> <connector> <agencies>" ("Le Monde avec AFP et Reuters Publié le …"); else [].
+    A picture credit ("Photo AFP") is not the text's credit."""
     line = line.strip()
-    if not line or len(line) > CREDIT_LINE_CHARS:
+    if not line:
         return []
     any_name, _, owner, words = _patterns()
+    if _PHOTO().search(line):
+        return []
+    outlet = _OUTLET_CREDIT().match(line)
+    if outlet:
+        return [owner[m.group().casefold()] for m in any_name.finditer(outlet.group("names"))]
+    if len(line) > CREDIT_LINE_CHARS:
+        return []
     found = [m.group() for m in any_name.finditer(line)]
     if not found:
         return []
@@ -117,8 +124,39 @@ def _is_credit_line(line: str) -> list[str]:
     return [owner[f.casefold()] for f in found]
 
 
+@cache
+def _PHOTO() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built on first use
+    words = [str(w) for w in _lexicon().get("photo_words") or []]
+    return re.compile(rf"(?<!\w)(?:{_alternation(words)})(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _OUTLET_CREDIT() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built on first use
+    data = _lexicon()
+    connectors = [str(w) for w in data.get("credit_connectors") or []]
+    most = int(data.get("OUTLET_WORDS_MAX", 4))
+    name = rf"(?:{_alternation(list(_all_names()))})"
+    return re.compile(
+        rf"^(?:[^\W\d][\w'’.-]*\s+){{1,{most}}}(?i:{_alternation(connectors)})\s+"
+        rf"(?P<names>{name}(?:\s*(?:,|/|&|\+|(?i:et|and|y|e|und|и|i))\s*{name})*)(?![\w-])"
+    )
+
+
+@cache
+def _all_names() -> tuple[str, ...]:
+    agencies: dict[str, Any] = _lexicon()["agencies"]
+    out: list[str] = []
+    for entry in agencies.values():
+        out += [str(n) for n in entry.get("names") or []]
+        out += [str(n) for n in entry.get("credit_only") or []]
+    return tuple(out)
+
+
+# "PARIS, 3 Feb (AFP) -" (a dash, colon or full stop after the credit), or a first line ending on
+# the credit ("à Le Caire (AFP)": scrapers drop the dash with the line break).
 _DATELINE = re.compile(
-    r"^[^\n]{0,%d}?[(\[]\s*(?P<names>[^()\[\]\n]{1,60}?)\s*[)\]]\s*[.,]?\s*[-–—:.]" % DATELINE_CHARS
+    r"^[^\n]{0,%d}?[(\[]\s*(?P<names>[^()\[\]\n]{1,60}?)\s*[)\]]\s*(?:[.,]?\s*[-–—:.]|[ \t]*\n|$)"
+    % DATELINE_CHARS
 )
 
 
@@ -142,9 +180,10 @@ def credits(text: str, author: str | None = None) -> list[Credit]:
             for match in any_name.finditer(inside):
                 agency = owner[match.group().casefold()]
                 out.setdefault(agency, Credit(agency, "dateline", dateline.group().strip()[:80]))
-    lines = [line for line in text.splitlines() if line.strip()]
-    edges = lines[:CREDIT_LINES] + lines[-CREDIT_LINES:] if len(lines) > CREDIT_LINES else lines
-    for line in edges:
+    # a credit line stands anywhere: scraped pages put related links and comments after it
+    for line in text.splitlines():
+        if not line.strip() or not any_name.search(line):
+            continue
         for agency in _is_credit_line(line):
             out.setdefault(agency, Credit(agency, "credit line", line.strip()[:80]))
     return list(out.values())
