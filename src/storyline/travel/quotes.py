@@ -125,6 +125,14 @@ class _Sets:
             i = self.parent[i]
         return i
 
+    def merge(self, a: int, b: int) -> None:
+        """Join two items whatever their articles."""
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            low, high = min(ra, rb), max(ra, rb)
+            self.parent[high] = low
+            self.articles[low] |= self.articles[high]
+
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb and not self.articles[ra] & self.articles[rb]:
@@ -142,6 +150,16 @@ def group_quotes(
     """A group label per item (``{"text", "language", "speaker_key"}``), single link over the
     matches of the module docstring; items without a speaker key stay alone."""
     sets = _Sets([str(item.get("article_id", i)) for i, item in enumerate(items)])
+    # overlapping spans of one article are one quotation extracted twice (a nested partial quote)
+    spans: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        if item.get("start") is not None and item.get("end") is not None:
+            spans[str(item.get("article_id"))].append(i)
+    for members in spans.values():
+        for k, a in enumerate(members):
+            for b in members[k + 1 :]:
+                if items[a]["start"] < items[b]["end"] and items[b]["start"] < items[a]["end"]:
+                    sets.merge(a, b)
     by_speaker: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
         if item.get("speaker_key"):
@@ -200,6 +218,7 @@ def quote_groups(reports: Sequence[Report]) -> list[dict[str, Any]]:
                     "published": report.published,
                     "text": text,
                     "start": quote.get("start"),
+                    "end": quote.get("end"),
                     "type": quote.get("type"),
                     "speaker": quote.get("speaker"),
                     "speaker_entity_id": quote.get("speaker_entity_id"),
@@ -247,6 +266,7 @@ def quote_groups(reports: Sequence[Report]) -> list[dict[str, Any]]:
         del g["_order"]
         for w in g["wordings"]:
             del w["speaker_key"]
+            w.pop("end", None)
     return groups
 
 
