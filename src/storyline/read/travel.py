@@ -7,6 +7,8 @@ stored rows into its :class:`~storyline.travel.model.Report` objects.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +22,8 @@ from storyline.travel.stage import QUOTE_CHARS, text_hash
 
 # The travel view covers the story's first articles up to the story page's limit.
 TRAVEL_ARTICLE_LIMIT = 500
+# Travel views kept in memory per process (a 500-article view is ~1 MB of plain data).
+TRAVEL_CACHE = 32
 
 
 def reports(
@@ -64,6 +68,7 @@ def reports(
                 quotes=quotes,
                 quote_vectors=quote_vectors_of,
                 claims=[c for c in m.get("claims") or [] if isinstance(c, dict)],
+                duplicate_of=m.get("duplicate_of"),
             )
         )
     return out
@@ -80,15 +85,35 @@ def source_roles(
     return role, sorted(set(key.values()))
 
 
+_lock = threading.Lock()
+_cache: OrderedDict[tuple[str, str, int], tuple[tuple[int, str | None], Travel]] = OrderedDict()
+
+
 def get_travel(
     conn: SQLConnection | Readers, story_id: str, limit: int = TRAVEL_ARTICLE_LIMIT
 ) -> Travel | None:
-    """The travel view of a story by its exact id (None when it has no analysed member)."""
+    """The travel view of a story by its exact id (None when it has no analysed member).
+
+    The last :data:`TRAVEL_CACHE` views are kept per store and served while the story's
+    members are unchanged (their count and last update, one indexed query): the CLI and the API
+    compute the same view, a server computes it once per change of the story."""
     reader = readers(conn)
+    key = (reader.key, story_id, limit)
+    with _lock:
+        cached = _cache.get(key)
+    version = reader.story_version(story_id)
+    if cached is not None and cached[0] == version:
+        return cached[1]
     members = reader.members("story_id", [story_id], analysis=True, limit=limit)
     if not members:
         return None
-    return build(story_id, reports(reader, members, reader.redirects()))
+    travel = build(story_id, reports(reader, members, reader.redirects()))
+    with _lock:
+        _cache[key] = (version, travel)
+        _cache.move_to_end(key)
+        while len(_cache) > TRAVEL_CACHE:
+            _cache.popitem(last=False)
+    return travel
 
 
 def find_quote_group(

@@ -217,6 +217,10 @@ class Readers(Protocol):
         """Per article: quote index -> (text hash, float32 vector) (migration 0008)."""
         ...
 
+    def story_version(self, story_id: str) -> tuple[int, str | None]:
+        """(analysed members, their last update): changes whenever a member does."""
+        ...
+
     def items(self, column: str, filters: Filters) -> Iterator[tuple[Any, dict[str, Any]]]: ...
 
     def claim_rows(self) -> Iterator[dict[str, Any]]: ...
@@ -474,6 +478,14 @@ class SQLReaders:
                     minhash=bytes(minhash) if minhash is not None else None,
                 )
         return out
+
+    def story_version(self, story_id: str) -> tuple[int, str | None]:
+        count, last = self.conn.execute(
+            "SELECT count(*), max(updated_at) FROM articles"
+            " WHERE status = 'analysed' AND story_id = ?",
+            (story_id,),
+        ).fetchone()
+        return int(count), str(last) if last is not None else None
 
     def quote_vectors(self, article_ids: Sequence[str]) -> dict[str, dict[int, tuple[str, bytes]]]:
         out: dict[str, dict[int, tuple[str, bytes]]] = {}

@@ -40,6 +40,7 @@ order, after the dated ones); originals published the same day as the earliest a
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.stories.dedup import shingles
+from storyline.stories.dedup import SHINGLE_WORDS
 from storyline.travel.wire import Cite, Credit, cites, credits, speaker_stem
 
 # Containment of the shorter article's shingles in the other's at or above which the later
@@ -74,6 +75,10 @@ EXACT_PAIRS_MAX = 800
 LSH_BANDS, LSH_ROWS = 64, 2
 
 
+# The words storyline.stories.dedup.shingles splits on.
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
 @dataclass
 class Report:
     """One article of a story, as the propagation model sees it."""
@@ -93,7 +98,8 @@ class Report:
     quotes: list[dict[str, Any]] = field(default_factory=list)
     quote_vectors: dict[int, NDArray[np.float32]] = field(default_factory=dict)
     claims: list[dict[str, Any]] = field(default_factory=list)
-    shingles: frozenset[str] | None = field(default=None, repr=False)  # computed on first use
+    duplicate_of: str | None = None  # the story stage's copy decision at ingest
+    shingles: frozenset[Any] | None = field(default=None, repr=False)  # computed on first use
 
 
 @dataclass(frozen=True)
@@ -186,9 +192,13 @@ def containment(a: Report, b: Report) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
-def shingle_set(report: Report) -> frozenset[str]:
+def shingle_set(report: Report) -> frozenset[Any]:
+    """The word 5-shingles of :func:`storyline.stories.dedup.shingles`, as tuples of words
+    (the same sets, without joining each into a string: a third of the cost)."""
     if report.shingles is None:
-        report.shingles = frozenset(shingles(report.text))
+        words = _WORD.findall(report.text.casefold())
+        size = SHINGLE_WORDS
+        report.shingles = frozenset(zip(*(words[i:] for i in range(size)), strict=False))
     return report.shingles
 
 
@@ -253,31 +263,25 @@ def translation_edges(
         return []
     vectors = np.vstack([r.vector for r in pool if r.vector is not None]).astype(np.float32)
     sims = vectors @ vectors.T
-    edges = []
-    for j in range(1, len(pool)):
-        later = pool[j]
-        candidates = np.nonzero(sims[j, :j] >= cosine)[0]
-        best: tuple[float, int, float] | None = None
-        for i in candidates:
-            earlier = pool[int(i)]
-            if earlier.language == later.language:
-                continue
-            if min(len(earlier.keys), len(later.keys)) < MIN_NAME_KEYS:
-                continue
-            cover = coverage(earlier.keys, later.keys)
-            if cover >= names and (best is None or cover > best[0]):
-                best = (cover, int(i), float(sims[j, i]))
-        if best is not None:
-            cover, i, cos = best
-            edges.append(
-                Edge(
-                    "translation-of",
-                    later.id,
-                    pool[i].id,
-                    {"cosine": round(cos, 3), "name_coverage": round(cover, 3)},
-                )
-            )
-    return edges
+    languages = np.array([r.language for r in pool])
+    named = np.array([len(r.keys) >= MIN_NAME_KEYS for r in pool])
+    hits = np.tril(sims >= cosine, -1)  # [later, earlier]
+    hits &= languages[:, None] != languages[None, :]
+    hits &= named[:, None] & named[None, :]
+    best: dict[int, tuple[float, int, float]] = {}
+    for j, i in zip(*np.nonzero(hits), strict=True):
+        cover = coverage(pool[int(i)].keys, pool[int(j)].keys)
+        if cover >= names and (int(j) not in best or cover > best[int(j)][0]):
+            best[int(j)] = (cover, int(i), float(sims[j, i]))
+    return [
+        Edge(
+            "translation-of",
+            pool[j].id,
+            pool[i].id,
+            {"cosine": round(cos, 3), "name_coverage": round(cover, 3)},
+        )
+        for j, (cover, i, cos) in sorted(best.items())
+    ]
 
 
 def credit_edges(report: Report) -> tuple[list[Credit], list[Cite], list[Edge]]:
@@ -337,9 +341,22 @@ def independent_sources(reports: Sequence[Report], edges: Sequence[Edge]) -> lis
     return sorted(set(key.values()))
 
 
+def all_copy_edges(reports: Sequence[Report]) -> list[Edge]:
+    """:func:`copy_edges`, plus the story stage's ``duplicate_of`` of a member the model did not
+    pair (a store whose sketches are missing): the stage's copy rule (Jaccard ≥ 0.6,
+    :mod:`storyline.stories.dedup`) is stricter than this one, so it only adds."""
+    edges = copy_edges(reports)
+    ids = {r.id for r in reports}
+    paired = {e.source for e in edges}
+    for r in reports:
+        if r.duplicate_of in ids and r.id not in paired and r.duplicate_of != r.id:
+            edges.append(Edge("copy-of", r.id, str(r.duplicate_of), {"story_stage": True}))
+    return edges
+
+
 def source_edges(reports: Sequence[Report]) -> list[Edge]:
     """The edges that decide roles and independent sources: copies, translations, credits."""
-    copies = copy_edges(reports)
+    copies = all_copy_edges(reports)
     copied = {e.source for e in copies}
     edges: list[Edge] = [*copies, *translation_edges(reports, exclude=copied)]
     for report in reports:
@@ -352,7 +369,7 @@ def build(story_id: str, reports: Sequence[Report]) -> Travel:
     from storyline.travel.drift import claim_drift
     from storyline.travel.quotes import quote_groups, shared_quote_edges
 
-    copies = copy_edges(reports)
+    copies = all_copy_edges(reports)
     copied = {e.source for e in copies}
     edges: list[Edge] = [*copies, *translation_edges(reports, exclude=copied)]
     credit_of: dict[str, list[dict[str, Any]]] = {}

@@ -174,7 +174,9 @@ def group_quotes(
             if len(same) < 2:
                 continue
             texts = [normalised(items[i]["text"]) for i in same]
-            scores = cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32)
+            scores = cdist(
+                texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1
+            )
             rows, cols = np.nonzero(np.triu(scores >= same_language, 1))
             for k in np.argsort(-scores[rows, cols], kind="stable"):  # best matches first
                 sets.union(same[int(rows[k])], same[int(cols[k])])

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -91,6 +91,40 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], froze
     running = re.compile(bound.format(f"(?:{_alternation(everywhere)})"))
     words = frozenset(str(w).casefold() for w in _lexicon().get("credit_words") or [])
     return any_name, running, owner, words
+
+
+_TOKEN = re.compile(r"[^\W_][\w'’-]*", re.UNICODE)
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> frozenset[str]:
+    """The words of ``text`` (memoised: credits and cites of one text share them)."""
+    return frozenset(_TOKEN.findall(text))
+
+
+@cache
+def _first_words() -> tuple[frozenset[str], frozenset[str]]:
+    """First words of every agency name (any / running-text names): a text holding none of them
+    names no agency, and the name patterns need not run over it (they are the costly part)."""
+    agencies: dict[str, Any] = _lexicon()["agencies"]
+    every: set[str] = set()
+    running: set[str] = set()
+    for entry in agencies.values():
+        for name in entry.get("names") or []:
+            found = _TOKEN.findall(str(name))
+            if found:
+                every.add(found[0])
+                running.add(found[0])
+        for name in entry.get("credit_only") or []:
+            found = _TOKEN.findall(str(name))
+            if found:
+                every.add(found[0])
+    return frozenset(every), frozenset(running)
+
+
+def names_an_agency(text: str, running_only: bool = False) -> bool:
+    every, running = _first_words()
+    return not _tokens(text).isdisjoint(running if running_only else every)
 
 
 def agency_of(name: str) -> str | None:
@@ -165,6 +199,8 @@ def credits(text: str, author: str | None = None) -> list[Credit]:
     once, in the order found."""
     any_name, _, owner, _ = _patterns()
     out: dict[str, Credit] = {}
+    if not names_an_agency(text) and not (author and names_an_agency(author)):
+        return []
     if author:
         for match in any_name.finditer(author):
             out.setdefault(owner[match.group().casefold()], Credit(
@@ -180,10 +216,12 @@ def credits(text: str, author: str | None = None) -> list[Credit]:
             for match in any_name.finditer(inside):
                 agency = owner[match.group().casefold()]
                 out.setdefault(agency, Credit(agency, "dateline", dateline.group().strip()[:80]))
-    # a credit line stands anywhere: scraped pages put related links and comments after it
-    for line in text.splitlines():
-        if not line.strip() or not any_name.search(line):
-            continue
+    # a credit line stands anywhere: scraped pages put related links and comments after it;
+    # only the lines holding a name are looked at (one pass of the name pattern over the text)
+    starts = sorted({text.rfind("\n", 0, m.start()) + 1 for m in any_name.finditer(text)})
+    for start in starts:
+        end = text.find("\n", start)
+        line = text[start : end if end >= 0 else len(text)]
         for agency in _is_credit_line(line):
             out.setdefault(agency, Credit(agency, "credit line", line.strip()[:80]))
     return list(out.values())
@@ -197,6 +235,14 @@ STEM_LETTERS = 5
 def speaker_stem(word: str) -> str:
     """The first :data:`STEM_LETTERS` letters of a word, transliterated and casefolded."""
     return "".join(c for c in anyascii(word).casefold() if c.isalpha())[:STEM_LETTERS]
+
+
+@cache
+def _cue_words(language: str) -> frozenset[str]:
+    """First words of the language's cite cues, casefolded (a prefilter, as for agency names)."""
+    cues = [str(c) for c in lexicon(language).get("according_to") or []]
+    cues += [str(c) for c in (_lexicon().get("cite_cues") or {}).get(language) or []]
+    return frozenset(w[0] for c in cues if (w := _TOKEN.findall(c.casefold())))
 
 
 @cache
@@ -223,14 +269,14 @@ def cites(
     reporters": an adjective)."""
     _, running, owner, _ = _patterns()
     out: dict[str, Cite] = {}
-    for match in running.finditer(text):
+    for match in running.finditer(text) if names_an_agency(text, running_only=True) else ():
         agency = owner[match.group().casefold()]
         if agency in credited:
             continue
         start = max(0, match.start() - 30)
         out.setdefault(agency, Cite(agency, text[start : match.end() + 30].strip(), True))
     pattern = _cite_cue(language) if language else None
-    if pattern is not None:
+    if pattern is not None and not _tokens(text.casefold()).isdisjoint(_cue_words(language)):
         for match in pattern.finditer(text):
             name = match.group("name").rstrip(".")
             after = text[match.end() : match.end() + 2]
