@@ -274,7 +274,9 @@ def add_big_story(path: Path, size: int = BIG_STORY_SIZE, seed: int = 5) -> None
         outlets = [f"Big outlet {i}" for i in range(40)]
         texts: list[str] = []
         rows, members, quote_rows = [], [], []
-        seq = int(store.conn.execute("SELECT coalesce(max(seq), 0) FROM story_members").fetchone()[0])
+        seq = int(
+            store.conn.execute("SELECT coalesce(max(seq), 0) FROM story_members").fetchone()[0]
+        )
         now = "2026-01-01T00:00:00+00:00"
         for k in range(size):
             article_id = f"b{k:015x}"
@@ -291,23 +293,69 @@ def add_big_story(path: Path, size: int = BIG_STORY_SIZE, seed: int = 5) -> None
             quote = statements[which]
             at = len(text) + 3
             text_full = f'{text}\n\n"{quote}," said Person 1.'
-            quotes = [{"text": quote, "start": at, "end": at + len(quote), "type": "direct",
-                       "speaker": "Person 1", "speaker_entity_id": "PER-person-1", "cue": "said",
-                       "language": language}]
-            claims = [{"text": "x", "start": 0, "end": 1, "kind": "number",
-                       "value": float(rng.choice([150, 160])), "unit": None,
-                       "counted": "captives", "contradicts": [], "id": None}]
+            quotes = [
+                {
+                    "text": quote,
+                    "start": at,
+                    "end": at + len(quote),
+                    "type": "direct",
+                    "speaker": "Person 1",
+                    "speaker_entity_id": "PER-person-1",
+                    "cue": "said",
+                    "language": language,
+                }
+            ]
+            claims = [
+                {
+                    "text": "x",
+                    "start": 0,
+                    "end": 1,
+                    "kind": "number",
+                    "value": float(rng.choice([150, 160])),
+                    "unit": None,
+                    "counted": "captives",
+                    "contradicts": [],
+                    "id": None,
+                }
+            ]
             day = np.datetime64(19000 + k // 50, "D").astype(str)
-            rows.append((article_id, "analysed", "text", text_full, "{}",
-                         " ".join(words(rng, 8)).capitalize(), language, rng.choice(outlets),
-                         day, text_full, "[]", json.dumps(quotes), json.dumps(claims), BIG_STORY,
-                         now, now, now))
+            rows.append(
+                (
+                    article_id,
+                    "analysed",
+                    "text",
+                    text_full,
+                    "{}",
+                    " ".join(words(rng, 8)).capitalize(),
+                    language,
+                    rng.choice(outlets),
+                    day,
+                    text_full,
+                    "[]",
+                    json.dumps(quotes),
+                    json.dumps(claims),
+                    BIG_STORY,
+                    now,
+                    now,
+                    now,
+                )
+            )
             vector = vectors.standard_normal(DIM).astype(np.float32)
             vector /= np.linalg.norm(vector)
             sketch = minhash(text_full)
             seq += 1
-            members.append((article_id, BIG_STORY, "t-travel-500", seq, day, language,
-                            vector.tobytes(), CopyIndex.to_bytes(sketch) if sketch else None))
+            members.append(
+                (
+                    article_id,
+                    BIG_STORY,
+                    "t-travel-500",
+                    seq,
+                    day,
+                    language,
+                    vector.tobytes(),
+                    CopyIndex.to_bytes(sketch) if sketch else None,
+                )
+            )
             noisy = statement_vectors[which] + 0.3 * vectors.standard_normal(DIM).astype(np.float32)
             noisy /= np.linalg.norm(noisy)
             quote_rows.append((article_id, 0, text_hash(quote), noisy.astype(np.float32).tobytes()))
@@ -341,13 +389,17 @@ def travel_latency(path: Path, requests: int) -> None:
     from storyline.config import Settings
     from storyline.read import travel as travel_module
 
-    print(f"\n## travel view of a {BIG_STORY_SIZE}-article story (load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    print(
+        f"\n## travel view of a {BIG_STORY_SIZE}-article story (load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
     print("| what | requests | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|")
     travel = None
     with SQLiteStore(path) as store:
-        for label, cold in (("built (cache emptied before each)", True),
-                            ("served again (story unchanged)", False)):
+        for label, cold in (
+            ("built (cache emptied before each)", True),
+            ("served again (story unchanged)", False),
+        ):
             times = []
             for _ in range(min(requests, 30)):
                 if cold:
@@ -355,14 +407,18 @@ def travel_latency(path: Path, requests: int) -> None:
                 t = time.perf_counter()
                 travel = travel_module.get_travel(store.conn, BIG_STORY)
                 times.append((time.perf_counter() - t) * 1000)
-            print(f"| read.travel.get_travel, {label} | {len(times)} | "
-                  f"{statistics.median(times):.1f} | {_percentile(times, 0.95):.1f} | "
-                  f"{max(times):.1f} |")
+            print(
+                f"| read.travel.get_travel, {label} | {len(times)} | "
+                f"{statistics.median(times):.1f} | {_percentile(times, 0.95):.1f} | "
+                f"{max(times):.1f} |"
+            )
     assert travel is not None
     store = SQLiteStore(path)
     client = TestClient(create_app(store, Settings(db=str(path))))
-    for name, url in (("GET /api/stories/{id}/travel", f"/api/stories/{BIG_STORY}/travel"),
-                      ("story page (with the travel section)", f"/stories/{BIG_STORY}")):
+    for name, url in (
+        ("GET /api/stories/{id}/travel", f"/api/stories/{BIG_STORY}/travel"),
+        ("story page (with the travel section)", f"/stories/{BIG_STORY}"),
+    ):
         client.get(url)
         times = []
         for _ in range(min(requests, 30)):
@@ -372,13 +428,17 @@ def travel_latency(path: Path, requests: int) -> None:
             times.append((time.perf_counter() - t) * 1000)
             if response.status_code != 200:
                 print(f"  {url}: HTTP {response.status_code}")
-        print(f"| {name} | {len(times)} | {statistics.median(times):.1f} | "
-              f"{_percentile(times, 0.95):.1f} | {max(times):.1f} |")
+        print(
+            f"| {name} | {len(times)} | {statistics.median(times):.1f} | "
+            f"{_percentile(times, 0.95):.1f} | {max(times):.1f} |"
+        )
     edges = {}
     for edge in travel.edges:
         edges[edge.kind] = edges.get(edge.kind, 0) + 1
-    print(f"(edges: {edges}; quote groups {len(travel.quote_groups)}; independent sources "
-          f"{len(travel.independent_sources)})")
+    print(
+        f"(edges: {edges}; quote groups {len(travel.quote_groups)}; independent sources "
+        f"{len(travel.independent_sources)})"
+    )
     store.close()
 
 

@@ -28,8 +28,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import ROOT, write_section
-from stories import CACHE, load_cltls, load_ecbplus, load_semeval
 
+from stories import CACHE, load_cltls, load_ecbplus, load_semeval
 from storyline.stories.dedup import minhash, shingles
 from storyline.stories.embed import story_text
 from storyline.stories.similarity import KEY_CHARS, name_keys, numbers
@@ -87,8 +87,14 @@ def load_items() -> dict[str, Item]:
     for (_lang, topic), (docs, _) in load_cltls().items():
         for doc, day in docs:
             items.append(
-                Item(f"cltls:{doc.id}", f"cltls-{topic}", doc.language, day.isoformat(),
-                     doc.title, doc.text)
+                Item(
+                    f"cltls:{doc.id}",
+                    f"cltls-{topic}",
+                    doc.language,
+                    day.isoformat(),
+                    doc.title,
+                    doc.text,
+                )
             )
     for topic, _label, doc in load_ecbplus():
         items.append(Item(f"ecb:{topic}/{doc.id}", f"ecb-{topic}", "en", None, doc.title, doc.text))
@@ -96,17 +102,30 @@ def load_items() -> dict[str, Item]:
         if pair.a.language != pair.b.language and pair.overall <= 1.5:
             for doc in (pair.a, pair.b):  # one line: the whole text reads as the title
                 items.append(
-                    Item(f"semeval:{doc.id}", "semeval", doc.language, None, "",
-                         f"{doc.title}\n\n{doc.text}".strip())
+                    Item(
+                        f"semeval:{doc.id}",
+                        "semeval",
+                        doc.language,
+                        None,
+                        "",
+                        f"{doc.title}\n\n{doc.text}".strip(),
+                    )
                 )
     from storyline.ingest import read_paths
 
     for article in read_paths([str(EXAMPLES)]):
         name = Path(article.source_path or "").name
         items.append(
-            Item(f"examples:{name}:{article.record or ''}", "examples", article.language,
-                 article.published.isoformat() if article.published else None,
-                 article.title or "", article.raw_text, article.source, article.author)
+            Item(
+                f"examples:{name}:{article.record or ''}",
+                "examples",
+                article.language,
+                article.published.isoformat() if article.published else None,
+                article.title or "",
+                article.raw_text,
+                article.source,
+                article.author,
+            )
         )
     unique = {i.id: i for i in items}
     return unique
@@ -118,17 +137,23 @@ def load_items() -> dict[str, Item]:
 def read_gold() -> tuple[list[dict[str, str]], dict[str, set[str]], list[dict[str, str]]]:
     """(pairs, credited agencies per article, quotes)."""
     with (GOLD / "pairs.tsv").open(encoding="utf-8") as handle:
-        pairs = list(csv.DictReader((l for l in handle if not l.startswith("#")), delimiter="\t"))
+        pairs = list(
+            csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        )
     agencies: dict[str, set[str]] = {}
     with (GOLD / "credits.tsv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader((l for l in handle if not l.startswith("#")), delimiter="\t"):
+        for row in csv.DictReader(
+            (line for line in handle if not line.startswith("#")), delimiter="\t"
+        ):
             agencies[row["article"]] = {a for a in row["agencies"].split(",") if a and a != "-"}
     quotes: list[dict[str, str]] = []
     path = GOLD / "quotes.tsv"
     if path.exists():
         with path.open(encoding="utf-8") as handle:
             quotes = list(
-                csv.DictReader((l for l in handle if not l.startswith("#")), delimiter="\t")
+                csv.DictReader(
+                    (line for line in handle if not line.startswith("#")), delimiter="\t"
+                )
             )
     return pairs, agencies, quotes
 
@@ -166,13 +191,24 @@ def reports(items: dict[str, Item], ids: set[str]) -> dict[str, Report]:
 
 
 def pair_features(a: Report, b: Report) -> dict[str, float]:
-    jac = float((a.sketch == b.sketch).mean()) if a.sketch is not None and b.sketch is not None else 0.0
+    jac = (
+        float((a.sketch == b.sketch).mean())
+        if a.sketch is not None and b.sketch is not None
+        else 0.0
+    )
     contained = model.containment(a, b) if jac >= model.COPY_CANDIDATE_JACCARD else 0.0
-    cos = float(np.dot(a.vector, b.vector)) if a.vector is not None and b.vector is not None else 0.0
+    cos = (
+        float(np.dot(a.vector, b.vector)) if a.vector is not None and b.vector is not None else 0.0
+    )
     cover = model.coverage(a.keys, b.keys)
     small = min(len(a.keys), len(b.keys)) < model.MIN_NAME_KEYS
-    return {"jaccard": jac, "containment": contained, "cosine": cos, "names": 0.0 if small else cover,
-            "cross": float(a.language != b.language)}
+    return {
+        "jaccard": jac,
+        "containment": contained,
+        "cosine": cos,
+        "names": 0.0 if small else cover,
+        "cross": float(a.language != b.language),
+    }
 
 
 def predict(feats: dict[str, float], copy_t: float, cos_t: float, names_t: float) -> str:
@@ -209,18 +245,21 @@ def fit(rows: list[tuple[dict[str, float], str]]) -> tuple[float, float, float]:
     gold = [g for _, g in rows]
     best_copy = max(
         COPY_GRID,
-        key=lambda t: (prf([predict(f, t, 2, 2) for f, _ in rows], gold, "copy")[2],
-                       -abs(t - 0.6)),
+        key=lambda t: (prf([predict(f, t, 2, 2) for f, _ in rows], gold, "copy")[2], -abs(t - 0.6)),
     )
     best = max(
         ((c, n) for c in COS_GRID for n in NAMES_GRID),
-        key=lambda cn: (_macro([predict(f, best_copy, *cn) for f, _ in rows], gold),
-                        -abs(cn[0] - 0.88) - abs(cn[1] - 0.5)),
+        key=lambda cn: (
+            _macro([predict(f, best_copy, *cn) for f, _ in rows], gold),
+            -abs(cn[0] - 0.88) - abs(cn[1] - 0.5),
+        ),
     )
     return best_copy, best[0], best[1]
 
 
-def edge_figures(items: dict[str, Item], pairs: list[dict[str, str]]) -> tuple[list[str], dict[str, Any]]:
+def edge_figures(
+    items: dict[str, Item], pairs: list[dict[str, str]]
+) -> tuple[list[str], dict[str, Any]]:
     ids = {p["a"] for p in pairs} | {p["b"] for p in pairs}
     found = reports(items, ids)
     pairs = [p for p in pairs if p["label"] != "junk"]
@@ -238,12 +277,16 @@ def edge_figures(items: dict[str, Item], pairs: list[dict[str, str]]) -> tuple[l
     gold = [g for _, g in rows]
     shipped = (model.COPY_CONTAINMENT, model.TRANSLATION_COSINE, model.TRANSLATION_NAMES)
     dev_pred = [predict(f, *shipped) for f, _ in rows]
-    lines = ["| edge | pairs (gold) | held-out P | R | F1 | shipped thresholds on all: P | R | F1 |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| edge | pairs (gold) | held-out P | R | F1 | shipped thresholds on all: P | R | F1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for label in ("copy", "translation"):
         p, r, f, n = prf(held_pred, gold, label)
         p2, r2, f2, _ = prf(dev_pred, gold, label)
-        lines.append(f"| {label}-of | {n} | {p:.3f} | {r:.3f} | {f:.3f} | {p2:.3f} | {r2:.3f} | {f2:.3f} |")
+        lines.append(
+            f"| {label}-of | {n} | {p:.3f} | {r:.3f} | {f:.3f} | {p2:.3f} | {r2:.3f} | {f2:.3f} |"
+        )
     return lines, {"chosen": chosen, "found": found, "rows": rows, "all": fit(rows)}
 
 
@@ -264,7 +307,10 @@ def credit_figures(found: dict[str, Report], agencies: dict[str, set[str]]) -> l
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     print("credit errors:", *misses[:30], sep="\n  ")
-    return [f"| wire-credit | {tp + fn} credits in {len(agencies)} articles | {p:.3f} | {r:.3f} | {f:.3f} | (no threshold) | | |"]
+    return [
+        f"| wire-credit | {tp + fn} credits in {len(agencies)} articles | {p:.3f} | {r:.3f} "
+        f"| {f:.3f} | (no threshold) | | |"
+    ]
 
 
 def origin_figures(pairs: list[dict[str, str]], found: dict[str, Report]) -> str:
@@ -323,7 +369,6 @@ CROSS_GRID = [round(float(x), 2) for x in np.arange(0.80, 0.95, 0.01)]
 
 def quote_section(gold_rows: list[dict[str, str]]) -> list[str]:
     from stories import b_cubed
-
     from storyline.read.travel import reports as stored_reports
     from storyline.store.readers import readers
     from storyline.store.sqlite import SQLiteStore
@@ -340,9 +385,14 @@ def quote_section(gold_rows: list[dict[str, str]]) -> list[str]:
         for index, quote in enumerate(report.quotes):
             if len(str(quote.get("text", "")).split()) < MIN_QUOTE_WORDS:
                 continue
-            items.append({**quote, "article_id": report.id,
-                          "language": quote.get("language") or report.language,
-                          "speaker_key": speaker_key(quote)})
+            items.append(
+                {
+                    **quote,
+                    "article_id": report.id,
+                    "language": quote.get("language") or report.language,
+                    "speaker_key": speaker_key(quote),
+                }
+            )
             vectors.append(report.quote_vectors.get(index))
     gold: dict[int, str] = {}
     for row in gold_rows:
@@ -352,8 +402,9 @@ def quote_section(gold_rows: list[dict[str, str]]) -> list[str]:
     topics = {i: story[items[i]["article_id"]] for i in gold}
 
     def score(indexes: list[int], sim: float, cross: float) -> tuple[float, float, float]:
-        labels = group_quotes([items[i] for i in indexes], [vectors[i] for i in indexes], sim,
-                              cross)
+        labels = group_quotes(
+            [items[i] for i in indexes], [vectors[i] for i in indexes], sim, cross
+        )
         predicted = {str(i): str(labels[k]) for k, i in enumerate(indexes)}
         return b_cubed(predicted, {str(i): gold[i] for i in indexes})
 
@@ -363,8 +414,10 @@ def quote_section(gold_rows: list[dict[str, str]]) -> list[str]:
     for topic in sorted(set(topics.values())):
         train = [i for i in every if topics[i] != topic]
         test = [i for i in every if topics[i] == topic]
-        best = max(((a, b) for a in SIM_GRID for b in CROSS_GRID),
-                   key=lambda ab: (score(train, *ab)[2], -abs(ab[0] - 70) / 100 - abs(ab[1] - 0.86)))
+        best = max(
+            ((a, b) for a in SIM_GRID for b in CROSS_GRID),
+            key=lambda ab: (score(train, *ab)[2], -abs(ab[0] - 70) / 100 - abs(ab[1] - 0.86)),
+        )
         chosen.append(best)
         labels = group_quotes([items[i] for i in test], [vectors[i] for i in test], *best)
         held.update({str(i): f"{topic}:{labels[k]}" for k, i in enumerate(test)})
@@ -442,7 +495,9 @@ def main() -> None:
     text = "\n".join(body)
     print(text)
     if not args.no_write:
-        write_section("travel", "How a story travelled (copy, translation, wire credit, quotes)", text)
+        write_section(
+            "travel", "How a story travelled (copy, translation, wire credit, quotes)", text
+        )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,8 @@ A chunk of articles runs in two parts (:meth:`Pipeline.split`):
   counts lines recurring per outlet); with ``storyline ingest --engine dask`` it runs on workers
   (:mod:`storyline.engine`), with the model part of the later stages (``precompute``: NER, the
   story embeddings);
-- the **corpus suffix** — entities (registry resolution), quotes, claims, stories, travel — needs the
-  corpus state, so it runs here, **article by article** (a chunk's articles in publication
+- the **corpus suffix** — entities (registry resolution), quotes, claims, stories, travel — needs
+  the corpus state, so it runs here, **article by article** (a chunk's articles in publication
   order): each article's changes to corpus state are committed with it (:mod:`storyline.corpus`)
   before the next one is analysed. Chunks are fixed slices of the stored order, so the result
   depends on the input order, never on where a run was interrupted.

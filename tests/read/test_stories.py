@@ -11,8 +11,8 @@ import pytest
 from storyline.article import Article, Claim, Mention
 from storyline.read import Filters, find_story, get_story, iter_claims, story_summaries
 from storyline.read.stories import summarise
-from storyline.travel.model import independent_sources
 from storyline.store.sqlite import SQLiteStore
+from storyline.travel.model import independent_sources
 
 
 def _article(

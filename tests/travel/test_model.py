@@ -18,7 +18,9 @@ WIRE = (
 )
 
 
-def report(rid: str, text: str, day: str, outlet: str, language: str = "en", **kw: object) -> Report:
+def report(
+    rid: str, text: str, day: str, outlet: str, language: str = "en", **kw: object
+) -> Report:
     sketch = minhash(text)
     return Report(
         id=rid,
@@ -35,10 +37,14 @@ def report(rid: str, text: str, day: str, outlet: str, language: str = "en", **k
 def test_a_trimmed_republication_is_a_copy_of_the_earlier_article() -> None:
     original = report("a", WIRE, "2019-12-30", "Wire A")
     trimmed = report("b", WIRE.rsplit(".", 3)[0] + ". Subscribe now.", "2019-12-31", "Daily B")
-    other = report("c", "Apple unveiled three new iPhone models in Cupertino on Tuesday, with "
-                   "prices starting at 699 dollars and a new camera system with an ultra-wide "
-                   "lens and a faster chip, the company said at its annual event.", "2019-12-30",
-                   "Daily B")
+    other = report(
+        "c",
+        "Apple unveiled three new iPhone models in Cupertino on Tuesday, with "
+        "prices starting at 699 dollars and a new camera system with an ultra-wide "
+        "lens and a faster chip, the company said at its annual event.",
+        "2019-12-30",
+        "Daily B",
+    )
     edges = copy_edges([trimmed, other, original])
     assert [(e.kind, e.source, e.target) for e in edges] == [("copy-of", "b", "a")]
     assert edges[0].evidence["shingle_containment"] >= 0.9
@@ -58,11 +64,20 @@ def test_translation_needs_close_vectors_and_the_same_names() -> None:
 def test_roles_origins_and_independent_sources() -> None:
     first = report("a", "PARIS (AFP) - " + WIRE, "2020-01-01", "Le Monde")
     copy = report("b", "PARIS (AFP) - " + WIRE + " More later.", "2020-01-02", "Le Figaro")
-    wire_elsewhere = report("c", "(AFP) - A shorter AFP account of the drowning of five surfers "
-                            "near The Hague, with the mayor's words.", "2020-01-01", "Ouest")
-    own = report("d", "Our reporter at Scheveningen saw the rescue teams search the beach for "
-                 "hours on Monday night while families waited at the pier.", "2020-01-03",
-                 "Courier")
+    wire_elsewhere = report(
+        "c",
+        "(AFP) - A shorter AFP account of the drowning of five surfers "
+        "near The Hague, with the mayor's words.",
+        "2020-01-01",
+        "Ouest",
+    )
+    own = report(
+        "d",
+        "Our reporter at Scheveningen saw the rescue teams search the beach for "
+        "hours on Monday night while families waited at the pier.",
+        "2020-01-03",
+        "Courier",
+    )
     travel = build("s", [own, copy, wire_elsewhere, first])
     roles = {n["id"]: n["role"] for n in travel.nodes}
     assert roles == {"a": "wire", "b": "copy", "c": "wire", "d": "independent"}
@@ -76,7 +91,12 @@ def test_roles_origins_and_independent_sources() -> None:
 
 def test_claim_drift_lists_who_reported_which_value() -> None:
     def claim(value: float) -> dict[str, object]:
-        return {"kind": "number", "value": value, "counted": "captives", "text": f"{value} captives"}
+        return {
+            "kind": "number",
+            "value": value,
+            "counted": "captives",
+            "text": f"{value} captives",
+        }
 
     a = report("a", "x", "2020-01-01", "A", claims=[claim(160)])
     b = report("b", "y", "2020-01-02", "B", claims=[claim(150)])

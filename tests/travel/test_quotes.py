@@ -8,23 +8,44 @@ from storyline.travel.model import Report
 from storyline.travel.quotes import changes, quote_groups
 
 
-def quote(text: str, speaker: str = "Ingrid Halvorsen", start: int = 0, **kw: object) -> dict[str, object]:
+def quote(
+    text: str, speaker: str = "Ingrid Halvorsen", start: int = 0, **kw: object
+) -> dict[str, object]:
     return {"text": text, "speaker": speaker, "start": start, "end": start + len(text), **kw}
 
 
 def test_wordings_of_one_quotation_across_outlets_and_languages() -> None:
     v = np.array([1.0, 0.0, 0.0], dtype=np.float32)
     w = np.array([0.0, 1.0, 0.0], dtype=np.float32)
-    en = Report(id="en", language="en", published="2024-03-12", quotes=[
-        quote("We chose caution, because the spawning stock is at its lowest level"),
-        quote("Our fishermen will feel this, but an empty sea would hurt them more", start=90),
-    ], quote_vectors={0: v, 1: w})
-    en2 = Report(id="en2", language="en", published="2024-03-13", quotes=[
-        quote("We chose caution because the spawning stock is at its lowest level", "Halvorsen"),
-    ])
-    fr = Report(id="fr", language="fr", published="2024-03-12", quotes=[
-        quote("Nous avons choisi la prudence, car le stock reproducteur est au plus bas"),
-    ], quote_vectors={0: v * 0.99 + w * 0.05})
+    en = Report(
+        id="en",
+        language="en",
+        published="2024-03-12",
+        quotes=[
+            quote("We chose caution, because the spawning stock is at its lowest level"),
+            quote("Our fishermen will feel this, but an empty sea would hurt them more", start=90),
+        ],
+        quote_vectors={0: v, 1: w},
+    )
+    en2 = Report(
+        id="en2",
+        language="en",
+        published="2024-03-13",
+        quotes=[
+            quote(
+                "We chose caution because the spawning stock is at its lowest level", "Halvorsen"
+            ),
+        ],
+    )
+    fr = Report(
+        id="fr",
+        language="fr",
+        published="2024-03-12",
+        quotes=[
+            quote("Nous avons choisi la prudence, car le stock reproducteur est au plus bas"),
+        ],
+        quote_vectors={0: v * 0.99 + w * 0.05},
+    )
     groups = quote_groups([fr, en2, en])
     shared = [g for g in groups if g["articles"] > 1]
     assert len(shared) == 1

@@ -53,7 +53,8 @@ def travel_cmd(
         credit = "".join(f" [{c['agency']}]" for c in node["credits"])
         out(
             f"{node['published'] or '????-??-??'}  {node['id'][:8]} [{node['language'] or '?'}] "
-            f"{node['outlet'] or '-'}: {mark}{node['role']}{repeats}{credit} — {node['title'] or ''}",
+            f"{node['outlet'] or '-'}: {mark}{node['role']}{repeats}{credit}"
+            f" — {node['title'] or ''}",
             markup=False,
         )
     for edge in data["edges"]:
@@ -64,15 +65,22 @@ def travel_cmd(
     if shared:
         out(f"\nQuotations carried by several articles: {len(shared)}")
     for group in shared:
-        out(f"  {group['id']} — {group['speaker'] or '?'} ({', '.join(group['languages'])})",
-            markup=False)
+        out(
+            f"  {group['id']} — {group['speaker'] or '?'} ({', '.join(group['languages'])})",
+            markup=False,
+        )
         for w in group["wordings"]:
             flags = f"  [{', '.join(w['changes'])}]" if w["changes"] else ""
-            out(f"    {w['published'] or '?'} {w['article_id'][:8]} [{w['language']}] "
-                f"“{w['text'][:100]}”{flags}", markup=False)
+            out(
+                f"    {w['published'] or '?'} {w['article_id'][:8]} [{w['language']}] "
+                f"“{w['text'][:100]}”{flags}",
+                markup=False,
+            )
     for drift in data["claim_drift"]:
         values = "; ".join(
-            f"{v['value']:g} ({', '.join(r['outlet'] or r['article_id'][:8] for r in v['reported_by'])})"
+            f"{v['value']:g} ("
+            + ", ".join(r["outlet"] or r["article_id"][:8] for r in v["reported_by"])
+            + ")"
             for v in drift["values"]
         )
         out(f"\nClaim drift: {drift['counted'] or drift['unit']}: {values}", markup=False)

@@ -47,7 +47,10 @@ def reports(
                     q["speaker_entity_id"] = resolve_ids(q["speaker_entity_id"], redirects)
         quote_vectors_of = {}
         for index, (digest, blob) in vectors.get(m["id"], {}).items():
-            if index < len(quotes) and text_hash(str(quotes[index].get("text", ""))[:QUOTE_CHARS]) == digest:
+            if (
+                index < len(quotes)
+                and text_hash(str(quotes[index].get("text", ""))[:QUOTE_CHARS]) == digest
+            ):
                 quote_vectors_of[index] = np.frombuffer(blob, dtype=np.float32)
         vector = row.get("vector")
         sketch = row.get("minhash")

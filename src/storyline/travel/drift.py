@@ -67,7 +67,7 @@ def claim_drift(reports: Sequence[Report]) -> list[dict[str, Any]]:
                     "published": report.published,
                 }
             )
-    out = []
+    out: list[dict[str, Any]] = []
     for (unit, noun, place), claims in found.items():
         values: list[dict[str, Any]] = []
         for claim in claims:
@@ -87,8 +87,12 @@ def claim_drift(reports: Sequence[Report]) -> list[dict[str, Any]]:
                 per_article[article_id] += 1
         if len(values) > 1 and max(per_article.values()) == 1:
             out.append(
-                {"unit": unit or None, "counted": noun or None, "place": place or None,
-                 "values": values}
+                {
+                    "unit": unit or None,
+                    "counted": noun or None,
+                    "place": place or None,
+                    "values": values,
+                }
             )
-    out.sort(key=lambda d: (-len(d["values"]), d["counted"] or "", d["unit"] or ""))
+    out.sort(key=lambda d: (-len(d["values"]), str(d["counted"] or ""), str(d["unit"] or "")))
     return out

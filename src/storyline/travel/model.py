@@ -136,8 +136,7 @@ class Travel:
             if edge.kind == "cites" and edge.source not in by_target[edge.target]:
                 by_target[edge.target].append(edge.source)
         return [
-            {"source": target.split(":", 1)[1], "kind": target.split(":", 1)[0],
-             "articles": ids}
+            {"source": target.split(":", 1)[1], "kind": target.split(":", 1)[0], "articles": ids}
             for target, ids in sorted(by_target.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
 
@@ -328,9 +327,7 @@ def roles(
         first = originals[0]
         day = (first.published or "")[:10]
         origins = [
-            r.id
-            for r in originals
-            if r.id == first.id or (day and (r.published or "")[:10] == day)
+            r.id for r in originals if r.id == first.id or (day and (r.published or "")[:10] == day)
         ]
     return role, key, origins
 

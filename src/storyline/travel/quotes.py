@@ -174,15 +174,13 @@ def group_quotes(
             if len(same) < 2:
                 continue
             texts = [normalised(items[i]["text"]) for i in same]
-            scores = cdist(
-                texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1
-            )
+            scores = cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1)
             rows, cols = np.nonzero(np.triu(scores >= same_language, 1))
             for k in np.argsort(-scores[rows, cols], kind="stable"):  # best matches first
                 sets.union(same[int(rows[k])], same[int(cols[k])])
         with_vector = [i for i in members if vectors[i] is not None]
         if len(by_language) > 1 and len(with_vector) > 1:
-            matrix = np.vstack([vectors[i] for i in with_vector]).astype(np.float32)
+            matrix = np.vstack([np.asarray(vectors[i]) for i in with_vector]).astype(np.float32)
             sims = matrix @ matrix.T
             langs = np.array([items[i].get("language") or "?" for i in with_vector])
             cross = langs[:, None] != langs[None, :]
@@ -281,7 +279,10 @@ def shared_quote_edges(groups: Sequence[dict[str, Any]]) -> list[Edge]:
     for group in groups:
         first = group["wordings"][0]["article_id"]
         for wording in group["wordings"][1:]:
-            if wording["article_id"] != first and group["id"] not in pairs[(wording["article_id"], first)]:
+            if (
+                wording["article_id"] != first
+                and group["id"] not in pairs[(wording["article_id"], first)]
+            ):
                 pairs[(wording["article_id"], first)].append(group["id"])
     return [
         Edge("shares-quote", later, earlier, {"quote_groups": ids})

@@ -159,13 +159,13 @@ def _is_credit_line(line: str) -> list[str]:
 
 
 @cache
-def _PHOTO() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built on first use
+def _PHOTO() -> re.Pattern[str]:
     words = [str(w) for w in _lexicon().get("photo_words") or []]
     return re.compile(rf"(?<!\w)(?:{_alternation(words)})(?!\w)", re.IGNORECASE)
 
 
 @cache
-def _OUTLET_CREDIT() -> re.Pattern[str]:  # noqa: N802 - a compiled constant, built on first use
+def _OUTLET_CREDIT() -> re.Pattern[str]:
     data = _lexicon()
     connectors = [str(w) for w in data.get("credit_connectors") or []]
     most = int(data.get("OUTLET_WORDS_MAX", 4))
@@ -189,8 +189,8 @@ def _all_names() -> tuple[str, ...]:
 # "PARIS, 3 Feb (AFP) -" (a dash, colon or full stop after the credit), or a first line ending on
 # the credit ("à Le Caire (AFP)": scrapers drop the dash with the line break).
 _DATELINE = re.compile(
-    r"^[^\n]{0,%d}?[(\[]\s*(?P<names>[^()\[\]\n]{1,60}?)\s*[)\]]\s*(?:[.,]?\s*[-–—:.]|[ \t]*\n|$)"
-    % DATELINE_CHARS
+    rf"^[^\n]{{0,{DATELINE_CHARS}}}?[(\[]\s*(?P<names>[^()\[\]\n]{{1,60}}?)\s*[)\]]"
+    r"\s*(?:[.,]?\s*[-–—:.]|[ \t]*\n|$)"
 )
 
 
@@ -203,8 +203,10 @@ def credits(text: str, author: str | None = None) -> list[Credit]:
         return []
     if author:
         for match in any_name.finditer(author):
-            out.setdefault(owner[match.group().casefold()], Credit(
-                owner[match.group().casefold()], "byline", author.strip()[:80]))
+            out.setdefault(
+                owner[match.group().casefold()],
+                Credit(owner[match.group().casefold()], "byline", author.strip()[:80]),
+            )
     body = text.lstrip()
     dateline = _DATELINE.match(body)
     if dateline:
@@ -251,7 +253,7 @@ def _cite_cue(language: str) -> re.Pattern[str] | None:
     cues += [str(c) for c in (_lexicon().get("cite_cues") or {}).get(language) or []]
     if not cues:
         return None
-    gap = r"(?:\s+[^\W\d_]*[a-zà-ÿа-яё][\w'’-]*){0,%d}?" % CITE_GAP_WORDS
+    gap = rf"(?:\s+[^\W\d_]*[a-zà-ÿа-яё][\w'’-]*){{0,{CITE_GAP_WORDS}}}?"
     name = r"(?P<name>[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’-]*(?:[ \t]+(?:[A-ZÀ-ÖØ-ÞА-ЯЁ0-9][\w'’-]*))*)"
     return re.compile(rf"(?<![\w])(?i:{_alternation(cues)}){gap}\s+(?:l['’])?{name}")
 
@@ -285,9 +287,9 @@ def cites(
             # a speaker's name, in any script, inflected or not ("Vorobyov" / "Воробьёва")
             if {speaker_stem(w) for w in name.split()} & speakers:
                 continue
-            agency = agency_of(name)
-            key = agency or name
-            if (agency and agency in credited) or key in out:
+            named = agency_of(name)
+            key = named or name
+            if (named and named in credited) or key in out:
                 continue
-            out[key] = Cite(key, match.group().strip()[:100], agency is not None)
+            out[key] = Cite(key, match.group().strip()[:100], named is not None)
     return list(out.values())

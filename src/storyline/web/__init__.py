@@ -22,8 +22,8 @@ from starlette.exceptions import HTTPException
 
 from storyline import read
 from storyline.read import search as search_module
-from storyline.store import SQLConnection
 from storyline.read.travel import find_quote_group, get_travel
+from storyline.store import SQLConnection
 from storyline.web.charts import stacked_bars, travel_chart
 from storyline.web.highlight import segments
 
@@ -180,9 +180,7 @@ def story_page(request: Request, conn: Conn, story_id: str) -> HTMLResponse:
     return render(request, conn, "story.html", story=story)
 
 
-@router.get(
-    "/stories/{story_id}/quotes/{group_id}", response_class=HTMLResponse, name="quote_page"
-)
+@router.get("/stories/{story_id}/quotes/{group_id}", response_class=HTMLResponse, name="quote_page")
 def quote_page(request: Request, conn: Conn, story_id: str, group_id: str) -> HTMLResponse:
     """Every wording of one quotation of a story, earliest first, with what changed."""
     found = find_quote_group(conn, story_id, group_id)

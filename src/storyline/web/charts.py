@@ -203,8 +203,11 @@ def travel_chart(travel: Mapping[str, Any]) -> TravelChart:
     chart.height = TRAVEL_TOP + TRAVEL_ROW * len(outlets) + TRAVEL_BOTTOM
     chart.base = TRAVEL_TOP + TRAVEL_ROW * len(outlets)
     chart.rows = [
-        {"y": TRAVEL_TOP + TRAVEL_ROW * i + TRAVEL_ROW / 2, "label": name[:TRAVEL_LABEL_CHARS],
-         "title": name}
+        {
+            "y": TRAVEL_TOP + TRAVEL_ROW * i + TRAVEL_ROW / 2,
+            "label": name[:TRAVEL_LABEL_CHARS],
+            "title": name,
+        }
         for i, name in enumerate(outlets)
     ]
     days = sorted({str(n["published"])[:10] for n in nodes if n.get("published")})
@@ -245,8 +248,9 @@ def travel_chart(travel: Mapping[str, Any]) -> TravelChart:
             f" · {node.get('title') or ''}"
         )
         chart.dots.append(
-            TravelDot(x, y, node["id"], label, language, colour[language],
-                      bool(node.get("origin")), role)
+            TravelDot(
+                x, y, node["id"], label, language, colour[language], bool(node.get("origin")), role
+            )
         )
     for edge in travel.get("edges") or []:
         if edge.get("kind") not in ("copy-of", "translation-of"):
@@ -260,8 +264,11 @@ def travel_chart(travel: Mapping[str, Any]) -> TravelChart:
         ux, uy = dx / length * cut, dy / length * cut
         chart.arrows.append(
             TravelArrow(
-                round(a[0] + ux, 1), round(a[1] + uy, 1), round(b[0] - ux, 1),
-                round(b[1] - uy, 1), str(edge["kind"]),
+                round(a[0] + ux, 1),
+                round(a[1] + uy, 1),
+                round(b[0] - ux, 1),
+                round(b[1] - uy, 1),
+                str(edge["kind"]),
             )
         )
     return chart
