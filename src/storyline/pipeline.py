@@ -12,7 +12,7 @@ quotes    text, language, entities                        quotes
 claims    text, language, entities, quotes                claims
 stories   title, text, language, entities, published,     story_id, thread_id, duplicate_of,
           source                                          translation_of (+ story index rows)
-travel    quotes, language                                (quote vectors rows, for the travel view)
+travel    quotes                                          (quote vectors rows, for the travel view)
 ========  ==============================================  =======================================
 
 Each stage declares what it ``requires`` and ``assigns``; :func:`check_declarations` checks

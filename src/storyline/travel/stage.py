@@ -2,7 +2,7 @@
 store (``quote_vectors``, migration 0008) so that the travel view can match a quotation across
 languages at read time (:mod:`storyline.travel.quotes`) without running a model per request.
 
-Reads ``quotes`` and ``language``; assigns no article field. The vectors are the story stage's
+Reads ``quotes``; assigns no article field. The vectors are the story stage's
 e5 passage embeddings (:class:`storyline.stories.embed.E5Embedder`) of the quote text; with a
 store each article's rows are a :class:`QuoteVectorChange` committed with the article. Only the
 quotes the travel view tracks are embedded (at least ``MIN_QUOTE_WORDS`` words, with a speaker),
@@ -66,7 +66,7 @@ class QuoteVectorChange:
 
 class QuoteVectorStage:
     name = "travel"
-    requires: tuple[str, ...] = ("quotes", "language")
+    requires: tuple[str, ...] = ("quotes",)
     assigns: tuple[str, ...] = ()
     parallel = False
 
