@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import ROOT, write_section
 
-from stories import CACHE, load_cltls, load_ecbplus, load_semeval
+from stories import CACHE_DIR, cache_for, load_cltls, load_ecbplus, load_semeval
 from storyline.stories.dedup import minhash, shingles
 from storyline.stories.embed import story_text
 from storyline.stories.similarity import KEY_CHARS, name_keys, numbers
@@ -165,7 +165,8 @@ def reports(items: dict[str, Item], ids: set[str]) -> dict[str, Report]:
     from storyline.stories.embed import CachedEmbedder, E5Embedder
 
     wanted = sorted(ids)
-    embedder = CachedEmbedder(E5Embedder(), CACHE)
+    e5 = E5Embedder()
+    embedder = CachedEmbedder(e5, cache_for(e5.engine))
     cleaned = {i.id: i for i in _clean([items[i] for i in wanted])}
     vectors = embedder.embed([story_text(cleaned[i].title, cleaned[i].text) for i in wanted])
     out = {}
@@ -353,7 +354,7 @@ def quote_store() -> Path:
     from storyline.pipeline import Pipeline
     from storyline.store.sqlite import SQLiteStore
 
-    path = CACHE.parent / "travel-quotes.db"
+    path = CACHE_DIR / "travel-quotes.db"
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
