@@ -42,7 +42,7 @@ from storyline.read.claims import (
     quote_record,
 )
 from storyline.read.entities import resolve_ids
-from storyline.read.travel import source_roles
+from storyline.read.travel import get_travel, source_roles
 from storyline.store import SQLConnection
 from storyline.store.readers import NO_FILTERS, SUMMARY_COLUMNS, Filters, Readers, readers
 
@@ -400,7 +400,15 @@ def _detail(
     vectors = reader.vectors([m["id"] for m in members])
     story_id = found_id if column == "story_id" else members[0]["story_id"]
     total = reader.count_members(found_id) if column == "story_id" else None
-    roles = source_roles(reader, members)
+    if column == "story_id":  # the travel view's roles (cached: the story page shows both)
+        travel = get_travel(reader, found_id, limit if limit is not None else len(members))
+        roles = (
+            ({n["id"]: n["role"] for n in travel.nodes}, travel.independent_sources)
+            if travel is not None
+            else ({}, [])
+        )
+    else:
+        roles = source_roles(reader, members)
     summary = summarise(story_id, members, vectors, preferred, reader.redirects(), total, roles)
     links = contradictions(reader)
     claims = [claim_record(c, m, links) for m in members for c in m.get("claims") or []]
