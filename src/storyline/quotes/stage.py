@@ -31,6 +31,7 @@ fr, es, ru, de get direct quotes without speakers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ from storyline.article import Article, Mention, Quote
 from storyline.corpus import Corpus
 from storyline.nlp import parse
 from storyline.text import cues
+from storyline.text.spans import SpanIndex, spans_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -351,7 +353,7 @@ def extract_quotes(article: Article, registry: EntityRegistry | None = None) -> 
     marked = normalise_marks(text)
     finder = _QuoteFinder(marked, lang, doc, article.entities)
     if registry is not None:
-        finder.role_resolver = lambda nominal, pos: registry.resolve_role(article, nominal, pos)
+        finder.role_resolver = registry.role_resolver(article)
         finder.canonical_id = registry.canonical_id
     quotes = finder.run()
     if marked is not text:
@@ -374,10 +376,18 @@ class _QuoteFinder:
         self.pronouns = cues.PRONOUNS.get(lang, {})
         self.pro_drop = bool(cues.lexicon(lang).get("pro_drop")) if lang else False
         self.paras = paragraphs(text)
+        self._para_starts = [a for a, _ in self.paras]
+        self._para_ends = [b for _, b in self.paras]
+        self._headlines: dict[tuple[int, int], bool] = {}
+        self._sentence_ends: list[int] | None = None
+        # Mentions by position, and the first mention (in entities order) of each entity.
+        self._mention_index = SpanIndex((m.start, m.end, m) for m in mentions)
+        self._by_entity: tuple[dict[str, Mention], dict[str, Mention]] | None = None
         self.cast = self._build_cast()
-        self._resolved: list[tuple[int, _Speaker]] = []
-        self._blocking: list[tuple[int, int]] = []
-        self._partial: list[tuple[int, int]] = []
+        # Resolved speakers sorted by position: (position, order of resolution, speaker).
+        self._resolved: list[tuple[int, int, _Speaker]] = []
+        self._blocking: SpanIndex[None] = spans_index([])
+        self._partial: SpanIndex[None] = spans_index([])
 
     # ---------------------------------------------------------------- driver
     def run(self) -> list[Quote]:
@@ -389,11 +399,15 @@ class _QuoteFinder:
             item = self._direct(o, c, prev_close, next_open)
             if item is not None:
                 found.append(item)
-        quoted = [(f.start, f.end) for f in found]
+        quoted = spans_index([(f.start, f.end) for f in found])
         # Reported clauses may contain partial quotes (mixed quotes: said he hopes "communities
         # are standing up"); only a direct quote covering most of the clause excludes it.
-        self._blocking = [(f.start, f.end) for f in found if f.type == "direct" or not MIXED_QUOTES]
-        self._partial = [(f.start, f.end) for f in found if f.type != "direct" and MIXED_QUOTES]
+        self._blocking = spans_index(
+            [(f.start, f.end) for f in found if f.type == "direct" or not MIXED_QUOTES]
+        )
+        self._partial = spans_index(
+            [(f.start, f.end) for f in found if f.type != "direct" and MIXED_QUOTES]
+        )
         found.extend(self._indirect(quoted))
         found.sort(key=lambda f: f.start)
         self._carry_over(found)
@@ -419,10 +433,29 @@ class _QuoteFinder:
 
     # ---------------------------------------------------------------- direct quotes
     def _para_of(self, pos: int) -> tuple[int, int]:
-        for a, b in self.paras:
-            if a <= pos <= b:
-                return a, b
+        k = bisect_right(self._para_starts, pos) - 1
+        if k >= 0 and pos <= self.paras[k][1]:
+            return self.paras[k]
         return 0, len(self.text)
+
+    def _para_before(self, pa: int) -> tuple[int, int] | None:
+        """The last paragraph that ends before ``pa``."""
+        k = bisect_left(self._para_ends, pa) - 1
+        return self.paras[k] if k >= 0 else None
+
+    def _last_sentence_end(self, lo: int, pos: int) -> int:
+        """End of the last sentence end in ``text[lo:pos]`` (as ``_SENTENCE_END.finditer(text,
+        lo, pos)`` finds them), or -1. Looks back sentence by sentence, not over [lo, pos)."""
+        tail = list(_SENTENCE_END.finditer(self.text, max(lo, pos - 2), pos))
+        if tail:
+            return tail[-1].end()
+        # Before the last two characters the bound at ``pos`` does not change what matches.
+        if self._sentence_ends is None:
+            self._sentence_ends = [m.start() for m in _SENTENCE_END.finditer(self.text)]
+        k = bisect_left(self._sentence_ends, pos - 2) - 1
+        if k >= 0 and self._sentence_ends[k] >= lo:
+            return self._sentence_ends[k] + 1
+        return -1
 
     def _direct(self, o: int, c: int, prev_close: int, next_open: int) -> _Found | None:
         start, end = o + 1, c
@@ -435,8 +468,11 @@ class _QuoteFinder:
         if not words:
             return None
         pa, pb = self._para_of(o)
-        before = self.text[max(pa, prev_close + 1) : o].rstrip()
-        at_start = not before or before[-1] in ":,—–-([" or bool(_SENTENCE_END.search(before[-1:]))
+        lo, k = max(pa, prev_close + 1), o
+        while k > lo and self.text[k - 1].isspace():
+            k -= 1
+        before = self.text[k - 1] if k > lo else ""  # the last character before the quote
+        at_start = not before or before in ":,—–-([" or bool(_SENTENCE_END.search(before))
         kind = "direct" if at_start and len(words) >= MIN_DIRECT_WORDS else "partial"
         if (kind == "partial" or len(words) <= 6) and all(
             w[0].isupper() or len(w) <= 3 for w in words
@@ -496,10 +532,10 @@ class _QuoteFinder:
         return None, None, -1
 
     # ---------------------------------------------------------------- indirect speech
-    def _inside(self, a: int, b: int, spans: list[tuple[int, int]]) -> bool:
-        return any(s - 1 <= a and b <= e + 1 for s, e in spans)
+    def _inside(self, a: int, b: int, spans: SpanIndex[None]) -> bool:
+        return bool(spans.containing(a, b, slack=1))
 
-    def _indirect(self, quoted: list[tuple[int, int]]) -> list[_Found]:
+    def _indirect(self, quoted: SpanIndex[None]) -> list[_Found]:
         out: list[_Found] = []
         if self.doc is not None and self.lang in cues.CUE_LEMMAS:
             out.extend(self._indirect_parsed(quoted))
@@ -508,15 +544,15 @@ class _QuoteFinder:
         out.extend(self._according_to(quoted, out))
         return out
 
-    def _overlaps_quotes(self, a: int, b: int, quoted: list[tuple[int, int]]) -> bool:
-        covered = sum(max(0, min(b, e) - max(a, s)) for s, e in quoted)
-        if quoted is self._blocking and self._partial:
-            partial = sum(max(0, min(b, e) - max(a, s)) for s, e in self._partial)
+    def _overlaps_quotes(self, a: int, b: int, quoted: SpanIndex[None]) -> bool:
+        covered = sum(min(b, e) - max(a, s) for s, e, _ in quoted.overlapping(a, b))
+        if quoted is self._blocking and len(self._partial):
+            partial = sum(min(b, e) - max(a, s) for s, e, _ in self._partial.overlapping(a, b))
             if partial >= MIXED_QUOTED_SHARE * (b - a):
                 return True  # mostly quoted: a direct quote in all but name
         return covered > 0.5 * (b - a)
 
-    def _indirect_parsed(self, quoted: list[tuple[int, int]]) -> list[_Found]:
+    def _indirect_parsed(self, quoted: SpanIndex[None]) -> list[_Found]:
         assert self.doc is not None
         lemmas = cues.CUE_LEMMAS[self.lang]
         that = set(cues.THAT.get(self.lang, ()))
@@ -618,7 +654,7 @@ class _QuoteFinder:
                 return first.idx, last.idx + len(last)
         return None
 
-    def _indirect_patterns(self, quoted: list[tuple[int, int]]) -> list[_Found]:
+    def _indirect_patterns(self, quoted: SpanIndex[None]) -> list[_Found]:
         assert self.cue_re is not None
         that = cues.THAT.get(self.lang, ())
         if not that:
@@ -635,8 +671,9 @@ class _QuoteFinder:
             if not cm or "\n" in cm.group(0):
                 continue
             a = cm.end()
-            end_m = _SENTENCE_END.search(self.text, a)
             pa, pb = self._para_of(a)
+            # bounded at the paragraph end (always a line break or the text end): same match
+            end_m = _SENTENCE_END.search(self.text, a, pb)
             b = min(end_m.start() if end_m else pb, pb)
             if b - a < 8 or self._overlaps_quotes(a, b, self._blocking):
                 continue
@@ -655,22 +692,27 @@ class _QuoteFinder:
     def _headline(self, pos: int) -> bool:
         """A Title Case line (headline, caption): its verbs are not attributions."""
         pa, pb = self._para_of(pos)
-        words = [w for w in _WORD.findall(self.text[pa:pb]) if w[0].isalpha()]
-        caps = sum(1 for w in words if w[0].isupper())
-        return len(words) >= 3 and caps > HEADLINE_CAPS * len(words)
+        known = self._headlines.get((pa, pb))
+        if known is None:
+            words = [w for w in _WORD.findall(self.text[pa:pb]) if w[0].isalpha()]
+            caps = sum(1 for w in words if w[0].isupper())
+            known = self._headlines[(pa, pb)] = len(words) >= 3 and caps > HEADLINE_CAPS * len(
+                words
+            )
+        return known
 
-    def _according_to(self, quoted: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
+    def _according_to(self, quoted: SpanIndex[None], found: list[_Found]) -> list[_Found]:
         rx = cues.according_regex(self.lang)
         if rx is None:
             return []
-        taken = [(f.start, f.end) for f in found]
+        taken = spans_index([(f.start, f.end) for f in found])
         out: list[_Found] = []
         for m in rx.finditer(self.text):
             if self._inside(m.start(), m.end(), quoted):
                 continue
             pa, pb = self._para_of(m.start())
-            ends = list(_SENTENCE_END.finditer(self.text, pa, m.start()))
-            s_start = ends[-1].end() if ends else pa
+            last_end = self._last_sentence_end(pa, m.start())
+            s_start = last_end if last_end >= 0 else pa
             end_m = _SENTENCE_END.search(self.text, m.end(), pb)
             s_end = end_m.start() if end_m else pb
             comma = self.text.find(",", m.end(), s_end)
@@ -937,6 +979,8 @@ class _QuoteFinder:
             person.positions.append(s)
             person.entity_id = person.entity_id or eid
             person.titles |= self._titles_around(s, e)
+        for person in people:
+            person.positions.sort()
         return people
 
     @staticmethod
@@ -1042,14 +1086,25 @@ class _QuoteFinder:
         """The registry's canonical name when the speaker is a known entity (the same person is
         then named alike in every language), else the name found in the article."""
         if speaker.entity_id:
-            for men in self.mentions:
-                if (
-                    men.canonical
-                    and men.entity_id
-                    and (self.canonical_id(men.entity_id) == self.canonical_id(speaker.entity_id))
-                ):
-                    return men.canonical
+            men = self._entity_mentions()[1].get(self.canonical_id(speaker.entity_id))
+            if men is not None:
+                return men.canonical
         return speaker.name
+
+    def _entity_mentions(self) -> tuple[dict[str, Mention], dict[str, Mention]]:
+        """By canonical entity id: the first mention of the entity, and the first one that has a
+        canonical name (built once: the registry does not change during the stage)."""
+        if self._by_entity is None:
+            first: dict[str, Mention] = {}
+            named: dict[str, Mention] = {}
+            for men in self.mentions:
+                if men.entity_id:
+                    key = self.canonical_id(men.entity_id)
+                    first.setdefault(key, men)
+                    if men.canonical:
+                        named.setdefault(key, men)
+            self._by_entity = (first, named)
+        return self._by_entity
 
     def _registry_person(self, nominal: str, pos: int) -> _Speaker | None:
         if self.role_resolver is None:
@@ -1057,11 +1112,11 @@ class _QuoteFinder:
         entity_id = self.role_resolver(nominal, pos)
         if entity_id is None:
             return None
-        for men in self.mentions:
-            if men.entity_id and self.canonical_id(men.entity_id) == entity_id:
-                person = self._person_for(men.text)
-                name = men.canonical or (person.name if person else men.text)
-                return _Speaker(name, entity_id, nominal, True)
+        men = self._entity_mentions()[0].get(entity_id)
+        if men is not None:
+            person = self._person_for(men.text)
+            name = men.canonical or (person.name if person else men.text)
+            return _Speaker(name, entity_id, nominal, True)
         return None
 
     def _appositive_person(self, end: int) -> _Person | None:
@@ -1071,15 +1126,14 @@ class _QuoteFinder:
         m = re.match(r"[^,.;:\n]{0,30},\s*", window)
         start = end + (m.end() if m else 0)
         for p in self.cast:
-            if any(start <= x <= start + 2 for x in p.positions):
+            k = bisect_left(p.positions, start)
+            if k < len(p.positions) and p.positions[k] <= start + 2:
                 return p
         return None
 
     def _mention_at(self, a: int, b: int) -> Mention | None:
-        for men in self.mentions:
-            if men.start < b and a < men.end:
-                return men
-        return None
+        hits = self._mention_index.overlapping(a, b)
+        return hits[0][2] if hits else None
 
     def _mention_entity(self, a: int, b: int) -> str | None:
         men = self._mention_at(a, b)
@@ -1092,11 +1146,11 @@ class _QuoteFinder:
         for p in self.cast:
             if group is not None and not any(cues.ROLE_TO_GROUP.get(t) == group for t in p.titles):
                 continue
-            seen = [x for x in p.positions if x <= pos]
-            if not seen and group is None:
+            k = bisect_right(p.positions, pos)  # positions are sorted (_build_cast)
+            if not k and group is None:
                 continue
             score = len(mods & p.titles) if mods else 0
-            key = (score, max(seen) if seen else -1)
+            key = (score, p.positions[k - 1] if k else -1)
             if best is None or key > best[:2]:
                 best = (key[0], key[1], p)
         return best[2] if best else None
@@ -1105,11 +1159,11 @@ class _QuoteFinder:
         """The speaker of the latest attribution before ``pos`` in this or the 2 previous
         paragraphs: what "he", "she", "il", "он" refer back to in news prose."""
         lo = pos - PRONOUN_LOOKBACK_CHARS
-        best = None
-        for p, sp in self._resolved:
-            if lo <= p < pos and sp.name is not None:
-                best = sp
-        return best
+        rows = self._resolved[
+            bisect_left(self._resolved, (lo,)) : bisect_left(self._resolved, (pos,))
+        ]
+        named = [row for row in rows if row[2].name is not None]
+        return max(named, key=lambda row: row[1])[2] if named else None  # the latest resolved
 
     def _previous_paragraph_subject(self, pos: int) -> _Candidate | None:
         """For a quote that opens its paragraph: the subject of the last sentence of the previous
@@ -1117,10 +1171,10 @@ class _QuoteFinder:
         pa, _ = self._para_of(pos)
         if self.text[pa:pos].strip(" \t\u00a0" + "".join(PAIRS)) or self.doc is None:
             return None
-        before = [p for p in self.paras if p[1] < pa]
-        if not before:
+        previous = self._para_before(pa)
+        if previous is None:
             return None
-        qa, qb = before[-1]
+        qa, qb = previous
         span = self.doc.char_span(qa, qb, alignment_mode="expand")
         if span is None:
             return None
@@ -1147,8 +1201,8 @@ class _QuoteFinder:
             elif f.type == "direct" and prev is not None and prev.speaker is not None:
                 pa, _ = self._para_of(f.start)
                 ppa, _ = self._para_of(prev.start)
-                before = [p for p in self.paras if p[1] < pa]
-                if ppa == pa or (before and before[-1][0] == ppa):
+                previous = self._para_before(pa)
+                if ppa == pa or (previous is not None and previous[0] == ppa):
                     sp = prev.speaker
                     # A quote split by its attribution ("“…,” he said. “…”"): the second part has
                     # the first's attribution, mention and cue included.
@@ -1166,7 +1220,7 @@ class _QuoteFinder:
                             subject.name, subject.entity_id, None, subject.is_person
                         )
             if f.speaker is not None:
-                self._resolved.append((pos, f.speaker))
+                insort(self._resolved, (pos, len(self._resolved), f.speaker))
                 prev = f
 
 
