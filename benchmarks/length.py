@@ -10,16 +10,23 @@ as :meth:`Pipeline.run` does), after a warm-up article so that model loading is 
 A stage whose cost is linear in the length keeps its ms/KB flat down the column; a quadratic one
 doubles it with each doubling of the size. Prints a markdown table; figures, not assertions.
 
+``--against-src DIR`` runs the same sizes first with the package imported from ``DIR`` (the
+``src`` of the previous code, e.g. ``git archive main src | tar -x -C /tmp/old``) in a
+subprocess, and adds the ratio old / new of the timed stages' seconds per size.
+
 Run: ``.venv/bin/python benchmarks/length.py [--sizes 10,20,50,100,200,500,1000] [--lang en]
-[--stages quotes,claims]
+[--stages quotes,claims] [--against-src DIR]
 (the stages before the last one asked for run untimed) [--one-paragraph]``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import time
+from typing import Any
 
 from storyline.article import Article
 from storyline.pipeline import STAGE_NAMES, Pipeline
@@ -68,13 +75,41 @@ def run_stages(pipeline: Pipeline, article: Article, wanted: set[str]) -> dict[s
     return seconds
 
 
+def measure(
+    sizes: list[int], lang: str, wanted: set[str], one_paragraph: bool
+) -> list[dict[str, Any]]:
+    """Per size: the text's KB and the seconds of each wanted stage."""
+    warm = pipeline_for(wanted)
+    run_stages(warm, Article(raw_text=long_text(2, lang), language=lang), wanted)
+    rows: list[dict[str, Any]] = []
+    for kb in sizes:
+        text = long_text(kb, lang, one_paragraph)
+        seconds = run_stages(pipeline_for(wanted), Article(raw_text=text, language=lang), wanted)
+        rows.append({"kb": len(text) / 1000, "seconds": seconds})
+        if "--json" not in sys.argv:
+            cells = " | ".join(
+                f"{1000 * seconds[n] / rows[-1]['kb']:.2f}" for n in STAGE_NAMES if n in wanted
+            )
+            print(f"| {rows[-1]['kb']:.0f} | {cells} | {sum(seconds.values()):.1f} |", flush=True)
+    return rows
+
+
 def main() -> None:
     sizes = [int(s) for s in _arg("--sizes", "10,20,50,100,200,500,1000").split(",")]
     lang = _arg("--lang", "en")
     wanted = set(_arg("--stages", ",".join(STAGE_NAMES)).split(","))
     one_paragraph = "--one-paragraph" in sys.argv
-    warm = pipeline_for(wanted)
-    run_stages(warm, Article(raw_text=long_text(2, lang), language=lang), wanted)
+    if "--json" in sys.argv:
+        print(json.dumps(measure(sizes, lang, wanted, one_paragraph)))
+        return
+    old: list[dict[str, Any]] = []
+    if "--against-src" in sys.argv:
+        args = [a for a in sys.argv[1:] if a != "--against-src" and a != _arg("--against-src", "")]
+        env = dict(os.environ, PYTHONPATH=_arg("--against-src", ""))
+        out = subprocess.run(
+            [sys.executable, __file__, *args, "--json"], env=env, check=True, capture_output=True
+        )
+        old = json.loads(out.stdout.decode().strip().splitlines()[-1])
     cols = [n for n in STAGE_NAMES if n in wanted]
     print(
         f"lang {lang}, {'one paragraph' if one_paragraph else 'paragraphs'}, "
@@ -82,12 +117,15 @@ def main() -> None:
     )
     print("| KB | " + " | ".join(cols) + " | total s |")
     print("|---|" + "---|" * (len(cols) + 1))
-    for kb in sizes:
-        text = long_text(kb, lang, one_paragraph)
-        seconds = run_stages(pipeline_for(wanted), Article(raw_text=text, language=lang), wanted)
-        size = len(text) / 1000
-        cells = " | ".join(f"{1000 * seconds[n] / size:.2f}" for n in cols)
-        print(f"| {size:.0f} | {cells} | {sum(seconds.values()):.1f} |", flush=True)
+    new = measure(sizes, lang, wanted, one_paragraph)
+    if old:
+        print("\nprevious code (--against-src), ratio old / new of the timed stages' seconds:\n")
+        print("| KB | " + " | ".join(cols) + " | total s | old / new |")
+        print("|---|" + "---|" * (len(cols) + 2))
+        for o, n in zip(old, new, strict=True):
+            cells = " | ".join(f"{1000 * o['seconds'][c] / o['kb']:.2f}" for c in cols)
+            total_o, total_n = sum(o["seconds"].values()), sum(n["seconds"].values())
+            print(f"| {o['kb']:.0f} | {cells} | {total_o:.1f} | {total_o / total_n:.1f} |")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ Scoring
   Content mixing paraphrase and quoted words is indirect. Predicted direct quotes are scored
   against gold direct, predicted indirect against gold indirect; predicted partial quotes (quoted
   words inside a sentence) are not scored, as PolNeAR has no such unit.
-- **Exact** (direct): the words of the predicted direct quotes inside the gold content equal the
-  gold's quoted words, in order (a quote split by its attribution is one gold content, two of
-  ours). **Exact** (indirect): every fragment of the gold content equals a predicted span after
+- **Exact** (direct): the quoted words of the predicted direct quotes inside the gold content
+  equal the gold's quoted words, in order (a quote split by its attribution is one gold content
+  and one of ours, whose span holds the attribution: its words are not quoted words). **Exact** (indirect): every fragment of the gold content equals a predicted span after
   stripping quote marks, spaces, final punctuation and a leading
   complementiser ("that"), which PolNeAR includes in content and we do not.
 - **Token overlap**: precision/recall over content tokens (character positions of words).
@@ -171,6 +171,15 @@ def _doc_for(article: Article, cache_dir: Path | None) -> None:
         path.write_bytes(DocBin(docs=[doc], store_user_data=False).to_bytes())
 
 
+def _pred_quoted_words(text: str, q: Quote) -> list[str]:
+    """The words of a predicted direct quote inside its marks: a quote split by its attribution
+    is one quote whose span holds the attribution ("…,” X said. “…"), which is not quoted."""
+    marked = normalise_marks(text)
+    if q.start > 0 and marked[q.start - 1] in QUOTE_CHARS:
+        return quoted_words(text, [(q.start - 1, min(len(text), q.end + 1))])[0]
+    return [w.lower() for w in WORD.findall(q.text)]
+
+
 def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -241,7 +250,7 @@ def score_split(
                 if kind.startswith("direct"):
                     lo, hi = frags[0][0] - 2, frags[-1][1] + 2
                     inside = [q for q in p if lo <= q.start and q.end <= hi]
-                    pred_words = [w.lower() for q in inside for w in WORD.findall(q.text)]
+                    pred_words = [w for q in inside for w in _pred_quoted_words(text, q)]
                     st["exact"] += bool(pred_words) and pred_words == quoted_words(text, frags)[0]
                 else:
                     st["exact"] += all(norm(text[a:b]) in pred_norm for a, b in frags)
@@ -332,8 +341,9 @@ BEFORE = (
 SCORING_NOTE = (
     "\n\nScoring rules in the docstring of `eval/quotes.py`. "
     '"direct, attributed" scores only the direct quotes we credit to a speaker (the stage '
-    "keeps the others, with speaker None). Exact P divides by predicted quotes, so a quote "
-    "split by its attribution (two of ours, one gold) lowers it. The last row is the issue's "
+    "keeps the others, with speaker None). A quote split by its attribution is one quote "
+    "(SPLIT_AS_ONE) whose span holds the attribution: token precision counts those words "
+    "against us, exact match compares quoted words only. The last row is the issue's "
     "scoring (Gender Gap Tracker style): gold units are the quoted words of each attribution "
     "(4+ words), predicted units our direct and partial quotes of 4+ words, paired one to one "
     "by best token F1 >= 0.5 and credited with that F1; its speaker accuracy is over the pairs."

@@ -98,6 +98,9 @@ COLON_SPEAKERS = True
 # The second part of a quote split by its attribution takes the first part's speaker mention and
 # cue; written on PolNeAR dev, checked on the train sample (docs/evaluation.md).
 SPLIT_QUOTES = True
+# ... and the two parts are then one quote, whose span holds the attribution between them (as
+# PolNeAR annotates it: one content over both parts); written on PolNeAR dev, checked on train.
+SPLIT_AS_ONE = True
 MIXED_QUOTED_SHARE = 0.8  # ... unless partial quotes cover this share of it (the eval's "direct")
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
@@ -239,6 +242,8 @@ class _Found:
     cand: _Candidate | None
     cue_pos: int = -1
     speaker: _Speaker | None = None
+    # The first part of the quote when this is its second part, split by the attribution.
+    split_of: _Found | None = None
 
 
 def pair_quotation_marks(text: str) -> list[tuple[int, int, int]]:
@@ -412,9 +417,18 @@ class _QuoteFinder:
         found.sort(key=lambda f: f.start)
         self._carry_over(found)
         out = []
+        emitted: _Found | None = None
         for f in found:
             if f.type == "partial" and f.speaker is None:
                 continue  # scare quotes and titles, not speech
+            if SPLIT_AS_ONE and f.split_of is not None and f.split_of is emitted and out:
+                # “A,” said X. “B.”: one quote from A to B, the attribution inside its span.
+                first = out[-1]
+                first.end = f.end
+                first.text = self.text[first.start : f.end]
+                first.type = "direct"
+                continue
+            emitted = f
             sp = f.speaker
             out.append(
                 Quote(
@@ -1211,6 +1225,8 @@ class _QuoteFinder:
                     f.speaker = _Speaker(sp.name, sp.entity_id, mention, sp.is_person)
                     if split:
                         f.cue = prev.cue
+                        if prev.type in ("direct", "partial"):
+                            f.split_of = prev
             if f.speaker is None and f.type == "direct" and f.cand is None:
                 cand = self._previous_paragraph_subject(f.start)
                 if cand is not None:
