@@ -12,9 +12,10 @@ Scoring
   words inside a sentence) are not scored, as PolNeAR has no such unit.
 - **Exact** (direct): the quoted words of the predicted direct quotes inside the gold content
   equal the gold's quoted words, in order (a quote split by its attribution is one gold content
-  and one of ours, whose span holds the attribution: its words are not quoted words). **Exact** (indirect): every fragment of the gold content equals a predicted span after
-  stripping quote marks, spaces, final punctuation and a leading
-  complementiser ("that"), which PolNeAR includes in content and we do not.
+  and one of ours, whose span holds the attribution: its words are not quoted words).
+  **Exact** (indirect): every fragment of the gold content equals a predicted span after
+  stripping quote marks, spaces, final punctuation and a leading complementiser
+  ("that"), which PolNeAR includes in content and we do not.
 - **Token overlap**: precision/recall over content tokens (character positions of words).
 - **Speaker accuracy**: over gold attributions whose content a prediction covers (>= 50 % of its
   tokens): correct when the predicted speaker name or speaker mention shares a word (not a
