@@ -101,6 +101,12 @@ SPLIT_QUOTES = True
 # ... and the two parts are then one quote, whose span holds the attribution between them (as
 # PolNeAR annotates it: one content over both parts); written on PolNeAR dev, checked on train.
 SPLIT_AS_ONE = True
+# Direct speech opened by a dash (languages whose lexicon sets ``dash_quotes``); written on the
+# Polish hand annotations (see docs/evaluation.md for what it does elsewhere).
+DASH_QUOTES = True
+# The cue of a dash attribution starts at most this many characters after the dash ("– dodał",
+# "– mówił w rozmowie z …": the cue comes first in these attributions).
+DASH_CUE_GAP = 2
 MIXED_QUOTED_SHARE = 0.8  # ... unless partial quotes cover this share of it (the eval's "direct")
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
@@ -204,6 +210,11 @@ _SENTENCE_END = re.compile(
     r"(?:[!?…]|(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)(?<!\bProf)\.)"
     r"(?=[\"”»’']?(?:\s|$))"
 )
+# A paragraph opening with a dash: direct speech in languages with ``dash_quotes`` (pl, ru, uk).
+_DASH_OPEN = re.compile(r"[ \t\u00a0]*[–—-][ \t\u00a0]+(?=\S)")
+_DASH_AFTER_SENTENCE = re.compile(r"(?<=[.!?…\"”»])[ \t\u00a0]+[–—-][ \t\u00a0]+(?=\S)")
+# A dash between spaces inside it: the speech may end there ("… – dodał Kowalski.").
+_DASH_SEPARATOR = re.compile(r"[ \t\u00a0]+[–—-][ \t\u00a0]+")
 # A quote signed with a dash after it: "“…” ― Sonya Herridge" (vox pops, epigraphs).
 _DASH_SIGNATURE = re.compile(r"[\s\u00a0]*[―—–]\s*")
 
@@ -404,6 +415,9 @@ class _QuoteFinder:
             item = self._direct(o, c, prev_close, next_open)
             if item is not None:
                 found.append(item)
+        if DASH_QUOTES and cues.lexicon(self.lang).get("dash_quotes"):
+            found.extend(self._dash_quotes(spans_index([(f.start, f.end) for f in found])))
+            found.sort(key=lambda f: f.start)
         quoted = spans_index([(f.start, f.end) for f in found])
         # Reported clauses may contain partial quotes (mixed quotes: said he hopes "communities
         # are standing up"); only a direct quote covering most of the clause excludes it.
@@ -544,6 +558,46 @@ class _QuoteFinder:
             if names and names[0].kind == "name":
                 return dash.group(0).strip(), names[0], c + 1
         return None, None, -1
+
+    def _dash_quotes(self, marked: SpanIndex[None]) -> list[_Found]:
+        """Direct speech opened by a dash, without quotation marks (Polish, Russian, Ukrainian
+        typography): "– Text – powiedział X." at the start of a paragraph or after a sentence.
+        The quote runs to the first dash followed by a cue (the attribution); a dash at the start
+        of a paragraph without one opens a quote to the paragraph end."""
+        out: list[_Found] = []
+        text = self.text
+        for pa, pb in self.paras:
+            openers = [m.end() for m in _DASH_OPEN.finditer(text, pa, pb) if m.start() == pa]
+            openers += [m.end() for m in _DASH_AFTER_SENTENCE.finditer(text, pa, pb)]
+            done = pa
+            for start in sorted(openers):
+                if start < done:
+                    continue
+                end, cue = pb, None
+                for sep in _DASH_SEPARATOR.finditer(text, start, pb):
+                    window_end = min(pb, sep.end() + ATTRIBUTION_WINDOW)
+                    c = self.cue_re.search(text, sep.end(), window_end) if self.cue_re else None
+                    if c is not None and c.start() - sep.end() <= DASH_CUE_GAP:
+                        end, cue = sep.start(), c
+                        break
+                if cue is None and start != openers[0]:
+                    continue  # a dash inside a paragraph is speech only with its attribution
+                if cue is None and text[pa:start].strip(" \t\u00a0–—-"):
+                    continue
+                while end > start and text[end - 1] in " \t,":
+                    end -= 1
+                words = _WORD.findall(text[start:end])
+                if len(words) < MIN_DIRECT_WORDS or marked.overlapping(start, end):
+                    continue
+                done = end
+                if cue is None:
+                    out.append(_Found(start, end, "direct", None, None))
+                    continue
+                stop = _SENTENCE_END.search(text, cue.end(), pb)
+                w_end = stop.end() if stop else pb
+                cand = self._speaker_for_cue(cue.start(), cue.end(), cue.start(), w_end)
+                out.append(_Found(start, end, "direct", cue.group(0), cand, cue.start()))
+        return out
 
     # ---------------------------------------------------------------- indirect speech
     def _inside(self, a: int, b: int, spans: SpanIndex[None]) -> bool:
