@@ -107,6 +107,10 @@ DASH_QUOTES = True
 # The cue of a dash attribution starts at most this many characters after the dash ("– dodał",
 # "– mówił w rozmowie z …": the cue comes first in these attributions).
 DASH_CUE_GAP = 2
+# A paragraph-opening dash without an attribution is a quote of the previous speaker. Off: on the
+# Polish annotations it changes nothing (every such quote there has its attribution), and in
+# Ukrainian interviews it gives the interviewer's questions to the interviewee.
+DASH_UNATTRIBUTED = False
 MIXED_QUOTED_SHARE = 0.8  # ... unless partial quotes cover this share of it (the eval's "direct")
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
@@ -580,6 +584,8 @@ class _QuoteFinder:
                     if c is not None and c.start() - sep.end() <= DASH_CUE_GAP:
                         end, cue = sep.start(), c
                         break
+                if cue is None and not DASH_UNATTRIBUTED:
+                    continue  # an interview's questions open with a dash too
                 if cue is None and start != openers[0]:
                     continue  # a dash inside a paragraph is speech only with its attribution
                 if cue is None and text[pa:start].strip(" \t\u00a0–—-"):
