@@ -21,7 +21,12 @@ How it works
    variants by Jaro-Winkler, pronouns to the previous speaker, role nominals ("the diplomat", "le
    diplomate", "the Syrian President") to the person introduced with a role of the same group.
    A quote with no attribution inherits the speaker of the quote before it in its paragraph, or of
-   the previous paragraph (carry-over).
+   the previous paragraph (carry-over). A quote split by its attribution (“…,” X said. “…”) is
+   one quote, its span holding the attribution.
+5. **Dash speech** (pl, ru, uk: ``dash_quotes``): "– Tekst – powiedział X." without marks.
+
+Every position lookup goes through an index (:mod:`storyline.text.spans`, bisect), so the cost
+is linear in the text's length (``benchmarks/length.py``, ``tests/quotes/test_length.py``).
 
 Limits: pronoun resolution ignores grammatical gender; German common nouns are capitalised so
 names there are only recognised with a title or from the entities stage; languages other than en,
