@@ -439,7 +439,7 @@ class _QuoteFinder:
         found.extend(self._indirect(quoted))
         found.sort(key=lambda f: f.start)
         self._carry_over(found)
-        out = []
+        out: list[Quote] = []
         emitted: _Found | None = None
         for f in found:
             if f.type == "partial" and f.speaker is None:
