@@ -10,7 +10,7 @@
    and our full path ``read_html`` + the ``language``, ``clean`` and ``metadata`` stages.
 2. Publication date on the htmldate dev pages (``htmldate/tests/eval_default.json``): exact day
    vs gold, for htmldate alone and for ``read_html`` (without and with the page URL), and after
-   the metadata stage (which may fall back to bylines/datelines in the text). How the date vote
+   the metadata stage (which may fall back to bylines/datelines in the text). How the date model
    of ``read_html`` is fitted, its held-out figures on the htmldate and trafilatura dev pages and
    its precision–coverage curve: ``eval/dates.py``.
 
@@ -232,8 +232,8 @@ DATE_RUNS = (
     "htmldate `find_date` library defaults (extensive, latest date)",
     "htmldate fast (`extensive_search=False`, original date)",
     "htmldate extensive (`extensive_search=True`, original date)",
-    "storyline `read_html` (htmldate steps + vote), no URL",
-    "storyline `read_html` (htmldate steps + vote), with the page URL",
+    "storyline `read_html` (htmldate steps + date model), no URL",
+    "storyline `read_html` (htmldate steps + date model), with the page URL",
 )
 
 

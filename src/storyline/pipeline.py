@@ -83,6 +83,8 @@ INGEST_ASSIGNS: tuple[str, ...] = (
     "language",
     "published",
     "published_source",
+    "published_confidence",
+    "modified",
     "hints",
 )
 

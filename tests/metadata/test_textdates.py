@@ -80,3 +80,9 @@ def test_published_before_updated_and_updated_alone() -> None:
 def test_dates_deep_in_a_long_text_are_not_read() -> None:
     raw = f"Title\n{BODY}\n{BODY}\nPublished 3 May 2019\n{BODY}"
     assert dated(raw).published is None
+
+
+def test_an_update_date_printed_beside_the_published_one_is_the_modified_date() -> None:
+    raw = f"Title\nPublié le 06 mars 2011 à 20h30 - Mis à jour le 07 mars 2011 à 08h08\n{BODY}"
+    article = dated(raw, "fr")
+    assert (article.published, article.modified) == (date(2011, 3, 6), date(2011, 3, 7))

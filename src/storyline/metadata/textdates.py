@@ -12,7 +12,8 @@ nothing (no anchor date is known in a text dump, and the year would be a guess).
 Which date is the article's (:func:`choose_text_date`):
 
 1. A date after a publication cue ("Publié le", "Pubblicato il", "Published") or in a byline /
-   dateline line the cleaner removed; a "published" date wins over an "updated" one.
+   dateline line the cleaner removed; a "published" date wins over an "updated" one (an
+   "updated" date alone is returned as such: the caller keeps it as the modified date).
 2. Otherwise a bare date line (a date with at most :data:`BARE_MAX_WORDS` other words:
    "Domingo 30/01/2011. Actualizado 09:30h.", "22 de Agosto, 2011 |"), but only when every such
    line of the text gives the same day (within :data:`SAME_DAY_SLACK`): lines giving several
@@ -34,7 +35,14 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from storyline.clean.stage import YEAR_RE, Cues, ascii_digits, word_count
+from storyline.clean.stage import (
+    YEAR_RE,
+    Cues,
+    ascii_digits,
+    date_segments,
+    strip_date_cue,
+    word_count,
+)
 
 # Where publication lines are looked for: this many lines from the top and from the bottom of the
 # text (on the CL-TLS dev texts the publication lines sit within the first 37 and last 12 lines,
@@ -45,10 +53,8 @@ TAIL_LINES = 15
 # Publié le 13 janvier 2014 à …" is 29 words).
 LINE_MAX_WORDS = 30
 # An uncued date is a bare date line when at most this many other words stand beside it ("28/08/
-# 2011 - 12:24 Mundo", "2 de junio de 2012 Por www.teinteresa.es"). Chosen on the CL-TLS dev
-# texts, leave-one-topic-out (eval/clean.py): 1, 2 and 3 give the same held-out precision; 4 adds
-# photo captions ("Un minibus quitte Benghazi, le 16 mars 2011.") of other days.
-BARE_MAX_WORDS = 3
+# 2011 - 12:24 Mundo", "2 de junio de 2012 Por www.teinteresa.es").
+BARE_MAX_WORDS = 4
 # A line of more words than this that ends like a sentence (a word, then . ! ?) is prose even with
 # a cue in it ("Le conseil a été publié le 20 août 2013 à Paris, après … région."). This also
 # refuses WordPress's "Questo contenuto è stato inserito il Aprile 7, 2011 ore 4:39 pm nelle
@@ -58,8 +64,10 @@ SENTENCE_MIN_WORDS = 12
 SENTENCE_END_RE = re.compile(r"[^\W\d_]{4,}[.!?]$")
 # Bare date lines count only among the first lines of the text (page header, headline, byline):
 # lower down they are signatures of quoted letters and posts ("La Habana, 19 de marzo de 2011").
-# Chosen on the CL-TLS dev texts with leave-one-topic-out (eval/clean.py).
-BARE_HEAD_LINES = 15
+# This and BARE_MAX_WORDS are chosen by eval/clean.py on the CL-TLS dev texts (best precision
+# within a day, then most right dates, over 25 pairs); its leave-one-topic-out figure is in
+# docs/evaluation.md ("clean").
+BARE_HEAD_LINES = 20
 # An embedded post ("— Name (@handle) August 14, 2013") is dated by its author, not the article.
 EMBED_RE = re.compile(r"\(@\w+\)")
 # Bare date lines agreeing within this many days are one date (a story filed before midnight and
@@ -114,25 +122,39 @@ def _date_order(language: str) -> str | None:
     return str(order) if order else None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def dates_in_line(line: str, language: str | None) -> tuple[tuple[str, datetime], ...]:
-    """Every absolute date (day, month and year) in ``line``: (the text of it, its value)."""
-    from dateparser.search import search_dates
-
+    """Every absolute date (day, month and year) in ``line``: (the text of it, its value). Each
+    piece between separators ("Publié le … - Mis à jour le …") is searched on its own: dateparser's
+    search returns one date where two stand side by side."""
     if not YEAR_RE.search(ascii_digits(line)):
         return ()
+    from storyline.clean.stage import packaged_cues
+
+    cues = packaged_cues()
+    found: list[tuple[str, datetime]] = []
+    for segment in date_segments(line) or [line]:
+        if YEAR_RE.search(ascii_digits(segment)):
+            # without its leading cue: "Mis à jour le 07 mars 2011" defeats dateparser's search
+            found += _search(strip_date_cue(segment, cues)[0], language)
+    return tuple(found)
+
+
+def _search(text: str, language: str | None) -> list[tuple[str, datetime]]:
+    from dateparser.search import search_dates
+
     for lang in dict.fromkeys([language or "en", "en"]):
         settings = dict(_SETTINGS)
         order = _date_order(lang)
         if order:
             settings["DATE_ORDER"] = order
         try:
-            found = search_dates(line, languages=[lang], settings=settings)
+            found = search_dates(text, languages=[lang], settings=settings)
         except Exception:  # a third-party parser on arbitrary text: no date rather than a crash
             found = None
         if found:
-            return tuple((span, value) for span, value in found)
-    return ()
+            return [(span, value) for span, value in found]
+    return []
 
 
 def _plausible(day: date) -> bool:
