@@ -305,10 +305,12 @@ def main() -> None:
         'page only ("miércoles 11 de noviembre, 2020" on a 2013 story; the same widget on '
         "several pages of a batch is recognised as page furniture), a site's header that shows "
         'the day of the visit ("Domingo 13/01/2013. Actualizado 10:39h." filed under '
-        "2011-01-31), an update printed two days after the filing day, and articles whose "
+        "2011-01-31), and articles whose "
         "printed date is two days before the folder's (\"Par Louis Denghien, le 7 septembre "
         '2012" filed under 2012-09-09): the folder is the day the collection filed the '
-        "article, not always the day it was published.",
+        'article, not always the day it was published. An "updated" date printed alone '
+        '("(Aggiornato alle 00:07 del 25 febbraio 2011)", 5 texts) is kept as `modified`, '
+        "not as `published`.",
     ]
     body = "\n".join(lines)
     write_section("clean", "Cleaning and language identification", body)
