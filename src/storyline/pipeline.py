@@ -86,6 +86,8 @@ INGEST_ASSIGNS: tuple[str, ...] = (
     "language",
     "published",
     "published_source",
+    "published_confidence",
+    "modified",
     "hints",
 )
 

@@ -76,11 +76,14 @@ def test_published_wins_over_updated() -> None:
         removed=[RemovedLine("Updated: 12 March 2021 / Published: 10 March 2021", "dateline")],
         language="en",
     )
-    assert run(article).published == date(2021, 3, 10)
+    done = run(article)
+    assert (done.published, done.modified) == (date(2021, 3, 10), date(2021, 3, 12))
     only_update = Article(
         raw_text="", removed=[RemovedLine("Last updated 12 March 2021", "dateline")]
     )
-    assert run(only_update).published == date(2021, 3, 12)
+    # an "updated" date alone is the modified date: the publication date is earlier, unknown
+    done = run(only_update)
+    assert (done.published, done.modified) == (None, date(2021, 3, 12))
 
 
 def test_several_different_dates_give_none() -> None:

@@ -237,6 +237,7 @@ class Cues:
     vote_counter: re.Pattern[str]
     byline: re.Pattern[str]
     dateline: re.Pattern[str]
+    dateline_anywhere: re.Pattern[str]  # a dateline cue inside a line ("Le Monde Publié le …")
     photo_credit: re.Pattern[str]
     photo_prefix: re.Pattern[str]
     related_start: re.Pattern[str]
@@ -275,6 +276,7 @@ def compile_cues(table: dict[str, dict[str, list[str]]]) -> Cues:
         ),
         byline=re.compile(rf"^(?:{words('byline')})\s*:?\s+(?P<rest>\S.*)$", re.I),
         dateline=re.compile(rf"^\W*(?:{words('dateline')})(?!\w)\s*:?\s*(?:at|on|le|el|am)?", re.I),
+        dateline_anywhere=anywhere("dateline"),
         photo_credit=anywhere("photo_credit"),
         photo_prefix=re.compile(rf"^\W*(?:{words('photo_credit')})\.?\s*:", re.I),
         related_start=re.compile(rf"^[\W_]*(?:{words('related')})(?!\w)", re.I),

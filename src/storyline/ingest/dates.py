@@ -1,33 +1,42 @@
-"""Publication dates of HTML pages, each with the signal that gave it: :func:`page_dates`.
+"""Publication dates of HTML pages, each with the signal that gave it and a confidence.
 
 htmldate does the finding. Its ``find_date`` is a cascade that returns the first date any step
-finds and does not say which step that was; here the same steps run one by one (htmldate's own
-functions, in htmldate's order) so that each candidate keeps its provenance, and the choice
-between them is ours:
+finds and does not say which step that was; here the same steps run one by one
+(:func:`date_signals`: htmldate's own functions, in htmldate's order) so that each candidate day
+keeps its provenance, and the choice between them is ours (:func:`choose_date`):
 
-1. **Declared** dates, in order: the URL (``/2018/08/02/``), ``<meta>`` tags, JSON-LD
-   (``datePublished``), ``<abbr>`` elements, elements whose class/id/itemprop says date
-   (bylines, ``<time>`` …), the title/headline, ``<time datetime>``. The first one found is the
-   publication date, as in htmldate.
-2. **Free text** (htmldate's extensive search: timestamps, image names, "Published on …"
-   phrases, then any date in the text). Its date is accepted only with corroborating evidence
-   (:data:`FREE_TEXT_EVIDENCE`): it is printed near the headline or author, or agrees with the
-   year and month of the URL, and it is not inside a list of links (related stories) nor after the
-   crawl date.
+- **Declared** dates: the URL (``/2018/08/02/``), ``<meta>`` tags, JSON-LD (``datePublished``),
+  ``<abbr>`` elements, elements whose class/id/itemprop says date (bylines, ``<time>`` …), the
+  title/headline, ``<time datetime>``.
+- **Free text** (htmldate's extensive search: timestamps, image names, "Published on …"
+  phrases, dates in the text, any date on the page).
+- A logistic regression (:data:`DATE_MODEL`, fitted by eval/dates.py) gives each candidate day
+  the probability that it is the publication date, from which steps found it, whether htmldate's
+  order finds it first, whether a declaring step found it, how many steps agree, how many days
+  the page gives, and whether the page declares itself an article. A free-text date thus needs
+  corroboration (agreement with other steps, or nothing declared at all); no step looks inside
+  lists of links (htmldate's cleaning drops them) nor after the crawl date (``max_date``). The
+  best day is the date when its probability reaches :data:`MIN_PROBABILITY`; the probability is
+  ``published_confidence``.
 
 The modified date comes from the ``<meta>``/JSON-LD "modified" fields (htmldate with
-``original_date=False``) and is kept only when it differs from the publication date.
+``original_date=False``) and is kept only when it is after the publication date.
 
 Time zones (the rule, also in docs/schema.md): a timestamp with a UTC offset
 ("2018-08-02T23:30:00-04:00") is dated by its calendar day *as written*, in the offset the page
 or feed gives, which is the article's own local time; it is never converted to UTC (that would
-move an evening story in New York to the next day). A timestamp in UTC ("…Z") is likewise taken as
-written, as the page states no other zone.
+move an evening story in New York to the next day). A timestamp in UTC ("…Z", "+00:00") is moved
+to the article's own zone when the page writes the same instant elsewhere with a local offset
+(``<meta … content="2023-11-09T02:11:03+00:00">`` beside ``<time datetime="2023-11-08T21:11:03
+-05:00">``: the 8th, :func:`local_day`); otherwise it too is taken as written, as the page states
+no other zone.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
@@ -39,38 +48,53 @@ logger = logging.getLogger(__name__)
 # Earliest plausible publication date (htmldate's own default minimum is 1995-01-01).
 MIN_DATE = datetime(1995, 1, 1)
 
-# Weight of each step's vote: log((right + 1) / (wrong + 1)) over the dev pages where the step
-# gives a date (a naive-Bayes log-odds, +1 smoothed). Fitted by eval/dates.py on the 800
-# htmldate dev pages and the trafilatura dev pages together; eval/dates.py also reports the
-# held-out figures (weights fitted on one set, scored on the other). A step with a negative
-# weight is wrong more often than right ("page search": any date anywhere on the page) and can
-# only corroborate, never date a page alone.
-SIGNAL_WEIGHTS: dict[str, float] = {
-    "url": 2.65,
-    "meta": 1.98,
-    "json-ld": 1.95,
-    "wide date element": 1.82,
-    "date element": 1.81,
-    "timestamp": 1.76,
-    "time element": 1.43,
-    "abbr": 1.32,
-    "free text": 0.79,
-    "loose text": 0.64,
-    "title": 0.15,
-    "image": -0.17,
-    "page search": -0.33,
-    "published phrase": -0.37,
+# The steps a page uses to *declare* its date (markup meant for machines or a dated byline), as
+# opposed to dates found in its text.
+DECLARED_STEPS = frozenset(
+    {"url", "meta", "json-ld", "abbr", "date element", "title", "time element"}
+)
+# The model: a logistic regression over the candidate days of a page (each day any step found),
+# P(this day is the publication date | its features, see :func:`candidate_features`); the page
+# is dated by its most probable day when that probability reaches MIN_PROBABILITY. Fitted by
+# eval/dates.py (L2-regularised, Newton) on the 800 htmldate dev pages and the trafilatura dev
+# pages that are not htmldate pages; eval/dates.py reports the held-out figures (fitted on one
+# set, scored on the other; and 5-fold by web site) and prints these numbers to paste in.
+DATE_MODEL: dict[str, float] = {
+    "article page": 0.1,
+    "bias": -1.942,
+    "declared": -0.371,
+    "earliest": -0.503,
+    "first": 1.266,
+    "first declared": 1.454,
+    "latest": 0.782,
+    "log days": -0.512,
+    "log steps": 1.934,
+    "page declares": -1.808,
+    "step:abbr": 0.382,
+    "step:date element": -0.205,
+    "step:free text": 1.05,
+    "step:image": -0.787,
+    "step:json-ld": 0.233,
+    "step:loose text": -0.465,
+    "step:meta": 0.062,
+    "step:page search": -0.459,
+    "step:published phrase": 0.756,
+    "step:time element": 0.282,
+    "step:timestamp": 0.007,
+    "step:title": 0.337,
+    "step:url": 0.852,
+    "step:wide date element": 0.89,
 }
-# Confidence of a chosen date by its margin (its vote minus the runner-up's): the share of right
-# days among the dev pages with that margin or more (eval/dates.py, both dev sets pooled).
-CONFIDENCE_BY_MARGIN: tuple[tuple[float, float], ...] = (
-    (0.0, 0.87), (1.0, 0.9), (2.0, 0.92), (3.0, 0.94), (4.0, 0.95), (5.0, 0.96), (6.0, 0.98),
-)  # fmt: skip
-# Precision of the dates each reported source gave (eval/dates.py, "provenance of the shipped
-# dates", both dev sets): a date's confidence is the lower of this and its margin's figure.
-SOURCE_PRECISION = {
-    "url": 0.95, "meta": 0.91, "json-ld": 0.90, "time element": 0.84, "free text": 0.62,
-}  # fmt: skip
+# The shipped point of the precision–coverage curve: the lowest probability a date needs. Chosen
+# by eval/dates.py on the held-out (5-fold) probabilities: the threshold whose smaller accuracy
+# gain over htmldate's fast search, of the htmldate and the trafilatura dev pages, is largest (a
+# threshold must help on both kinds of pages: every htmldate page has a date, half of the
+# trafilatura-only pages have none).
+MIN_PROBABILITY = 0.4
+# A page whose steps all found one day, a declaring step among them, is dated by it whatever the
+# model says (synthetic or sparse pages fall outside what it was fitted on): on the dev pages
+# such a day is right on 340 of 363 pages, which is its confidence when the model's is lower.
+SINGLE_DECLARED_PRECISION = 0.94
 # The Article.published_source a step reports as.
 SOURCE_OF_STEP = {
     "url": "url",
@@ -94,52 +118,141 @@ class DateSignal:
 
 @dataclass(frozen=True)
 class PageDate:
-    """The date :func:`choose_date` settled on, with the step that gave it and a confidence."""
+    """The date :func:`choose_date` settled on, with the step that gave it and a confidence (the
+    model's probability that it is the publication date)."""
 
     day: date
     source: str  # an Article.published_source value: url, meta, json-ld, time element, free text
     confidence: float
-    margin: float
+
+
+def candidate_features(
+    signals: list[DateSignal], article_page: bool = False
+) -> list[tuple[date, dict[str, float]]]:
+    """Each day the steps found, with its features: which steps found it (``step:<name>``),
+    whether it was found first (htmldate's own answer), by a declaring step, how many steps agree,
+    how many days the page gives, whether it is the earliest or latest of them, and whether the
+    page declares itself an article (``og:type`` article, JSON-LD Article types)."""
+    days = list(dict.fromkeys(s.day for s in signals))
+    # The days the page gives, counted without the whole-page search (any date anywhere on the
+    # page, a year alone read as 1 January): its extra days are noise, not disagreement.
+    counted = list(dict.fromkeys(s.day for s in signals if s.step != "page search")) or days
+    declared_page = any(s.step in DECLARED_STEPS for s in signals)
+    out: list[tuple[date, dict[str, float]]] = []
+    for position, day in enumerate(days):
+        steps = [s.step for s in signals if s.day == day]
+        declared = any(step in DECLARED_STEPS for step in steps)
+        features = {f"step:{step}": 1.0 for step in steps}
+        features.update(
+            {
+                "bias": 1.0,
+                "first": float(position == 0),
+                "first declared": float(position == 0 and declared),
+                "declared": float(declared),
+                "page declares": float(declared_page),
+                "log days": math.log(len(counted)),
+                "log steps": math.log(len(steps)),
+                "earliest": float(day == min(counted)),
+                "latest": float(day == max(counted)),
+                "article page": float(article_page),
+            }
+        )
+        out.append((day, features))
+    return out
+
+
+def probability(features: dict[str, float], model: dict[str, float]) -> float:
+    score = sum(model.get(name, 0.0) * value for name, value in features.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
 def choose_date(
-    signals: list[DateSignal], weights: dict[str, float] | None = None
+    signals: list[DateSignal],
+    article_page: bool = False,
+    model: dict[str, float] | None = None,
+    min_probability: float | None = None,
 ) -> PageDate | None:
-    """The day most steps vote for, each step's vote weighted by :data:`SIGNAL_WEIGHTS`; ties go
-    to the day found first (htmldate's order). None when no day gets a positive vote (only steps
-    that are wrong more often than right found a date) or when there are no signals.
+    """The most probable of the days the steps found (:data:`DATE_MODEL`), None when no step
+    found a day or the best is below :data:`MIN_PROBABILITY`. Ties go to the day found first
+    (htmldate's order). The source is the first step, in htmldate's order, that found the day.
 
-    This is how a free-text date needs corroboration: its steps weigh less than the declared ones,
-    so it wins only where nothing is declared or where declared steps agree with it.
-    """
-    weights = SIGNAL_WEIGHTS if weights is None else weights
-    votes: dict[date, float] = {}
-    strongest: dict[date, tuple[float, str]] = {}
-    for signal in signals:
-        weight = weights.get(signal.step, 0.0)
-        votes[signal.day] = votes.get(signal.day, 0.0) + weight
-        if signal.day not in strongest or weight > strongest[signal.day][0]:
-            strongest[signal.day] = (weight, signal.step)
-    if not votes:
+    This is how a free-text date needs corroboration: the model weighs free-text steps below the
+    declared ones and rewards agreement, so such a date wins only where nothing is declared or
+    where other steps agree with it."""
+    model = DATE_MODEL if model is None else model
+    floor = MIN_PROBABILITY if min_probability is None else min_probability
+    best: tuple[date, float] | None = None
+    for day, features in candidate_features(signals, article_page):
+        p = probability(features, model)
+        if best is None or p > best[1]:
+            best = (day, p)
+    if best is None:
         return None
-    ranked = sorted(votes.items(), key=lambda item: -item[1])  # stable: first found wins ties
-    best, vote = ranked[0]
-    if vote <= 0:
+    day, confidence = best
+    if len({s.day for s in signals}) == 1 and any(s.step in DECLARED_STEPS for s in signals):
+        confidence = max(confidence, SINGLE_DECLARED_PRECISION)
+    elif confidence < floor:
         return None
-    runner_up = max(ranked[1][1], 0.0) if len(ranked) > 1 else 0.0
-    margin = vote - runner_up
-    source = SOURCE_OF_STEP.get(strongest[best][1], "free text")
-    confidence = min(confidence_of(margin), SOURCE_PRECISION[source])
-    return PageDate(best, source, confidence, margin)
+    first = next(s.step for s in signals if s.day == day)
+    return PageDate(day, SOURCE_OF_STEP.get(first, "free text"), round(confidence, 3))
 
 
-def confidence_of(margin: float) -> float:
-    """:data:`CONFIDENCE_BY_MARGIN` for ``margin``: the precision measured at that margin."""
-    confidence = 0.0
-    for threshold, precision in CONFIDENCE_BY_MARGIN:
-        if margin >= threshold:
-            confidence = precision
-    return confidence
+ARTICLE_TYPES = frozenset(
+    {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting"}
+)  # fmt: skip
+_LD_TYPE_RE = re.compile(r'"@type"\s*:\s*\[?\s*"([A-Za-z]+)"')
+
+
+def is_article_page(html: str) -> bool:
+    """Whether the page declares itself an article: ``<meta property="og:type"
+    content="article">`` or a JSON-LD ``@type`` of the schema.org Article family."""
+    from htmldate.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        return False
+    og = tree.xpath('//meta[@property="og:type"]/@content')
+    if any(str(v).strip().casefold() == "article" for v in og):
+        return True
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        if any(t.casefold() in ARTICLE_TYPES for t in _LD_TYPE_RE.findall(str(script))):
+            return True
+    return False
+
+
+# A timestamp with its offset as pages write them: 2023-11-08T21:11:03-05:00, …T02:11:03Z.
+_TIMESTAMP_RE = re.compile(
+    r"(?<!\d)(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(?::\d\d)?)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)(?![\d:])"
+)
+
+
+def local_day(html: str, day: date) -> date:
+    """``day`` in the article's own time zone (the rule in the module docstring): when ``day``
+    is the UTC day of a UTC timestamp on the page and the page writes the same instant elsewhere
+    with its local offset (a ``<time datetime="…-05:00">``), the local calendar day."""
+    utc: set[datetime] = set()
+    local: dict[datetime, date] = {}
+    for when, clock, offset in _TIMESTAMP_RE.findall(html):
+        zone = "+00:00" if offset == "Z" else offset
+        if len(zone) == 5:
+            zone = f"{zone[:3]}:{zone[3:]}"
+        try:
+            stamp = datetime.fromisoformat(f"{when}T{clock}{zone}")
+        except ValueError:
+            continue
+        offset_delta = stamp.utcoffset()
+        if offset_delta is None:
+            continue
+        instant = stamp.replace(tzinfo=None) - offset_delta
+        if offset_delta:
+            local.setdefault(instant, stamp.date())
+        elif stamp.date() == day:
+            utc.add(instant)
+    for instant in sorted(utc):
+        if instant in local and local[instant] != day:
+            return local[instant]
+    return day
 
 
 def _options(original: bool, extensive: bool, max_date: datetime) -> Any:

@@ -11,7 +11,7 @@ What it does:
   navigation, footers, share bars and comments left out), title, author, site name, canonical URL
   (trafilatura's own date is not used);
 * dates the page with :mod:`storyline.ingest.dates`: htmldate's declared and free-text steps run
-  one by one, a weighted vote between them, the winning step as ``published_source`` with a
+  one by one, a model choosing between their days, the winning step as ``published_source`` with a
   ``published_confidence``, and the declared last-modified day as ``modified``;
 * normalises the text as every ingest format does: NFC, odd spaces (no-break, thin, ideographic
   ...) to plain spaces, zero-width characters dropped, one paragraph per block separated by a
@@ -149,14 +149,21 @@ def read_html(
 
 def _date_page(article: Article, html: str, url: str | None, crawled: date | None) -> None:
     """``published`` (with its source and confidence) and ``modified``, by
-    :mod:`storyline.ingest.dates` (htmldate's steps and a weighted vote)."""
-    from storyline.ingest.dates import choose_date, date_signals, modified_date
+    :mod:`storyline.ingest.dates` (htmldate's steps, a model choosing between their days, the
+    day in the article's own time zone)."""
+    from storyline.ingest.dates import (
+        choose_date,
+        date_signals,
+        is_article_page,
+        local_day,
+        modified_date,
+    )
 
     latest = datetime.combine(crawled, datetime.max.time()) if crawled else _today_end()
-    chosen = choose_date(date_signals(html, url, latest))
+    chosen = choose_date(date_signals(html, url, latest), is_article_page(html))
     if chosen is None:
         return
-    article.published = chosen.day
+    article.published = local_day(html, chosen.day)
     article.published_source = cast(PublishedSource, chosen.source)
     article.published_confidence = chosen.confidence
     modified = modified_date(html, latest)

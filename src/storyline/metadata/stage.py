@@ -4,15 +4,17 @@ Reads ``removed`` (the byline, dateline, caption and credit lines the cleaner to
 ``hints`` and ``language``. Whatever the input already set (HTML/feed/WARC/JSONL metadata) is never
 overwritten: this stage fills gaps only.
 
-- **Date**: from a removed byline ("By AFP - Dec 08,2017 - Last updated at …") or dateline
-  ("2 Aug, 2018 14:54 / Updated 6 years ago"), else from a short line near the top or bottom of
-  the text that opens with a publication cue or is a byline ("Publié le 20 août 2013 à 16h52 -
-  Mis à jour …", "di Redazione · 24 novembre 2011"; :func:`publication_lines`), else from the
-  formal dateline that opens the first paragraph ("MOSCOW, Dec 8, 2017 (Reuters) — …"); parsed
-  by dateparser with the article language as hint; an absolute day-month-year is required
-  ("6 years ago" is refused), and a "published" date wins over an "updated" one. A date merely
-  mentioned in the story body is never used.
-  ``published_confidence`` is the share of such dates within a day on the CL-TLS dev texts.
+- **Date**: the date printed on a short line near the top or bottom of the text, after a
+  publication cue or on a byline/dateline ("By AFP - Dec 08,2017 - Last updated at …", "2 Aug,
+  2018 14:54 / Updated 6 years ago", "Le Monde avec AFP Publié le 08 février 2013 à 12h58 - Mis
+  à jour …"), else a bare date line at the top ("Domingo 30/01/2011. Actualizado 09:30h."), else
+  the formal dateline that opens the first paragraph ("MOSCOW, Dec 8, 2017 (Reuters) — …"); found
+  and parsed by dateparser in the article's language (:mod:`storyline.metadata.textdates`, which
+  gives the rules). An absolute day-month-year is required ("6 years ago" is refused: a text
+  dump knows no anchor date), a "published" date wins over an "updated" one, a date line recurring
+  across the batch is page furniture (a header's date widget), and a date merely mentioned in the
+  story body is never used. ``published_confidence`` is the share of such dates within a day on
+  the CL-TLS dev texts, by kind.
 - **Source** (the outlet), in order of trust: the site name the input carried, the URL's domain,
   the outlet named in caption suffixes ("… - Sputnik International"), a wire agency byline
   ("By AFP") or dateline ("(Reuters) —"), the first © credit ("© Sputnik / …").
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -37,13 +38,12 @@ from storyline.clean.stage import (
     byline_names,
     caption_outlet,
     credit_outlet,
-    date_segments,
     dated_byline,
     packaged_cues,
     parse_absolute_date,
-    strip_date_cue,
 )
 from storyline.corpus import Corpus
+from storyline.metadata.textdates import choose_text_date, recurring_date_lines, text_dates
 
 # Wire agencies: a byline naming one of these is an agency credit, which also tells the source.
 # (Names of news agencies in the languages we read; not tied to any article.)
@@ -62,19 +62,12 @@ DATELINE_PREFIX_RE = re.compile(
 )
 # Dates outside this range are misreadings (a page counter, a phone number), not publication dates.
 EARLIEST_YEAR = 1990
-# Where a "Publié le …" / "Scritto lunedì, 7 marzo 2011" line is looked for when the cleaner
-# marked no byline or dateline: this many lines from the top and from the bottom of the text (on
-# the CL-TLS dev texts the publication lines sit within the first 37 and last 12 lines, after
-# page headers and before footers).
-HEAD_LINES = 40
-TAIL_LINES = 15
-# A line longer than this is prose, not a publication line.
-PUBLICATION_LINE_MAX_WORDS = 20
-# Confidence of a date read from the text, by where it was found: the share within a day of the
-# date folder among the CL-TLS dev texts so dated (eval/clean.py, docs/evaluation.md "clean").
-TEXT_DATE_CONFIDENCE = {"byline": 0.75, "dateline": 0.74}  # 12 and 47 texts
-# "Last updated" / "modified" segments give a date only when no publication date is found.
-UPDATE_WORDS = ("updat", "modif", "mis à jour", "actualiz", "aktualisiert", "обновл", "aggiorn")
+# Confidence of a date read from the text, by its kind (TextDate.kind): the share within a day of
+# the date folder among the CL-TLS dev texts so dated (eval/clean.py, docs/evaluation.md
+# "clean"; 76 and 26 texts). The opening dateline of the first paragraph ("MOSCOW, Dec 8, 2017
+# (Reuters) —") is rare there and takes the "published" figure. An "updated" date alone is the
+# modified date, not a publication date (5 of those 6 texts were filed within a day of it).
+TEXT_DATE_CONFIDENCE = {"published": 0.96, "bare": 0.92}
 
 
 def domain_of(url: str | None) -> str | None:
@@ -87,41 +80,6 @@ def domain_of(url: str | None) -> str | None:
         return None
     host = host.removeprefix("www.")
     return host or None
-
-
-def date_from_line(line: str, language: str | None, cues: Cues) -> tuple[date | None, bool]:
-    """The publication date printed in a byline/dateline, and whether it is an "updated" date."""
-    named = byline_names(line, cues)
-    text = named[1] if named else line
-    fallback: date | None = None
-    for segment in date_segments(text):
-        rest, _ = strip_date_cue(segment, cues)
-        parsed = parse_absolute_date(rest, language)
-        if parsed is None or not EARLIEST_YEAR <= parsed.year <= date.today().year + 1:
-            continue
-        if any(word in segment.casefold() for word in UPDATE_WORDS):
-            fallback = fallback or parsed.date()
-            continue
-        return parsed.date(), False
-    return fallback, fallback is not None
-
-
-def publication_lines(raw_text: str, cues: Cues) -> list[tuple[str, PublishedSource]]:
-    """Short lines near the top or bottom of the text that open with a publication cue
-    ("Publié le 20 août 2013 à 16h52 - Mis à jour …", "Scritto lunedì, 7 marzo 2011") or are a
-    byline ("di Redazione · 24 novembre 2011"): where pages print the date when the cleaner
-    kept the line as text or removed it for another reason."""
-    lines = [line.strip() for line in raw_text.splitlines() if line.strip()]
-    near = lines[:HEAD_LINES] + lines[max(HEAD_LINES, len(lines) - TAIL_LINES) :]
-    found: list[tuple[str, PublishedSource]] = []
-    for line in near:
-        if len(line.split()) > PUBLICATION_LINE_MAX_WORDS or not any(c.isdigit() for c in line):
-            continue
-        if cues.byline.match(line):
-            found.append((line, "byline"))
-        elif any(strip_date_cue(segment, cues)[1] for segment in date_segments(line)):
-            found.append((line, "dateline"))
-    return found
 
 
 def dateline_prefix(text: str) -> tuple[str, str | None, str | None] | None:
@@ -167,6 +125,7 @@ class MetadataStage:
         "published",
         "published_source",
         "published_confidence",
+        "modified",
         "source",
         "author",
     )
@@ -175,9 +134,11 @@ class MetadataStage:
     def __init__(self, corpus: Corpus, cues: Cues | None = None) -> None:
         self.corpus = corpus
         self.cues = cues or packaged_cues()
+        self.furniture: frozenset[str] = frozenset()
 
     def prepare(self, batch: list[Article]) -> None:
-        pass
+        # Date lines recurring across the batch are page furniture (a header's date widget).
+        self.furniture = recurring_date_lines((a.raw_text for a in batch), self.cues)
 
     def __call__(self, article: Article) -> Article:
         if article.published is None:
@@ -200,57 +161,37 @@ class MetadataStage:
         return article
 
     def _date(self, article: Article) -> None:
-        def plausible(day: date) -> bool:
-            return EARLIEST_YEAR <= day.year <= date.today().year + 1
-
-        lines: list[tuple[str, PublishedSource]] = [
-            (r.line, "byline" if r.reason == "byline" else "dateline")
-            for r in article.removed
-            if r.reason in ("byline", "dateline")
+        removed = [
+            (r.line, r.reason) for r in article.removed if r.reason in ("byline", "dateline")
         ]
-        if self._date_from(article, lines, plausible):
+        found = text_dates(article.raw_text, article.language, self.cues, removed)
+        chosen = choose_text_date(found, self.furniture)
+        if chosen is not None and chosen.kind == "updated":
+            # Only an "updated" date is printed: it is the modified date, not the publication
+            # date (which is earlier, by how much the text does not say).
+            article.modified = article.modified or chosen.day
             return
-        if self._date_from(article, publication_lines(article.raw_text, self.cues), plausible):
+        if chosen is not None:
+            source: PublishedSource = "byline" if chosen.byline else "dateline"
+            self._set(article, chosen.day, source, TEXT_DATE_CONFIDENCE[chosen.kind])
+            later = [
+                d.day
+                for d in found
+                if d.updated and d.day > chosen.day and d.line not in self.furniture
+            ]
+            # the stage settles ``modified`` with ``published``: a later "updated" date, if any
+            article.modified = article.modified or (later[0] if later else None)
             return
         prefix = dateline_prefix(article.text)
         if prefix is not None and prefix[1] is not None:
             parsed = parse_absolute_date(prefix[1], article.language)
-            if parsed is not None and plausible(parsed.date()):
-                self._set(article, parsed.date(), "dateline")
-
-    def _date_from(
-        self,
-        article: Article,
-        lines: list[tuple[str, PublishedSource]],
-        plausible: Callable[[date], bool],
-    ) -> bool:
-        """Date ``article`` from these byline/dateline lines; True when they settle it (a date, or
-        several different ones, which is a list of other articles: no date then)."""
-        updated: tuple[date, PublishedSource] | None = None
-        published: list[tuple[date, PublishedSource]] = []
-        for line, source in lines:
-            found, is_update = date_from_line(line, article.language, self.cues)
-            if found is None or not plausible(found):
-                continue
-            if is_update:
-                updated = updated or (found, source)
-            else:
-                published.append((found, source))
-        if published:
-            # Several different dates in bylines/datelines are a list of other articles (related
-            # stories, comments) or a date widget: no way to tell which is this article's.
-            if len({found for found, _ in published}) == 1:
-                self._set(article, *published[0])
-            return True
-        if updated is not None:
-            self._set(article, *updated)
-            return True
-        return False
+            if parsed is not None and EARLIEST_YEAR <= parsed.year <= date.today().year + 1:
+                self._set(article, parsed.date(), "dateline", TEXT_DATE_CONFIDENCE["published"])
 
     @staticmethod
-    def _set(article: Article, day: date, source: PublishedSource) -> None:
+    def _set(article: Article, day: date, source: PublishedSource, confidence: float) -> None:
         article.published, article.published_source = day, source
-        article.published_confidence = TEXT_DATE_CONFIDENCE[source]
+        article.published_confidence = confidence
 
     def _source(self, article: Article, agencies: list[str]) -> str | None:
         if article.hints.get("sitename"):
