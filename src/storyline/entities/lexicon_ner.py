@@ -251,6 +251,22 @@ def places_for(language: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=32)
+def countries_for(language: str) -> frozenset[str]:
+    """Casefolded country and territory names: CLDR in ``language``'s locale and in English,
+    and the GeoNames country list (world knowledge: these name places)."""
+    from babel import Locale, UnknownLocaleError
+
+    names: set[str] = set()
+    for loc in dict.fromkeys([language, "en"]):
+        try:
+            names.update(n.casefold() for n in Locale.parse(loc).territories.values())
+        except (UnknownLocaleError, ValueError):
+            continue
+    names.update(n.casefold() for n in _countries())
+    return frozenset(names)
+
+
 # A caseless place name shorter than this is not looked for (CJK two-character names are
 # kept; one character matches inside too many words).
 CASELESS_MIN_CHARS = 2

@@ -49,6 +49,8 @@ from storyline.entities.ner import (
     confirmed_outside,
     heading_lines,
     pipe_docs,
+    repair_model_mention,
+    sentence_initial,
     split_title,
     title_after,
     title_before,
@@ -94,9 +96,12 @@ class EntityStage:
         backend: NerBackend | None = None,
         *,
         heading_check: bool = True,
+        repair_models: bool = True,
     ) -> None:
         self.corpus = corpus
         self.heading_check = heading_check  # off only to measure the rule (eval/headings.py)
+        # repairs of model output (ner.repair_model_mention); off only to measure them
+        self.repair_models = repair_models
         if registry is not None:
             corpus.use_registry(registry)
         self._backend = backend  # a fixed backend (tests); else routed by language
@@ -196,11 +201,23 @@ class EntityStage:
         text = article.text
         found: list[Mention] = []
         titles: dict[int, list[str]] = {}
+        repair = self.repair_models and not isinstance(backend, PatternNer | LexiconNer)
+        midcaps = _midsentence_capitals(text) if repair else frozenset()
         for raw in _model_mentions(article, backend):
             span = clean_span(text, raw.start, raw.end)
             if span is None:
                 continue
             start, end = span
+            if repair:
+                fixed = repair_model_mention(
+                    text,
+                    Mention(text[start:end], start, end, raw.type),
+                    article.language or "",
+                    midcaps,
+                )
+                if fixed is None:
+                    continue
+                raw = Mention(raw.text, raw.start, raw.end, fixed.type, lemma=raw.lemma)
             title = None
             if raw.type == "PER":
                 start, title = split_title(text, start, end)
@@ -325,6 +342,18 @@ def _propagate(text: str, found: list[Mention]) -> list[Mention]:
             continue
         out.append(Mention(m.group(), m.start(), m.end(), names[m.group()]))
     return out
+
+
+_WORD = re.compile(r"[^\W\d_][^\W_]*")
+
+
+def _midsentence_capitals(text: str) -> frozenset[str]:
+    """Capitalised words written so somewhere inside a sentence of ``text``."""
+    return frozenset(
+        m.group()
+        for m in _WORD.finditer(text)
+        if m.group()[:1].isupper() and not sentence_initial(text, m.start())
+    )
 
 
 def _bracket_acronym(text: str, end: int) -> str | None:
