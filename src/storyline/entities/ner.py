@@ -559,7 +559,7 @@ def repair_model_mention(
         and not surface.isupper()
     ):
         return None
-    if mention.type in ("PER", "ORG", "MISC") and surface.casefold() in countries_for(language):
+    if mention.type in ("PER", "MISC") and surface.casefold() in countries_for(language):
         mention.type = "LOC"
         return mention
     if mention.type != "ORG" and _has_head(words[0], cues.org) and not is_given_name(

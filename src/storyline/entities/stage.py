@@ -364,10 +364,19 @@ def _bracket_acronym(text: str, end: int) -> str | None:
 
 
 def _harmonise_persons(mentions: list[Mention]) -> None:
-    """A multi-word name ending in the surname of a person mention of the article is a person."""
+    """A multi-word name ending in the surname of a person mention of the article is a person,
+    and so is a lone word that is the surname of a full person name of the article."""
     surnames = {m.text.casefold() for m in mentions if m.type == "PER" and len(m.text.split()) == 1}
+    # surnames of the article's full person names ("Alejandro Toledo" … "Toledo dijo")
+    full = {
+        m.text.split()[-1].casefold()
+        for m in mentions
+        if m.type == "PER" and 2 <= len(m.text.split()) <= 4
+    }
     for mention in mentions:
         words = mention.text.split()
         in_article = words and words[-1].casefold() in surnames
         if mention.type in ("LOC", "MISC") and 2 <= len(words) <= 3 and in_article:
+            mention.type = "PER"
+        elif mention.type != "PER" and len(words) == 1 and words[0].casefold() in full:
             mention.type = "PER"
