@@ -328,6 +328,8 @@ def is_given_name(word: str, cues: Cues) -> bool:
     if low in names or stem(word, cues.suffixes) in names:
         return True
     if _script(word) == "cyrl":
+        # Cyrillic, and Latin letters with diacritics the name list spells without
+        # ("Władimir" → "wladimir")
         return anyascii(low).casefold() in names or anyascii(stem(word, cues.suffixes)) in names
     return False
 
@@ -481,7 +483,10 @@ class LexiconNer:
         while len(run) > 1 and _has_head(run[0][2], cues.title) and not self._known(run):
             run = run[1:]
             titled = True
-        for mention, evidence in self._split(text, run, titled):
+        cut = self._person_start(run)
+        pieces = [(run[:cut], False), (run[cut:], True)] if cut else [(run, titled)]
+        results = [r for piece, t in pieces for r in self._split(text, piece, t)]
+        for mention, evidence in results:
             if mention is None:
                 continue
             if evidence:
@@ -490,6 +495,24 @@ class LexiconNer:
                 pending.append((mention.start, mention.end))
             else:
                 found.append((mention, False))
+
+    def _person_start(self, run: list[Token]) -> int:
+        """Where a person's name starts inside a longer run ("Rady Europejskiej | Donald Tusk",
+        "Rosji | Władimir Putin": an office or country, then the holder's name): the first given
+        name after a word that is no given name, followed by a capitalised word; 0 for none."""
+        if len(run) < 3:
+            return 0
+        for k in range(1, len(run) - 1):
+            if (
+                is_given_name(run[k][2], self.cues)
+                and not is_given_name(run[k - 1][2], self.cues)
+                and not is_acronym(run[k][2])
+                and run[k + 1][2][:1].isupper()
+                and not self._known(run[k:])
+                and not any(is_given_name(t[2], self.cues) for t in run[:k])
+            ):
+                return k
+        return 0
 
     def _title_before(self, tokens: list[Token], index: int) -> bool:
         return index > 0 and _has_head(tokens[index - 1][2], self.cues.title)

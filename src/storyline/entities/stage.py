@@ -154,6 +154,7 @@ class EntityStage:
             doc = None
         mentions, titles = self._find(article, backend, doc)
         ctx = registry.context(article.id, article.language, article.published)
+        demonyms: set[int] = set()  # mentions of a people linked to their place: keep the type
         for mention in mentions:
             seen = titles.get(mention.start, [])
             cue = type_cue(text, mention, seen[0] if seen else None)
@@ -167,6 +168,8 @@ class EntityStage:
                 weight=CUE_VOTE if cue else 1,
             )
             mention.entity_id = entity.id
+            if registry.last_via_demonym:
+                demonyms.add(id(mention))
             if mention.type != "PER" and (acr := _bracket_acronym(text, mention.end)):
                 registry.note_acronym(ctx, acr, entity.id)
             if entity.type == "PER":
@@ -178,7 +181,8 @@ class EntityStage:
             if final is not None:
                 mention.entity_id = final.id
                 mention.canonical = final.canonical
-                mention.type = final.type
+                if id(mention) not in demonyms:
+                    mention.type = final.type
         article.entities = mentions
 
     def _gazetteer(self, name: str) -> EntityType | None:
@@ -241,7 +245,7 @@ class EntityStage:
                 continue  # overlapping: the earlier (longer) span wins
             mentions.append(mention)
         mentions = self._drop_heading_guesses(text, mentions)
-        _harmonise_persons(mentions)
+        _harmonise_persons(mentions, surnames_of_full_names=repair)
         return mentions, titles
 
     def _drop_heading_guesses(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -363,9 +367,11 @@ def _bracket_acronym(text: str, end: int) -> str | None:
     return m.group(1)
 
 
-def _harmonise_persons(mentions: list[Mention]) -> None:
+def _harmonise_persons(mentions: list[Mention], surnames_of_full_names: bool = False) -> None:
     """A multi-word name ending in the surname of a person mention of the article is a person,
-    and so is a lone word that is the surname of a full person name of the article."""
+    and (``surnames_of_full_names``, for model output) so is a lone word that is the surname of
+    a full person name of the article. Not for the lexicon recogniser: its multi-word "persons"
+    are less sure ("Нафтогаз України"), and its second pass types surnames already."""
     surnames = {m.text.casefold() for m in mentions if m.type == "PER" and len(m.text.split()) == 1}
     # surnames of the article's full person names ("Alejandro Toledo" … "Toledo dijo")
     full = {
@@ -378,5 +384,10 @@ def _harmonise_persons(mentions: list[Mention]) -> None:
         in_article = words and words[-1].casefold() in surnames
         if mention.type in ("LOC", "MISC") and 2 <= len(words) <= 3 and in_article:
             mention.type = "PER"
-        elif mention.type != "PER" and len(words) == 1 and words[0].casefold() in full:
+        elif (
+            surnames_of_full_names
+            and mention.type != "PER"
+            and len(words) == 1
+            and words[0].casefold() in full
+        ):
             mention.type = "PER"
