@@ -68,6 +68,10 @@ HEAD_MAX_EXTRA = 4
 # capitalised mid-sentence or it is a known name: Zipf 4.5 sits above most surnames of Polish
 # news (Johnson 4.1, Tusk 4.0) and below common adverbs and prepositions (5+).
 COMMON_WORD_FREQUENCY = 10 ** (4.5 - 9)
+# A sentence's first word this frequent (Zipf 5.5, 320 per million) is a common word even when
+# the given-name list has it ("Jak", "Mimo", "Wielu" in Polish): given names sit below it
+# (Jan and Petr 5.3 in Czech, Peter 5.1 in German).
+VERY_COMMON = 10 ** (5.5 - 9)
 # A German compound names an organisation when at least this many letters come before its
 # head ("Innen|ministerium", "Bundes|regierung"): "Ministerium" alone is a common noun.
 COMPOUND_MIN_PREFIX = 4
@@ -448,7 +452,7 @@ class LexiconNer:
         if (
             word not in midcaps
             and is_common_word(word, self.language)
-            and not is_given_name(word, self.cues)
+            and (not is_given_name(word, self.cues) or is_word(word, self.language, VERY_COMMON))
             and not (len(word) > SHORT_PLACE_CHARS and self._lookup(word, [word]))
         ):
             return True
