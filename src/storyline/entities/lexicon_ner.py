@@ -78,6 +78,9 @@ COMPOUND_MIN_PREFIX = 4
 # In German a capitalised word after "in/nach/aus" this rare (Zipf 3.5, 3 per million) is no
 # common noun but a place ("in Lichtenberg"; "in Zukunft" has Zipf 5).
 RARE_NOUN = 10 ** (3.5 - 9)
+# A number of at most this many digits right after a two-word capitalised run is part of the
+# name ("Nord Stream 2"); a name holding a number is no person's (typed ORG).
+NAME_NUMBER_DIGITS = 2
 # Capitalised runs longer than this are headlines or lists, not one name.
 RUN_MAX_TOKENS = 6
 # gender-guesser frequency (0-13, per country, hex digit) a given name needs somewhere: 1 keeps
@@ -412,7 +415,11 @@ class LexiconNer:
                 break
             if gap not in (" ", "-"):
                 break
+            if nxt.isdigit() and len(nxt) <= NAME_NUMBER_DIGITS and j - i >= 2:
+                return j + 1  # "Nord Stream 2", "Polsat 24": a number ends a name
             if nxt[:1].isupper():
+                if _script(prev) != _script(nxt):
+                    break  # "Brexit Мішель Барньє": a Latin name next to a Cyrillic one
                 j += 1
                 continue
             if (
@@ -613,6 +620,8 @@ class LexiconNer:
             (len(run) >= 2 or alone_ok)
             and any(_has_head(w, cues.org) and not is_given_name(w, cues) for w in words)
         ):
+            return self._mention(text, run, "ORG", None), True
+        if len(run) >= 3 and words[-1].isdigit():
             return self._mention(text, run, "ORG", None), True
         if cues.org_endings and any(self._org_compound(w) for w in words):
             return self._mention(text, run, "ORG", None), True
