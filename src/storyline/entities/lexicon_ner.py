@@ -129,6 +129,7 @@ class Cues:
     lower_heads: frozenset[str]
     caseless_nouns: bool
     demonyms: tuple[str, ...]
+    adjective_endings: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -160,6 +161,7 @@ def cues_for(language: str) -> Cues:
         lower_heads=frozenset(words("lower_heads")),
         caseless_nouns=bool(raw.get("caseless_nouns")),
         demonyms=tuple(words("demonyms")),
+        adjective_endings=tuple(words("adjective_endings")),
     )
 
 
@@ -392,7 +394,20 @@ class LexiconNer:
                 j = max(j, j_ext)
             i = j
         found.extend(self._second_pass(text, found, pending))
-        return sorted((m for m, _ in found), key=lambda m: m.start)
+        return sorted(
+            (m for m, _ in found if not self._adjective(text, m)), key=lambda m: m.start
+        )
+
+    def _adjective(self, text: str, mention: Mention) -> bool:
+        """A lone word with an adjective ending of the language right before a lower-case word
+        is an adjective of a place or people ("de Amerikaanse regering"), not a name."""
+        endings = self.cues.adjective_endings
+        if not endings or " " in mention.text or mention.lemma is not None:
+            return False
+        if not mention.text.casefold().endswith(endings):
+            return False
+        after = text[mention.end : mention.end + 2]
+        return len(after) == 2 and after[0] == " " and after[1].islower()
 
     def _caseless(self, text: str) -> list[Mention]:
         """A script without capitals (Arabic, Hebrew, CJK…): the locale's place names found
