@@ -348,6 +348,17 @@ def is_acronym(word: str) -> bool:
     return 2 <= len(letters) <= 6 and all(ch.isupper() for ch in letters)
 
 
+_CAMEL = re.compile(r"^[^\W\d_]+[a-zà-ÿа-яё]+[A-ZÀ-ÞА-ЯЁ]")
+# Surname prefixes written with an inner capital ("McCain", "MacArthur", "DeSantis", "LeBlanc").
+_CAMEL_SURNAME = re.compile(r"^(?:Mc|Mac|De|Di|Da|La|Le|Van|Von|O)[A-Z]")
+
+
+def is_camel_case(word: str) -> bool:
+    """A word with a capital after lower-case letters ("BioNTech", "AstraZeneca", "YouGov"):
+    brands and organisations write themselves so; surnames only after a prefix ("McCain")."""
+    return bool(_CAMEL.match(word)) and not _CAMEL_SURNAME.match(word) and "-" not in word
+
+
 Token = tuple[int, int, str]
 
 
@@ -626,6 +637,8 @@ class LexiconNer:
         if len(run) == 1 and is_acronym(words[0]):
             if words[0].upper() in NON_ENTITY_ACRONYMS:
                 return None
+            return self._mention(text, run, "ORG", None), True
+        if len(run) == 1 and is_camel_case(words[0]):
             return self._mention(text, run, "ORG", None), True
         # a head noun alone names an organisation only where a capital says so: inside a
         # sentence of a language that writes common nouns in lower case ("w Sejmie"); in
