@@ -561,6 +561,8 @@ class LexiconNer:
     def _lookup(self, name: str, words: list[str]) -> tuple[EntityType, str | None] | None:
         """(type, lemma) of a name from the registry or the place gazetteer."""
         known = self.gazetteer(name)
+        if known == "LOC" and self._demonym(words):
+            return "PER", None  # the registry links "Britanci" to its country: a people
         if known is not None and known != "MISC":
             return known, None
         if len(words) == 1 and words[0].upper() in PLACE_ACRONYMS:
@@ -668,6 +670,15 @@ class LexiconNer:
             type_: EntityType = "LOC" if _has_head(words[-1], cues.loc) else "ORG"
             return self._mention(text, run, type_, None), True
         return None
+
+    def _demonym(self, words: list[str]) -> bool:
+        """A lone word with a demonym ending of the language that is no place name."""
+        if len(words) != 1 or not self.cues.demonyms:
+            return False
+        word = words[0]
+        return word.casefold().endswith(self.cues.demonyms) and (
+            self.places.get(key_of(words, self.cues)) is None
+        )
 
     def _place_adjective(self, word: str) -> bool:
         """ "Berliner", "Kölner": a place name + -er."""
