@@ -479,8 +479,8 @@ def hand_gold() -> str:
                 f"{p:.3f} / {r:.3f} / {_f1(p, r):.3f} | {acc} |"
             )
     return (
-        "Hand annotations (eval/gold/quotes/, see its README; 17 articles, not the 25 per language "
-        "the issue asks for): quotes of every length, paired one to one by token F1 >= 0.5 and "
+        "Hand annotations (eval/gold/quotes/, see its README; 25 articles per language, "
+        "as the issue asks): quotes of every length, paired one to one by token F1 >= 0.5 and "
         "credited with it; speaker accuracy over the pairs whose gold names a speaker (a word "
         "shared with the gold speaker mention). Before this work it and pl had no lexicon: direct "
         "quotes without speakers, no reported speech. Goal F1 >= 0.75 per language.\n\n"
