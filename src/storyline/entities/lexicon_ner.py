@@ -343,6 +343,16 @@ def is_given_name(word: str, cues: Cues) -> bool:
     return False
 
 
+def load_name_data(language: str) -> None:
+    """Load (once; all cached) the name data the recogniser and the model repairs read for
+    ``language``, so a batch's first article does not pay for it."""
+    cues_for(language)
+    places_for(language)
+    countries_for(language)
+    given_names()
+    _frequencies(language)
+
+
 def is_acronym(word: str) -> bool:
     letters = [ch for ch in word if ch.isalpha()]
     return 2 <= len(letters) <= 6 and all(ch.isupper() for ch in letters)

@@ -272,8 +272,12 @@ def _is_initial(name: str) -> bool:
 
 def sentence_initial(text: str, start: int) -> bool:
     """True when the word at ``start`` opens a sentence or a line (its capital says nothing)."""
-    before = text[:start].rstrip(" " + _QUOTES + "(—–-")
-    return not before or before[-1] in ".!?:\n"
+    # a window, not the whole prefix: called for every capitalised word of an article
+    window = text[max(0, start - 64) : start]
+    before = window.rstrip(" " + _QUOTES + "(—–-")
+    if not before:
+        return start <= 64
+    return before[-1] in ".!?:\n"
 
 
 def backend_for(

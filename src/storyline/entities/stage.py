@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from storyline.article import Article, EntityType, Mention
 from storyline.corpus import Corpus
-from storyline.entities.lexicon_ner import LexiconNer
+from storyline.entities.lexicon_ner import LexiconNer, has_case, load_name_data
 from storyline.entities.ner import (
     NerBackend,
     PatternNer,
@@ -112,6 +112,8 @@ class EntityStage:
         return self.corpus.registry
 
     def prepare(self, batch: list[Article]) -> None:
+        for language in {a.language for a in batch if a.language and has_case(a.text[:200])}:
+            load_name_data(language)
         if self._backend is None:
             pipe_docs(batch)
 
@@ -292,6 +294,8 @@ class EntityStage:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
+            if _in_compound(text, m.start(), m.end()):
+                continue  # "US-Botschaft", "UN-backed": a modifier inside a compound word
             entity = self.registry.get(surfaces[m.group()]) if surfaces[m.group()] else None
             type_: EntityType = entity.type if entity is not None else "ORG"
             out.append(Mention(m.group(), m.start(), m.end(), type_))
@@ -357,6 +361,15 @@ def _midsentence_capitals(text: str) -> frozenset[str]:
         m.group()
         for m in _WORD.finditer(text)
         if m.group()[:1].isupper() and not sentence_initial(text, m.start())
+    )
+
+
+def _in_compound(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is joined by a hyphen to a word before or after it."""
+    after = text[end : end + 2]
+    before = text[max(0, start - 2) : start]
+    return (len(after) == 2 and after[0] == "-" and after[1].isalpha()) or (
+        len(before) == 2 and before[1] == "-" and before[0].isalpha()
     )
 
 
