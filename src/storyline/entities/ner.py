@@ -531,7 +531,8 @@ def repair_model_mention(
     - a lone sentence-initial word that is a frequent word of the language, not a given name and
       not written with a capital inside a sentence of the text, is no name ("Según", "También");
     - a country or territory name in the language's CLDR locale or in English is a place
-      (the model's "Perú" PER);
+      (the model's "Perú" PER), and so is a lone "person" that is a GeoNames city and no
+      given name;
     - a name opening with an organisation head noun of the language ("Gobierno", "Comité
       Ejecutivo") is an organisation;
     - a two- or three-word name opening with a given name, and no known place, is a person
@@ -565,6 +566,14 @@ def repair_model_mention(
         return None
     if mention.type in ("PER", "MISC") and surface.casefold() in countries_for(language):
         mention.type = "LOC"
+        return mention
+    if (
+        mention.type == "PER"
+        and len(words) == 1
+        and not is_given_name(surface, cues)
+        and places_for(language).get(surface.casefold()) is not None
+    ):
+        mention.type = "LOC"  # a lone "person" that is a city of GeoNames ("Genève")
         return mention
     if mention.type != "ORG" and _has_head(words[0], cues.org) and not is_given_name(
         words[0], cues
