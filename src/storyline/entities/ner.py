@@ -529,14 +529,15 @@ def repair_model_mention(
     - a span with no capital letter and no digit is no name in a cased script ("aseguró",
       "habían": the Spanish model tags verbs);
     - a lone sentence-initial word that is a frequent word of the language, not a given name and
-      not written with a capital inside a sentence of the text, is no name ("Según", "También");
+      not written with a capital inside a sentence of the text and no known place, is no name
+      ("Según", "También");
     - a country or territory name in the language's CLDR locale or in English is a place
       (the model's "Perú" PER), and so is a lone "person" that is a GeoNames city and no
       given name;
     - a name opening with an organisation head noun of the language ("Gobierno", "Comité
       Ejecutivo") is an organisation;
-    - a two- or three-word name opening with a given name, and no known place, is a person
-      ("Alejandro Toledo" tagged LOC);
+    - a two- or three-word "place" opening with a given name, and no known place, is a person
+      ("Alejandro Toledo" tagged LOC; not for organisations: "De Beers", "Nord Stream");
     - an acronym tagged as a person or place that names no country is an organisation.
     """
     from storyline.entities.lexicon_ner import (
@@ -547,6 +548,7 @@ def repair_model_mention(
         is_acronym,
         is_common_word,
         is_given_name,
+        key_of,
         places_for,
     )
 
@@ -562,6 +564,7 @@ def repair_model_mention(
         and is_common_word(surface, language)
         and not is_given_name(surface, cues)
         and not surface.isupper()
+        and places_for(language).get(key_of([surface], cues)) is None
     ):
         return None
     if mention.type in ("PER", "MISC") and surface.casefold() in countries_for(language):
@@ -581,7 +584,7 @@ def repair_model_mention(
         mention.type = "ORG"
         return mention
     if (
-        mention.type in ("LOC", "ORG")
+        mention.type == "LOC"
         and 2 <= len(words) <= 3
         and all(w[:1].isupper() for w in words)
         and is_given_name(words[0], cues)
