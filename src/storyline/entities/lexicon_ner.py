@@ -415,9 +415,7 @@ class LexiconNer:
                 j = max(j, j_ext)
             i = j
         found.extend(self._second_pass(text, found, pending))
-        return sorted(
-            (m for m, _ in found if not self._adjective(text, m)), key=lambda m: m.start
-        )
+        return sorted((m for m, _ in found if not self._adjective(text, m)), key=lambda m: m.start)
 
     def _adjective(self, text: str, mention: Mention) -> bool:
         """A lone word with an adjective ending of the language right before a lower-case word

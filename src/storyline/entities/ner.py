@@ -578,8 +578,10 @@ def repair_model_mention(
     ):
         mention.type = "LOC"  # a lone "person" that is a city of GeoNames ("Genève")
         return mention
-    if mention.type != "ORG" and _has_head(words[0], cues.org) and not is_given_name(
-        words[0], cues
+    if (
+        mention.type != "ORG"
+        and _has_head(words[0], cues.org)
+        and not is_given_name(words[0], cues)
     ):
         mention.type = "ORG"
         return mention

@@ -394,13 +394,13 @@ def _harmonise_persons(mentions: list[Mention], surnames_of_full_names: bool = F
     }
     for mention in mentions:
         words = mention.text.split()
-        in_article = words and words[-1].casefold() in surnames
-        if mention.type in ("LOC", "MISC") and 2 <= len(words) <= 3 and in_article:
-            mention.type = "PER"
-        elif (
+        in_article = bool(words) and words[-1].casefold() in surnames
+        multi = mention.type in ("LOC", "MISC") and 2 <= len(words) <= 3 and in_article
+        lone = (
             surnames_of_full_names
             and mention.type != "PER"
             and len(words) == 1
             and words[0].casefold() in full
-        ):
+        )
+        if multi or lone:
             mention.type = "PER"
