@@ -18,7 +18,10 @@ types capitalised-name runs from evidence that generalises across topics:
 - the corpus: the registry's names (other languages' models feed it: a person the English model
   found is known in a Polish article), exact first, then by inflection-tolerant key;
 - the document: a person's surname types its later lone mentions; the types of a document's
-  mentions carry to their other case forms (stems).
+  mentions carry to their other case forms (stems);
+- shape: camel-case words ("BioNTech", "PiS") and names ending in a short number ("Nord Stream
+  2") are organisations; a run holding an office and its holder ("Rady Europejskiej Donald
+  Tusk") is cut before the given name; a run stops where the script changes.
 
 Inflection: a word is compared by its stem, cut of one case / genitive ending of the language
 (:func:`stem`, "Dublinie" → "dublin", "Ryanaira" → "ryanair", "Deutschlands" → "deutschland");
