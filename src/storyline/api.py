@@ -47,6 +47,7 @@ from storyline import read
 from storyline.config import Settings
 from storyline.errors import StoreLocked, StoreUnavailable
 from storyline.extras import loaded
+from storyline.ingest.sniff import MAX_ARTICLE_CHARS
 from storyline.read import search as search_module
 from storyline.store import SQLConnection, Store, open_store, sql_dialect
 
@@ -63,8 +64,8 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Slack for the multipart framing around an uploaded file (boundaries, part headers): a
 # multipart body may exceed MAX_UPLOAD_BYTES by this much before it is refused unread.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
-# Largest article text accepted as JSON (characters): the longest seed is ~6k characters.
-MAX_TEXT_CHARS = 1_000_000
+# Largest article text accepted as JSON (characters): what the file ingest accepts.
+MAX_TEXT_CHARS = MAX_ARTICLE_CHARS
 # Longest id, name or outlet accepted as a parameter (entity names and outlet names are tens of
 # characters; ids are 16 hex digits): a longer value cannot match anything.
 MAX_NAME_CHARS = 200

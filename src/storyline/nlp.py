@@ -83,6 +83,26 @@ def text_pieces(text: str, size: int = PARSE_PIECE_CHARS) -> list[str]:
     return pieces
 
 
+# The parse of a batch runs in this many processes (spaCy's ``nlp.pipe(n_process=…)``: forked
+# workers, Docs sent back whole, so the result is the same Doc as in one process). At most one per
+# core; ``$STORYLINE_PARSE_PROCESSES`` overrides (1: no workers). Two were measured against one in
+# benchmarks/pipeline.py; a batch of fewer than PARSE_PROCESS_MIN_TEXTS texts is parsed in this
+# process (forking costs more than it saves).
+PARSE_PROCESSES = 2
+PARSE_PROCESS_MIN_TEXTS = 8
+
+
+def parse_processes(n_texts: int) -> int:
+    """How many processes parse a batch of ``n_texts`` texts (see :data:`PARSE_PROCESSES`)."""
+    import multiprocessing
+    import os
+
+    wanted = int(os.environ.get("STORYLINE_PARSE_PROCESSES") or PARSE_PROCESSES)
+    if n_texts < PARSE_PROCESS_MIN_TEXTS or multiprocessing.current_process().daemon:
+        return 1  # a daemon process (a Dask or pool worker) may not have children
+    return max(1, min(wanted, len(os.sched_getaffinity(0))))
+
+
 def pipe_texts(
     nlp: Language,
     texts: Iterable[str],
@@ -90,12 +110,15 @@ def pipe_texts(
     piece_chars: int = PARSE_PIECE_CHARS,
 ) -> Iterator[Doc]:
     """``nlp.pipe`` over ``texts``, one Doc per text, any length (see
-    :data:`PARSE_PIECE_CHARS`)."""
+    :data:`PARSE_PIECE_CHARS`), in :func:`parse_processes` processes."""
     from spacy.tokens import Doc
 
     for chunk in _batches(texts, batch_size):
         split = [text_pieces(text, piece_chars) for text in chunk]
-        docs = iter(nlp.pipe((p for pieces in split for p in pieces), batch_size=batch_size))
+        flat = [p for pieces in split for p in pieces]
+        processes = parse_processes(len(flat))
+        size = batch_size if processes == 1 else max(1, -(-len(flat) // (2 * processes)))
+        docs = iter(nlp.pipe(flat, batch_size=size, n_process=processes))
         for pieces in split:
             parts = [next(docs) for _ in pieces]
             yield parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)

@@ -12,8 +12,9 @@ that cannot be read. A bad item never stops the batch.
 - One module per format: :mod:`.text`, :mod:`.jsonl`, :mod:`.feed`, :mod:`.warc`; HTML bodies go
   through :mod:`.page` (the extractor in :mod:`.html`). Every text is normalised by
   :mod:`.encoding`, so offsets downstream index into normalised text; ``raw`` keeps the bytes.
-- Size: one article record is at most :data:`~storyline.ingest.sniff.MAX_RECORD_BYTES`; JSONL and
-  WARC files are streamed, so they may be larger as long as each record is within the limit.
+- Size: one article record is at most :data:`~storyline.ingest.sniff.MAX_RECORD_BYTES`, and its
+  text at most :data:`~storyline.ingest.sniff.MAX_ARTICLE_CHARS` characters; JSONL and WARC files
+  are streamed, so they may be larger as long as each record is within the limits.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import BinaryIO, cast
 from storyline.article import Article, InputFormat
 from storyline.errors import InputError
 from storyline.ingest.sniff import (
+    MAX_ARTICLE_CHARS,
     MAX_FEED_BYTES,
     MAX_RECORD_BYTES,
     SNIFF_BYTES,
@@ -129,7 +131,23 @@ def read_stream(
             # A sitemap, an office document, an API response: tags, not an article.
             yield InputError(label, "an XML document that is neither an RSS/Atom feed nor a page")
             return
-    yield from _read_format(fmt, reader, label=label, size=size)
+    yield from _within_limit(_read_format(fmt, reader, label=label, size=size))
+
+
+def _within_limit(items: Iterator[Article | InputError]) -> Iterator[Article | InputError]:
+    """Articles whose text is longer than :data:`~storyline.ingest.sniff.MAX_ARTICLE_CHARS`
+    become an InputError naming the record."""
+    for item in items:
+        if isinstance(item, Article) and len(item.raw_text) > MAX_ARTICLE_CHARS:
+            where = item.source_path or "article"
+            yield InputError(
+                f"{where}:{item.record}" if item.record else where,
+                f"text of {len(item.raw_text):,} characters is longer than the limit of"
+                f" {MAX_ARTICLE_CHARS:,} (storyline.ingest.sniff.MAX_ARTICLE_CHARS): split it"
+                " into articles",
+            )
+        else:
+            yield item
 
 
 def _read_format(

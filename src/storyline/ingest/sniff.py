@@ -19,6 +19,12 @@ from storyline.ingest.encoding import bom_encoding
 # The largest news page among the 1,277 htmldate/trafilatura dev pages in ../shared/data is 1.6 MB
 # (median 0.1 MB), so 10 MB leaves 6× headroom for real pages while a 50 MB "article" — a dump,
 # a log or a binary blob — is refused before it is read into memory and sent through the models.
+# Longest article text analysed (characters, after extraction and normalisation): about 200 pages
+# of news; the longest CL-TLS dev text is a 2 MB page with its comment thread. Every stage costs
+# O(n) or O(n log n) in the length (the parse runs in pieces of storyline.nlp.PARSE_PIECE_CHARS),
+# so a text at the limit takes about a minute; a longer one is refused, naming the item, and the
+# rest of the batch lands. The HTTP API accepts the same limit (storyline.api.MAX_TEXT_CHARS).
+MAX_ARTICLE_CHARS = 1_000_000
 MAX_RECORD_BYTES = 10 * 1024 * 1024
 
 # A feed is parsed in memory by feedparser as one document, so it has a file limit of its own:

