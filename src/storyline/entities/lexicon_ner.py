@@ -397,7 +397,7 @@ class LexiconNer:
             return self._caseless(text)
         tokens = [_undot(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         lower = {t[2].casefold() for t in tokens if t[2][:1].islower()}
-        midcaps = {t[2] for t in tokens if t[2][:1].isupper() and not _sentence_initial(text, t[0])}
+        midcaps = {t[2] for t in tokens if t[2][:1].isupper() and not sentence_initial(text, t[0])}
         found: list[tuple[Mention, bool]] = []  # (mention, typed by evidence)
         pending: list[tuple[int, int]] = []  # lone unknown words, typed in the second pass
         i = 0
@@ -408,7 +408,7 @@ class LexiconNer:
             j = self._run_end(text, tokens, i)
             run = tokens[i:j]
             # a sentence-initial common word: "W Londynie", "Die Regierung"
-            if _sentence_initial(text, run[0][0]) and self._common_initial(
+            if sentence_initial(text, run[0][0]) and self._common_initial(
                 run[0][2], lower, midcaps
             ):
                 run = run[1:]
@@ -656,7 +656,7 @@ class LexiconNer:
         # a head noun alone names an organisation only where a capital says so: inside a
         # sentence of a language that writes common nouns in lower case ("w Sejmie"); in
         # German, or first in a sentence, it is the common noun ("Regierung", "Komisja …")
-        alone_ok = not cues.caseless_nouns and not _sentence_initial(text, run[0][0])
+        alone_ok = not cues.caseless_nouns and not sentence_initial(text, run[0][0])
         if any(w.casefold().rstrip(".") in ORG_SUFFIXES for w in words[1:]) or (
             (len(run) >= 2 or alone_ok)
             and any(_has_head(w, cues.org) and not is_given_name(w, cues) for w in words)
@@ -753,7 +753,7 @@ class LexiconNer:
             word = text[start:end].rstrip(".")
             end = start + len(word)
             type_ = by_stem.get(stem(word, cues.suffixes))
-            if type_ is None and _sentence_initial(text, start):
+            if type_ is None and sentence_initial(text, start):
                 continue
             if type_ is None and cues.demonyms and word.casefold().endswith(cues.demonyms):
                 type_ = "PER"  # a people ("Polacy", "Rosjanie"): typed PER in SlavicNER
@@ -779,9 +779,14 @@ def _undot(start: int, end: int, word: str) -> Token:
     return start, end, word
 
 
-def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" " + _QUOTES + "(—–-")
-    return not before or before[-1] in ".!?:\n"
+def sentence_initial(text: str, start: int) -> bool:
+    """True when the word at ``start`` opens a sentence or a line (its capital says nothing)."""
+    # a window, not the whole prefix: called for every capitalised word of an article
+    window = text[max(0, start - 64) : start]
+    before = window.rstrip(" " + _QUOTES + "(—–-")
+    if not before:
+        return start <= 64
+    return before[-1] in ".!?:\n"
 
 
 def has_case(text: str) -> bool:

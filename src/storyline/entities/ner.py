@@ -43,6 +43,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline.article import Article, EntityType, Mention
+from storyline.entities.lexicon_ner import sentence_initial
 from storyline.entities.registry import DETERMINERS, PARTICLES, ROLE_CLASSES
 from storyline.nlp import SPACY_MODELS, parse, pipe_texts, spacy_for
 
@@ -271,16 +272,6 @@ def _strip_dot(text: str, start: int, end: int) -> int:
 
 def _is_initial(name: str) -> bool:
     return len(name.split()[-1]) == 2
-
-
-def sentence_initial(text: str, start: int) -> bool:
-    """True when the word at ``start`` opens a sentence or a line (its capital says nothing)."""
-    # a window, not the whole prefix: called for every capitalised word of an article
-    window = text[max(0, start - 64) : start]
-    before = window.rstrip(" " + _QUOTES + "(—–-")
-    if not before:
-        return start <= 64
-    return before[-1] in ".!?:\n"
 
 
 def backend_for(

@@ -40,7 +40,12 @@ from typing import TYPE_CHECKING
 
 from storyline.article import Article, EntityType, Mention
 from storyline.corpus import Corpus
-from storyline.entities.lexicon_ner import LexiconNer, has_case, load_name_data
+from storyline.entities.lexicon_ner import (
+    LexiconNer,
+    has_case,
+    load_name_data,
+    sentence_initial,
+)
 from storyline.entities.ner import (
     NerBackend,
     PatternNer,
@@ -50,7 +55,6 @@ from storyline.entities.ner import (
     heading_lines,
     pipe_docs,
     repair_model_mention,
-    sentence_initial,
     split_title,
     title_after,
     title_before,
