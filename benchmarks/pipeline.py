@@ -152,6 +152,8 @@ def stage_times(src: Path, folder: Path) -> dict[str, float]:
 def write_texts(folder: Path, limit: int) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     files = sorted(CRISIS.glob("[a-z][a-z]/*/*/*.txt.xz"))
+    if not files:
+        raise SystemExit(f"no CL-TLS texts under {CRISIS}: ../shared/data is needed")
     step = max(1, len(files) // limit)
     chosen = files[::step][:limit]
     for p in chosen:

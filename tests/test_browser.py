@@ -97,13 +97,36 @@ def test_home_then_story(page: Any, base_url: str) -> None:
     assert page.locator("h1").inner_text() == "Latest stories"
     card = page.locator("li.story-card", has_text=ENGLISH_TITLE)
     assert card.locator(".badge").all_inner_texts()[:2] in (["EN", "FR"], ["FR", "EN"])
-    assert "1 independent source" in card.inner_text()  # the French article translates it
+    # two reports of one interview in two languages (not a translation: storyline.travel.model)
+    assert "2 independent sources" in card.inner_text()
     card.get_by_role("link", name=ENGLISH_TITLE).click()
     page.wait_for_url("**/stories/**")
     assert page.locator("h1").inner_text() == ENGLISH_TITLE
     rows = page.locator("#articles tbody tr").all_inner_texts()
     assert len(rows) == 2 and any(FRENCH_TITLE in row and "FR" in row for row in rows)
     assert page.locator("#entities a.chip").count() > 3
+
+
+def test_how_it_travelled_and_a_quote_page(page: Any, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.locator("li.story-card", has_text=ENGLISH_TITLE).get_by_role(
+        "link", name=ENGLISH_TITLE
+    ).click()
+    page.wait_for_url("**/stories/**")
+    section = page.locator("#travel")
+    assert section.locator("h2").inner_text() == "How it travelled"
+    # one dot per article, coloured by language, in a server-rendered SVG
+    assert section.locator("svg.travel-svg circle.dot").count() == 2
+    assert section.locator("figcaption .key").filter(has_text="fr").count() == 1
+    assert "Rossiya 24" in section.locator("p.cited").inner_text()
+    groups = section.locator("ul.quote-groups li")
+    assert groups.count() >= 2  # the ambassador's quotes, in English and in French
+    groups.first.get_by_role("link").click()
+    page.wait_for_url("**/quotes/**")
+    wordings = page.locator("ol.wordings blockquote")
+    assert wordings.count() >= 2
+    assert {wordings.nth(i).get_attribute("lang") for i in range(wordings.count())} == {"en", "fr"}
+    assert "Kinshak" in page.locator("h1").inner_text()
 
 
 def test_entity_page_from_a_story(page: Any, base_url: str) -> None:

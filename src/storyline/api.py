@@ -533,6 +533,19 @@ def api_story(request: Request, conn: Conn, story_id: PathId) -> dict[str, Any]:
     return story
 
 
+@api_router.get("/stories/{story_id}/travel", responses=NOT_FOUND, operation_id="get_travel")
+def api_travel(conn: Conn, story_id: PathId) -> dict[str, Any]:
+    """How a story travelled: nodes (articles with outlet, language, date, role), edges with
+    their evidence (copy-of, translation-of, wire-credit, cites, shares-quote), origins,
+    independent sources, quote groups with every wording, and claim drift."""
+    from storyline.read.travel import get_travel
+
+    travel = get_travel(conn, story_id)
+    if travel is None:
+        raise HTTPException(404, f"no story with id {story_id!r}")
+    return travel.to_dict()
+
+
 @api_router.get("/entities", responses=_link_to("get_entity", "entity_id", "/items/0/id"))
 def api_entities(
     conn: Conn,

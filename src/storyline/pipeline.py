@@ -12,6 +12,7 @@ quotes    text, language, entities                        quotes
 claims    text, language, entities, quotes                claims
 stories   title, text, language, entities, published,     story_id, thread_id, duplicate_of,
           source                                          translation_of (+ story index rows)
+travel    quotes                                          (quote vectors rows, for the travel view)
 ========  ==============================================  =======================================
 
 Each stage declares what it ``requires`` and ``assigns``; :func:`check_declarations` checks
@@ -25,8 +26,8 @@ A chunk of articles runs in two parts (:meth:`Pipeline.split`):
   counts lines recurring per outlet); with ``storyline ingest --engine dask`` it runs on workers
   (:mod:`storyline.engine`), with the model part of the later stages (``precompute``: NER, the
   story embeddings);
-- the **corpus suffix** — entities (registry resolution), quotes, claims, stories — needs the
-  corpus state, so it runs here, **article by article** (a chunk's articles in publication
+- the **corpus suffix** — entities (registry resolution), quotes, claims, stories, travel — needs
+  the corpus state, so it runs here, **article by article** (a chunk's articles in publication
   order): each article's changes to corpus state are committed with it (:mod:`storyline.corpus`)
   before the next one is analysed. Chunks are fixed slices of the stored order, so the result
   depends on the input order, never on where a run was interrupted.
@@ -51,6 +52,7 @@ from storyline.metadata.stage import MetadataStage
 from storyline.quotes.stage import QuoteStage
 from storyline.store import Store
 from storyline.stories.stage import StoryStage
+from storyline.travel.stage import QuoteVectorStage
 
 # The stages, in the order they run. Each factory takes the shared Corpus.
 STAGES: list[tuple[str, Callable[[Corpus], Stage]]] = [
@@ -61,6 +63,7 @@ STAGES: list[tuple[str, Callable[[Corpus], Stage]]] = [
     ("quotes", QuoteStage),
     ("claims", ClaimStage),
     ("stories", StoryStage),
+    ("travel", QuoteVectorStage),
 ]
 STAGE_NAMES = tuple(name for name, _ in STAGES)
 

@@ -23,7 +23,14 @@ def seeds(seed_paths: list[Path]) -> dict[str, Article]:
 
 
 def quote_starting(article: Article, prefix: str) -> Quote:
-    hits = [q for q in article.quotes if q.text.startswith(prefix)]
+    """The quote that starts with ``prefix``, or whose second part does (a quote split by its
+    attribution, “…,” X said. “…”, is one quote: SPLIT_AS_ONE)."""
+    hits = [
+        q
+        for q in article.quotes
+        if q.text.startswith(prefix)
+        or (q.type == "direct" and any(f"{mark}{prefix}" in q.text for mark in '“"«'))
+    ]
     assert hits, f"no quote starting {prefix!r}"
     return hits[0]
 

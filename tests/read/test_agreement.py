@@ -108,6 +108,19 @@ def test_every_story_agrees(client: TestClient, web_db: str) -> None:
         )
 
 
+def test_travel_agrees(client: TestClient, web_db: str) -> None:
+    """``storyline travel ID --json`` and ``/api/stories/{id}/travel`` are the same object."""
+    rows = json_stream(cli(web_db, "stories", "--json", "--limit", "1000"))
+    shared = 0
+    for row in rows:
+        from_cli = json_stream(cli(web_db, "travel", row["id"], "--json"))[0]
+        from_api = api(client, f"/api/stories/{row['id']}/travel")
+        assert from_cli == from_api, row["id"]
+        assert from_api["independent_source_count"] == row["independent_sources"], row["id"]
+        shared += sum(g["articles"] > 1 for g in from_api["quote_groups"])
+    assert shared  # the seeds' two reports of one interview share quotations
+
+
 def test_entities_agree(client: TestClient, web_db: str) -> None:
     rows = json_stream(cli(web_db, "entities", "--json", "--limit", "100000"))
     items = api_all(client, "/api/entities")

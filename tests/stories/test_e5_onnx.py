@@ -105,3 +105,9 @@ def test_a_store_of_other_vectors_is_refused(tmp_path: Path) -> None:
     load_index(conn, 384, None, None)  # no check asked
     with pytest.raises(StoreError, match=r"HashingEmbedder vectors.*multilingual-e5-small"):
         load_index(conn, 384, None, E5_VECTORS)
+
+
+def test_a_vector_does_not_depend_on_the_thread_count(leads: list[str]) -> None:
+    # the Dask engine's workers and the ingesting process may run different thread counts
+    one, two = OnnxE5(threads=1).embed(leads), OnnxE5(threads=2).embed(leads)
+    assert np.array_equal(one, two)

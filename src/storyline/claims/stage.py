@@ -26,18 +26,20 @@ claim without a parse (ru, de) is the nearest name before the number.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from storyline.article import Article, Claim, Quote
+from storyline.article import Article, Claim, Mention, Quote
 from storyline.corpus import Corpus
 from storyline.nlp import parse
 from storyline.text import cues
+from storyline.text.spans import SpanIndex
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 # Two values disagree when their ranges are further apart than this share of the larger value.
 # 0.25 keeps rounding ("about 8 per cent" vs "8.5 per cent") together and separates 0 from 8 %
@@ -224,9 +226,52 @@ class ClaimStage:
 
 @dataclass
 class _Context:
+    """One article's analysis state, with the position indexes that keep the per-claim lookups
+    (quote around a number, mention at a holder, tokens before a pronoun) O(log n), not a pass
+    over every quote, mention or token (issue 12)."""
+
     article: Article
     doc: Doc | None
     aliases: dict[str, str]
+    quotes: SpanIndex[Quote] = field(init=False)
+    with_id: SpanIndex[Mention] = field(init=False)
+    mentions: SpanIndex[Mention] = field(init=False)
+    orgs_by_end: list[tuple[int, int, Mention]] = field(init=False)
+    id_by_name: dict[str, str] = field(init=False)
+    _token_starts: list[int] | None = None
+    _ent_starts: list[int] | None = None
+
+    def __post_init__(self) -> None:
+        a = self.article
+        self.quotes = SpanIndex((q.start, q.end, q) for q in a.quotes if q.speaker)
+        self.with_id = SpanIndex((m.start, m.end, m) for m in a.entities if m.entity_id)
+        self.mentions = SpanIndex((m.start, m.end, m) for m in a.entities)
+        # ORG/MISC mentions by end (then by entities order)
+        self.orgs_by_end = sorted(
+            (m.end, k, m) for k, m in enumerate(a.entities) if m.type in ("ORG", "MISC")
+        )
+        self.id_by_name = {}
+        for m in a.entities:
+            if m.entity_id:
+                self.id_by_name.setdefault(m.text, m.entity_id)
+                if m.canonical:
+                    self.id_by_name.setdefault(m.canonical, m.entity_id)
+
+    def token_range(self, lo: int, hi: int) -> range:
+        """Indexes of the Doc's tokens starting in [lo, hi)."""
+        assert self.doc is not None
+        if self._token_starts is None:
+            self._token_starts = [t.idx for t in self.doc]
+        return range(bisect_left(self._token_starts, lo), bisect_left(self._token_starts, hi))
+
+    def entity_of(self, i: int) -> Span | None:
+        """The Doc entity that covers token ``i``."""
+        assert self.doc is not None
+        ents = self.doc.ents
+        if self._ent_starts is None:
+            self._ent_starts = [en.start for en in ents]
+        k = bisect_right(self._ent_starts, i) - 1
+        return ents[k] if k >= 0 and i < ents[k].end else None
 
 
 def extract_claims(article: Article) -> list[Claim]:
@@ -260,7 +305,7 @@ def extract_claims(article: Article) -> list[Claim]:
         claim.id = f"{article.id}:c{n}"
         key = _holder_key(claim.holder, ctx.aliases)
         if key:
-            claim.holder_entity_id = claim.holder_entity_id or _entity_id(article, claim)
+            claim.holder_entity_id = claim.holder_entity_id or _entity_id(ctx, claim)
             ctx.article.annotations.setdefault("claim_holder_keys", {})[claim.id] = key
     return claims
 
@@ -369,7 +414,7 @@ def _unit(
     if am:
         unit = "mi2" if re.search(r"mi|miles", am.group(0), re.IGNORECASE) else "km2"
         return unit, None, am.end()
-    words = list(re.finditer(r"[^\W\d_][\w’'\-]*", text[end:e]))
+    words = re.finditer(r"[^\W\d_][\w’'\-]*", text[end:e])  # lazy: it stops early
     counted_words: list[re.Match[str]] = []
     for w in words:
         gap = text[end + (counted_words[-1].end() if counted_words else 0) : end + w.start()]
@@ -440,7 +485,7 @@ def _claim(
         time_ref=time,
     )
     if holder_pos is not None:
-        claim.holder_entity_id = _mention_id(ctx.article, *holder_pos)
+        claim.holder_entity_id = _mention_id(ctx, *holder_pos)
     # Territory claims compare across speakers ("not a single village" vs "8 per cent").
     words = {w.lower() for w in re.findall(r"[\w-]+", (counted or "") + " " + (unit or ""))}
     # The control word must be near the number ("maintains control over just 10-12 percent"),
@@ -512,20 +557,18 @@ def _holder(ctx: _Context, pos: int, s: int, e: int) -> tuple[str | None, tuple[
 def _previous_subject(ctx: _Context, pos: int) -> tuple[str, tuple[int, int]] | None:
     """What "it" stands for: the nearest organisation mention before ``pos`` when the entities
     stage ran, else the latest non-person entity that is (part of) a subject ("it" -> Daesh)."""
-    orgs = [
-        m
-        for m in ctx.article.entities
-        if m.type in ("ORG", "MISC") and m.end <= pos and pos - m.end <= PRONOUN_HOLDER_WINDOW
-    ]
-    if orgs:
-        m = max(orgs, key=lambda m: m.end)
+    rows = ctx.orgs_by_end
+    lo = bisect_left(rows, (pos - PRONOUN_HOLDER_WINDOW,))
+    hi = bisect_left(rows, (pos + 1,))
+    if hi > lo:
+        last_end = rows[hi - 1][0]
+        m = rows[bisect_left(rows, (last_end,), lo, hi)][2]  # the first of those ending last
         return m.canonical or m.text, (m.start, m.end)
     if ctx.doc is None:
         return None
     best: tuple[str, tuple[int, int]] | None = None
-    for tok in ctx.doc:
-        if tok.idx >= pos or pos - tok.idx > 600:
-            continue
+    for i in ctx.token_range(pos - 600, pos):
+        tok = ctx.doc[i]
         if tok.dep_ not in ("nsubj", "nsubjpass", "nsubj:pass") or tok.lower_ in _PRONOUN_HOLDERS:
             continue
         for t in [*tok.lefts, tok]:
@@ -533,7 +576,8 @@ def _previous_subject(ctx: _Context, pos: int) -> tuple[str, tuple[int, int]] | 
                 best = (t.text, (t.idx, t.idx + len(t)))
                 break
             if t.ent_type_ and t.ent_type_ not in ("PERSON", "PER", "DATE", "CARDINAL", "PERCENT"):
-                ent = next(en for en in ctx.doc.ents if en.start <= t.i < en.end)
+                ent = ctx.entity_of(t.i)
+                assert ent is not None  # t has an entity type
                 best = (ent.text, (ent.start_char, ent.end_char))
                 break
     return best
@@ -553,12 +597,12 @@ def _with_speaker(
     claim of X's that contradicts today's figures."""
     a = claim.start if a is None else a
     b = claim.end if b is None else b
-    quote = _quote_around(ctx.article.quotes, a, b)
+    quote = _quote_around(ctx, a, b)
     if quote is not None:
         claim.speaker = quote.speaker
         claim.speaker_entity_id = quote.speaker_entity_id
     elif sentence is not None:
-        source = _named_source(ctx.article, *sentence)
+        source = _named_source(ctx, *sentence)
         if source is not None:
             claim.speaker, claim.speaker_entity_id = source
     return claim
@@ -567,9 +611,10 @@ def _with_speaker(
 _SOURCE_WORDS = re.compile(r"\s+((?:the\s+)?(?:[A-ZÀ-ÖØ-ÞА-ЯЁ][\w.'’-]*\s*){1,4})")
 
 
-def _named_source(article: Article, s: int, e: int) -> tuple[str, str | None] | None:
+def _named_source(ctx: _Context, s: int, e: int) -> tuple[str, str | None] | None:
     """The source an "according to" marker of the sentence [s, e) names: the first entity
     mention after the marker, else the capitalised words right after it."""
+    article = ctx.article
     lang = (article.language or "").split("-")[0].lower()
     rx = cues.according_regex(lang)
     if rx is None:
@@ -577,7 +622,7 @@ def _named_source(article: Article, s: int, e: int) -> tuple[str, str | None] | 
     m = rx.search(article.text, s, e)
     if m is None:
         return None
-    after = [x for x in article.entities if m.end() <= x.start < min(e, m.end() + SOURCE_WINDOW)]
+    after = [x for _, _, x in ctx.mentions.starting_in(m.end(), min(e, m.end() + SOURCE_WINDOW))]
     if after:
         first = min(after, key=lambda x: x.start)
         return first.canonical or first.text, first.entity_id
@@ -587,25 +632,18 @@ def _named_source(article: Article, s: int, e: int) -> tuple[str, str | None] | 
     return (words.group(1).strip(), None) if words else None
 
 
-def _quote_around(quotes: list[Quote], a: int, b: int) -> Quote | None:
-    inside = [q for q in quotes if q.start <= a and b <= q.end and q.speaker]
+def _quote_around(ctx: _Context, a: int, b: int) -> Quote | None:
+    inside = [q for _, _, q in ctx.quotes.containing(a, b)]
     return min(inside, key=lambda q: q.end - q.start) if inside else None
 
 
-def _mention_id(article: Article, a: int, b: int) -> str | None:
-    for m in article.entities:
-        if m.start < b and a < m.end and m.entity_id:
-            return m.entity_id
-    return None
+def _mention_id(ctx: _Context, a: int, b: int) -> str | None:
+    hits = ctx.with_id.overlapping(a, b)
+    return hits[0][2].entity_id if hits else None
 
 
-def _entity_id(article: Article, claim: Claim) -> str | None:
-    if not claim.holder:
-        return None
-    for m in article.entities:
-        if m.entity_id and (m.text == claim.holder or m.canonical == claim.holder):
-            return m.entity_id
-    return None
+def _entity_id(ctx: _Context, claim: Claim) -> str | None:
+    return ctx.id_by_name.get(claim.holder) if claim.holder else None
 
 
 def find_aliases(text: str) -> dict[str, str]:
@@ -714,7 +752,8 @@ def contradiction_pairs(
 
     ``articles`` (the claims' articles, when at hand) supply aliases, measures and publication
     dates; ``published`` maps claim ids to publication dates otherwise. Claims are grouped by
-    holder and measure first, so the cost is quadratic only within a group."""
+    holder and measure first and compared only across speakers, so the cost is the number of
+    cross-speaker pairs within a group."""
     by_id: dict[str, Article] = {}
     dates: dict[str, date] = dict(published or {})
     for art in articles or []:
@@ -730,23 +769,43 @@ def contradiction_pairs(
             groups.setdefault((key.holder, key.measure), []).append((c, key))
     pairs: list[tuple[str, str]] = []
     for members in groups.values():
-        for i, (a, ka) in enumerate(members):
-            for b, kb in members[i + 1 :]:
-                if (a.speaker or "").casefold() == (b.speaker or "").casefold():
-                    continue
-                if a.unit != b.unit and a.value != 0 and b.value != 0:
-                    continue  # 8 % and 78,000 km2 of territory: not like with like (a zero is)
-                if ka.place and kb.place and not ka.place & kb.place:
-                    continue  # "of the Syrian territory" vs "of the Iraqi territory"
-                if ka.years and kb.years and not ka.years & kb.years:
-                    continue
-                if not _disagree(a, b):
-                    continue
-                da, db = dates.get(a.id or ""), dates.get(b.id or "")
-                if da and db and abs((da - db).days) > CONTRADICTION_MAX_DAYS:
-                    continue
-                assert a.id is not None and b.id is not None
-                pairs.append((a.id, b.id))
+        for i, j in _cross_speaker_pairs(members):
+            (a, ka), (b, kb) = members[i], members[j]
+            if a.unit != b.unit and a.value != 0 and b.value != 0:
+                continue  # 8 % and 78,000 km2 of territory: not like with like (a zero is)
+            if ka.place and kb.place and not ka.place & kb.place:
+                continue  # "of the Syrian territory" vs "of the Iraqi territory"
+            if ka.years and kb.years and not ka.years & kb.years:
+                continue
+            if not _disagree(a, b):
+                continue
+            da, db = dates.get(a.id or ""), dates.get(b.id or "")
+            if da and db and abs((da - db).days) > CONTRADICTION_MAX_DAYS:
+                continue
+            assert a.id is not None and b.id is not None
+            pairs.append((a.id, b.id))
+    return pairs
+
+
+def _cross_speaker_pairs(members: list[tuple[Claim, ClaimKey]]) -> list[tuple[int, int]]:
+    """Index pairs ``i < j`` of ``members`` whose speakers differ (casefolded), in the order of
+    the nested loop over ``i`` then ``j``: claims of one speaker never contradict each other, so
+    a story told by one voice costs nothing (a long article repeating its own figures made this
+    quadratic)."""
+    by_speaker: dict[str, list[int]] = {}
+    for k, (claim, _) in enumerate(members):
+        by_speaker.setdefault((claim.speaker or "").casefold(), []).append(k)
+    if len(by_speaker) < 2:
+        return []
+    voices = list(by_speaker.values())
+    pairs = [
+        (min(i, j), max(i, j))
+        for v, first in enumerate(voices)
+        for second in voices[v + 1 :]
+        for i in first
+        for j in second
+    ]
+    pairs.sort()
     return pairs
 
 

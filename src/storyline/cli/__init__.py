@@ -7,6 +7,7 @@ from storyline.cli import entities as entities  # registers its commands
 from storyline.cli import quotes as quotes  # registers its commands
 from storyline.cli import serve as serve  # registers its commands
 from storyline.cli import stories as stories  # registers its commands
+from storyline.cli import travel as travel  # registers its commands
 from storyline.cli._app import app
 
 

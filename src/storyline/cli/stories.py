@@ -100,29 +100,23 @@ def story_cmd(
     claims."""
     from storyline.config import Settings
     from storyline.read import entity_timeline, find_story
-    from storyline.read.stories import independent_sources
+    from storyline.read.travel import source_roles
+    from storyline.store.readers import readers
 
     store = _open(db)
     try:
         found: dict[str, Any] | None
         if entity:
             events = entity_timeline(store.conn, story_id)
-            members = [
-                {
-                    "id": e["article_id"],
-                    "source": e["source"],
-                    "duplicate_of": e["duplicate_of"],
-                    "translation_of": e["translation_of"],
-                }
-                for e in events
-            ]
+            reader = readers(store.conn)
+            members = reader.articles([e["article_id"] for e in events])
             found = (
                 {
                     "id": story_id,
                     "thread_id": "-",
                     "headline": story_id,
                     "articles": len(events),
-                    "independent_sources": independent_sources(members),
+                    "independent_sources": len(source_roles(reader, members)[1]),
                     "languages": sorted({e["language"] for e in events if e["language"]}),
                     "timeline": events,
                 }

@@ -413,8 +413,9 @@ class LexiconNer:
             ):
                 run = run[1:]
             if run:
-                j_ext = self._lower_head_end(text, tokens, i + (j - i - len(run)), j)
-                self._type_run(text, tokens, run, j_ext, found, pending)
+                first = i + (j - i - len(run))  # the run's index in tokens
+                j_ext = self._lower_head_end(text, tokens, first, j)
+                self._type_run(text, tokens, run, first, j_ext, found, pending)
                 j = max(j, j_ext)
             i = j
         found.extend(self._second_pass(text, found, pending))
@@ -513,12 +514,14 @@ class LexiconNer:
         text: str,
         tokens: list[Token],
         run: list[Token],
+        first_index: int,
         end_index: int,
         found: list[tuple[Mention, bool]],
         pending: list[tuple[int, int]],
     ) -> None:
+        """Type one capitalised run: ``tokens[first_index:]`` starts with it (the index is passed
+        in: searching for it cost a scan of the text per run, quadratic in the length)."""
         cues = self.cues
-        first_index = next(k for k, t in enumerate(tokens) if t[0] == run[0][0])
         extended = end_index > first_index + len(run)
         if extended:
             start, end = run[0][0], tokens[end_index - 1][1]

@@ -59,10 +59,11 @@ API for other stages (quotes, claims, stories) — the corpus registry is
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -909,15 +910,37 @@ class EntityRegistry:
         The nearest preceding person mention of ``article`` whose titles share a role class with
         the nominal; None when the nominal names no known role or no such person precedes it.
         """
-        wanted = role_classes(nominal)
-        if not wanted:
-            return None
-        for mention in sorted(article.entities, key=lambda m: -m.start):
-            if mention.start >= before or mention.type != "PER" or mention.entity_id is None:
+        return self.role_resolver(article)(nominal, before)
+
+    def role_resolver(self, article: Article) -> Callable[[str, int], str | None]:
+        """:meth:`resolve_role` for many nominals of one ``article``: the person mentions are
+        indexed by role class once, so each call costs O(log n) instead of a pass over every
+        mention (issue 12: cost linear in the text's length). The registry must not change
+        between the calls."""
+        by_class: dict[str, list[tuple[int, int, str]]] = {}
+        classes_of: dict[str, set[str]] = {}
+        for order, mention in enumerate(article.entities):
+            if mention.type != "PER" or mention.entity_id is None:
                 continue
-            if wanted & self.role_classes_of(mention.entity_id):
-                return self.canonical_id(mention.entity_id)
-        return None
+            eid = mention.entity_id
+            if eid not in classes_of:
+                classes_of[eid] = self.role_classes_of(eid)
+            for cls in classes_of[eid]:
+                # the latest start first; among equal starts the first mention of the article
+                by_class.setdefault(cls, []).append((mention.start, -order, eid))
+        for rows in by_class.values():
+            rows.sort()
+
+        def resolve(nominal: str, before: int) -> str | None:
+            best: tuple[int, int, str] | None = None
+            for cls in role_classes(nominal):
+                rows = by_class.get(cls, [])
+                k = bisect.bisect_left(rows, (before, -len(article.entities) - 1, "")) - 1
+                if k >= 0 and (best is None or rows[k][:2] > best[:2]):
+                    best = rows[k]
+            return self.canonical_id(best[2]) if best is not None else None
+
+        return resolve
 
     # ----------------------------------------------------------------- resolution
     def context(

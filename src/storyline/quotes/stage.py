@@ -21,7 +21,12 @@ How it works
    variants by Jaro-Winkler, pronouns to the previous speaker, role nominals ("the diplomat", "le
    diplomate", "the Syrian President") to the person introduced with a role of the same group.
    A quote with no attribution inherits the speaker of the quote before it in its paragraph, or of
-   the previous paragraph (carry-over).
+   the previous paragraph (carry-over). A quote split by its attribution (“…,” X said. “…”) is
+   one quote, its span holding the attribution.
+5. **Dash speech** (pl, ru, uk: ``dash_quotes``): "– Tekst – powiedział X." without marks.
+
+Every position lookup goes through an index (:mod:`storyline.text.spans`, bisect), so the cost
+is linear in the text's length (``benchmarks/length.py``, ``tests/quotes/test_length.py``).
 
 Limits: pronoun resolution ignores grammatical gender; German common nouns are capitalised so
 names there are only recognised with a title or from the entities stage; languages other than en,
@@ -31,6 +36,7 @@ fr, es, ru, de get direct quotes without speakers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -41,6 +47,7 @@ from storyline.article import Article, Mention, Quote
 from storyline.corpus import Corpus
 from storyline.nlp import parse
 from storyline.text import cues
+from storyline.text.spans import SpanIndex, spans_index
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -96,6 +103,19 @@ COLON_SPEAKERS = True
 # The second part of a quote split by its attribution takes the first part's speaker mention and
 # cue; written on PolNeAR dev, checked on the train sample (docs/evaluation.md).
 SPLIT_QUOTES = True
+# ... and the two parts are then one quote, whose span holds the attribution between them (as
+# PolNeAR annotates it: one content over both parts); written on PolNeAR dev, checked on train.
+SPLIT_AS_ONE = True
+# Direct speech opened by a dash (languages whose lexicon sets ``dash_quotes``); written on the
+# Polish hand annotations (see docs/evaluation.md for what it does elsewhere).
+DASH_QUOTES = True
+# The cue of a dash attribution starts at most this many characters after the dash ("– dodał",
+# "– mówił w rozmowie z …": the cue comes first in these attributions).
+DASH_CUE_GAP = 2
+# A paragraph-opening dash without an attribution is a quote of the previous speaker. Off: on the
+# Polish annotations it changes nothing (every such quote there has its attribution), and in
+# Ukrainian interviews it gives the interviewer's questions to the interviewee.
+DASH_UNATTRIBUTED = False
 MIXED_QUOTED_SHARE = 0.8  # ... unless partial quotes cover this share of it (the eval's "direct")
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
@@ -199,6 +219,11 @@ _SENTENCE_END = re.compile(
     r"(?:[!?…]|(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)(?<!\bProf)\.)"
     r"(?=[\"”»’']?(?:\s|$))"
 )
+# A paragraph opening with a dash: direct speech in languages with ``dash_quotes`` (pl, ru, uk).
+_DASH_OPEN = re.compile(r"[ \t\u00a0]*[–—-][ \t\u00a0]+(?=\S)")
+_DASH_AFTER_SENTENCE = re.compile(r"(?<=[.!?…\"”»])[ \t\u00a0]+[–—-][ \t\u00a0]+(?=\S)")
+# A dash between spaces inside it: the speech may end there ("… – dodał Kowalski.").
+_DASH_SEPARATOR = re.compile(r"[ \t\u00a0]+[–—-][ \t\u00a0]+")
 # A quote signed with a dash after it: "“…” ― Sonya Herridge" (vox pops, epigraphs).
 _DASH_SIGNATURE = re.compile(r"[\s\u00a0]*[―—–]\s*")
 
@@ -237,6 +262,8 @@ class _Found:
     cand: _Candidate | None
     cue_pos: int = -1
     speaker: _Speaker | None = None
+    # The first part of the quote when this is its second part, split by the attribution.
+    split_of: _Found | None = None
 
 
 def pair_quotation_marks(text: str) -> list[tuple[int, int, int]]:
@@ -351,7 +378,7 @@ def extract_quotes(article: Article, registry: EntityRegistry | None = None) -> 
     marked = normalise_marks(text)
     finder = _QuoteFinder(marked, lang, doc, article.entities)
     if registry is not None:
-        finder.role_resolver = lambda nominal, pos: registry.resolve_role(article, nominal, pos)
+        finder.role_resolver = registry.role_resolver(article)
         finder.canonical_id = registry.canonical_id
     quotes = finder.run()
     if marked is not text:
@@ -374,10 +401,18 @@ class _QuoteFinder:
         self.pronouns = cues.PRONOUNS.get(lang, {})
         self.pro_drop = bool(cues.lexicon(lang).get("pro_drop")) if lang else False
         self.paras = paragraphs(text)
+        self._para_starts = [a for a, _ in self.paras]
+        self._para_ends = [b for _, b in self.paras]
+        self._headlines: dict[tuple[int, int], bool] = {}
+        self._sentence_ends: list[int] | None = None
+        # Mentions by position, and the first mention (in entities order) of each entity.
+        self._mention_index = SpanIndex((m.start, m.end, m) for m in mentions)
+        self._by_entity: tuple[dict[str, Mention], dict[str, Mention]] | None = None
         self.cast = self._build_cast()
-        self._resolved: list[tuple[int, _Speaker]] = []
-        self._blocking: list[tuple[int, int]] = []
-        self._partial: list[tuple[int, int]] = []
+        # Resolved speakers sorted by position: (position, order of resolution, speaker).
+        self._resolved: list[tuple[int, int, _Speaker]] = []
+        self._blocking: SpanIndex[None] = spans_index([])
+        self._partial: SpanIndex[None] = spans_index([])
 
     # ---------------------------------------------------------------- driver
     def run(self) -> list[Quote]:
@@ -389,18 +424,34 @@ class _QuoteFinder:
             item = self._direct(o, c, prev_close, next_open)
             if item is not None:
                 found.append(item)
-        quoted = [(f.start, f.end) for f in found]
+        if DASH_QUOTES and cues.lexicon(self.lang).get("dash_quotes"):
+            found.extend(self._dash_quotes(spans_index([(f.start, f.end) for f in found])))
+            found.sort(key=lambda f: f.start)
+        quoted = spans_index([(f.start, f.end) for f in found])
         # Reported clauses may contain partial quotes (mixed quotes: said he hopes "communities
         # are standing up"); only a direct quote covering most of the clause excludes it.
-        self._blocking = [(f.start, f.end) for f in found if f.type == "direct" or not MIXED_QUOTES]
-        self._partial = [(f.start, f.end) for f in found if f.type != "direct" and MIXED_QUOTES]
+        self._blocking = spans_index(
+            [(f.start, f.end) for f in found if f.type == "direct" or not MIXED_QUOTES]
+        )
+        self._partial = spans_index(
+            [(f.start, f.end) for f in found if f.type != "direct" and MIXED_QUOTES]
+        )
         found.extend(self._indirect(quoted))
         found.sort(key=lambda f: f.start)
         self._carry_over(found)
-        out = []
+        out: list[Quote] = []
+        emitted: _Found | None = None
         for f in found:
             if f.type == "partial" and f.speaker is None:
                 continue  # scare quotes and titles, not speech
+            if SPLIT_AS_ONE and f.split_of is not None and f.split_of is emitted and out:
+                # “A,” said X. “B.”: one quote from A to B, the attribution inside its span.
+                first = out[-1]
+                first.end = f.end
+                first.text = self.text[first.start : f.end]
+                first.type = "direct"
+                continue
+            emitted = f
             sp = f.speaker
             out.append(
                 Quote(
@@ -419,10 +470,29 @@ class _QuoteFinder:
 
     # ---------------------------------------------------------------- direct quotes
     def _para_of(self, pos: int) -> tuple[int, int]:
-        for a, b in self.paras:
-            if a <= pos <= b:
-                return a, b
+        k = bisect_right(self._para_starts, pos) - 1
+        if k >= 0 and pos <= self.paras[k][1]:
+            return self.paras[k]
         return 0, len(self.text)
+
+    def _para_before(self, pa: int) -> tuple[int, int] | None:
+        """The last paragraph that ends before ``pa``."""
+        k = bisect_left(self._para_ends, pa) - 1
+        return self.paras[k] if k >= 0 else None
+
+    def _last_sentence_end(self, lo: int, pos: int) -> int:
+        """End of the last sentence end in ``text[lo:pos]`` (as ``_SENTENCE_END.finditer(text,
+        lo, pos)`` finds them), or -1. Looks back sentence by sentence, not over [lo, pos)."""
+        tail = list(_SENTENCE_END.finditer(self.text, max(lo, pos - 2), pos))
+        if tail:
+            return tail[-1].end()
+        # Before the last two characters the bound at ``pos`` does not change what matches.
+        if self._sentence_ends is None:
+            self._sentence_ends = [m.start() for m in _SENTENCE_END.finditer(self.text)]
+        k = bisect_left(self._sentence_ends, pos - 2) - 1
+        if k >= 0 and self._sentence_ends[k] >= lo:
+            return self._sentence_ends[k] + 1
+        return -1
 
     def _direct(self, o: int, c: int, prev_close: int, next_open: int) -> _Found | None:
         start, end = o + 1, c
@@ -435,8 +505,11 @@ class _QuoteFinder:
         if not words:
             return None
         pa, pb = self._para_of(o)
-        before = self.text[max(pa, prev_close + 1) : o].rstrip()
-        at_start = not before or before[-1] in ":,—–-([" or bool(_SENTENCE_END.search(before[-1:]))
+        lo, k = max(pa, prev_close + 1), o
+        while k > lo and self.text[k - 1].isspace():
+            k -= 1
+        before = self.text[k - 1] if k > lo else ""  # the last character before the quote
+        at_start = not before or before in ":,—–-([" or bool(_SENTENCE_END.search(before))
         kind = "direct" if at_start and len(words) >= MIN_DIRECT_WORDS else "partial"
         if (kind == "partial" or len(words) <= 6) and all(
             w[0].isupper() or len(w) <= 3 for w in words
@@ -495,11 +568,53 @@ class _QuoteFinder:
                 return dash.group(0).strip(), names[0], c + 1
         return None, None, -1
 
-    # ---------------------------------------------------------------- indirect speech
-    def _inside(self, a: int, b: int, spans: list[tuple[int, int]]) -> bool:
-        return any(s - 1 <= a and b <= e + 1 for s, e in spans)
+    def _dash_quotes(self, marked: SpanIndex[None]) -> list[_Found]:
+        """Direct speech opened by a dash, without quotation marks (Polish, Russian, Ukrainian
+        typography): "– Text – powiedział X." at the start of a paragraph or after a sentence.
+        The quote runs to the first dash followed by a cue (the attribution); a dash at the start
+        of a paragraph without one opens a quote to the paragraph end."""
+        out: list[_Found] = []
+        text = self.text
+        for pa, pb in self.paras:
+            openers = [m.end() for m in _DASH_OPEN.finditer(text, pa, pb) if m.start() == pa]
+            openers += [m.end() for m in _DASH_AFTER_SENTENCE.finditer(text, pa, pb)]
+            done = pa
+            for start in sorted(openers):
+                if start < done:
+                    continue
+                end, cue = pb, None
+                for sep in _DASH_SEPARATOR.finditer(text, start, pb):
+                    window_end = min(pb, sep.end() + ATTRIBUTION_WINDOW)
+                    c = self.cue_re.search(text, sep.end(), window_end) if self.cue_re else None
+                    if c is not None and c.start() - sep.end() <= DASH_CUE_GAP:
+                        end, cue = sep.start(), c
+                        break
+                if cue is None and not DASH_UNATTRIBUTED:
+                    continue  # an interview's questions open with a dash too
+                if cue is None and start != openers[0]:
+                    continue  # a dash inside a paragraph is speech only with its attribution
+                if cue is None and text[pa:start].strip(" \t\u00a0–—-"):
+                    continue
+                while end > start and text[end - 1] in " \t,":
+                    end -= 1
+                words = _WORD.findall(text[start:end])
+                if len(words) < MIN_DIRECT_WORDS or marked.overlapping(start, end):
+                    continue
+                done = end
+                if cue is None:
+                    out.append(_Found(start, end, "direct", None, None))
+                    continue
+                stop = _SENTENCE_END.search(text, cue.end(), pb)
+                w_end = stop.end() if stop else pb
+                cand = self._speaker_for_cue(cue.start(), cue.end(), cue.start(), w_end)
+                out.append(_Found(start, end, "direct", cue.group(0), cand, cue.start()))
+        return out
 
-    def _indirect(self, quoted: list[tuple[int, int]]) -> list[_Found]:
+    # ---------------------------------------------------------------- indirect speech
+    def _inside(self, a: int, b: int, spans: SpanIndex[None]) -> bool:
+        return bool(spans.containing(a, b, slack=1))
+
+    def _indirect(self, quoted: SpanIndex[None]) -> list[_Found]:
         out: list[_Found] = []
         if self.doc is not None and self.lang in cues.CUE_LEMMAS:
             out.extend(self._indirect_parsed(quoted))
@@ -508,15 +623,15 @@ class _QuoteFinder:
         out.extend(self._according_to(quoted, out))
         return out
 
-    def _overlaps_quotes(self, a: int, b: int, quoted: list[tuple[int, int]]) -> bool:
-        covered = sum(max(0, min(b, e) - max(a, s)) for s, e in quoted)
-        if quoted is self._blocking and self._partial:
-            partial = sum(max(0, min(b, e) - max(a, s)) for s, e in self._partial)
+    def _overlaps_quotes(self, a: int, b: int, quoted: SpanIndex[None]) -> bool:
+        covered = sum(min(b, e) - max(a, s) for s, e, _ in quoted.overlapping(a, b))
+        if quoted is self._blocking and len(self._partial):
+            partial = sum(min(b, e) - max(a, s) for s, e, _ in self._partial.overlapping(a, b))
             if partial >= MIXED_QUOTED_SHARE * (b - a):
                 return True  # mostly quoted: a direct quote in all but name
         return covered > 0.5 * (b - a)
 
-    def _indirect_parsed(self, quoted: list[tuple[int, int]]) -> list[_Found]:
+    def _indirect_parsed(self, quoted: SpanIndex[None]) -> list[_Found]:
         assert self.doc is not None
         lemmas = cues.CUE_LEMMAS[self.lang]
         that = set(cues.THAT.get(self.lang, ()))
@@ -618,7 +733,7 @@ class _QuoteFinder:
                 return first.idx, last.idx + len(last)
         return None
 
-    def _indirect_patterns(self, quoted: list[tuple[int, int]]) -> list[_Found]:
+    def _indirect_patterns(self, quoted: SpanIndex[None]) -> list[_Found]:
         assert self.cue_re is not None
         that = cues.THAT.get(self.lang, ())
         if not that:
@@ -635,8 +750,9 @@ class _QuoteFinder:
             if not cm or "\n" in cm.group(0):
                 continue
             a = cm.end()
-            end_m = _SENTENCE_END.search(self.text, a)
             pa, pb = self._para_of(a)
+            # bounded at the paragraph end (always a line break or the text end): same match
+            end_m = _SENTENCE_END.search(self.text, a, pb)
             b = min(end_m.start() if end_m else pb, pb)
             if b - a < 8 or self._overlaps_quotes(a, b, self._blocking):
                 continue
@@ -655,22 +771,27 @@ class _QuoteFinder:
     def _headline(self, pos: int) -> bool:
         """A Title Case line (headline, caption): its verbs are not attributions."""
         pa, pb = self._para_of(pos)
-        words = [w for w in _WORD.findall(self.text[pa:pb]) if w[0].isalpha()]
-        caps = sum(1 for w in words if w[0].isupper())
-        return len(words) >= 3 and caps > HEADLINE_CAPS * len(words)
+        known = self._headlines.get((pa, pb))
+        if known is None:
+            words = [w for w in _WORD.findall(self.text[pa:pb]) if w[0].isalpha()]
+            caps = sum(1 for w in words if w[0].isupper())
+            known = self._headlines[(pa, pb)] = len(words) >= 3 and caps > HEADLINE_CAPS * len(
+                words
+            )
+        return known
 
-    def _according_to(self, quoted: list[tuple[int, int]], found: list[_Found]) -> list[_Found]:
+    def _according_to(self, quoted: SpanIndex[None], found: list[_Found]) -> list[_Found]:
         rx = cues.according_regex(self.lang)
         if rx is None:
             return []
-        taken = [(f.start, f.end) for f in found]
+        taken = spans_index([(f.start, f.end) for f in found])
         out: list[_Found] = []
         for m in rx.finditer(self.text):
             if self._inside(m.start(), m.end(), quoted):
                 continue
             pa, pb = self._para_of(m.start())
-            ends = list(_SENTENCE_END.finditer(self.text, pa, m.start()))
-            s_start = ends[-1].end() if ends else pa
+            last_end = self._last_sentence_end(pa, m.start())
+            s_start = last_end if last_end >= 0 else pa
             end_m = _SENTENCE_END.search(self.text, m.end(), pb)
             s_end = end_m.start() if end_m else pb
             comma = self.text.find(",", m.end(), s_end)
@@ -937,6 +1058,8 @@ class _QuoteFinder:
             person.positions.append(s)
             person.entity_id = person.entity_id or eid
             person.titles |= self._titles_around(s, e)
+        for person in people:
+            person.positions.sort()
         return people
 
     @staticmethod
@@ -1042,14 +1165,25 @@ class _QuoteFinder:
         """The registry's canonical name when the speaker is a known entity (the same person is
         then named alike in every language), else the name found in the article."""
         if speaker.entity_id:
-            for men in self.mentions:
-                if (
-                    men.canonical
-                    and men.entity_id
-                    and (self.canonical_id(men.entity_id) == self.canonical_id(speaker.entity_id))
-                ):
-                    return men.canonical
+            men = self._entity_mentions()[1].get(self.canonical_id(speaker.entity_id))
+            if men is not None:
+                return men.canonical
         return speaker.name
+
+    def _entity_mentions(self) -> tuple[dict[str, Mention], dict[str, Mention]]:
+        """By canonical entity id: the first mention of the entity, and the first one that has a
+        canonical name (built once: the registry does not change during the stage)."""
+        if self._by_entity is None:
+            first: dict[str, Mention] = {}
+            named: dict[str, Mention] = {}
+            for men in self.mentions:
+                if men.entity_id:
+                    key = self.canonical_id(men.entity_id)
+                    first.setdefault(key, men)
+                    if men.canonical:
+                        named.setdefault(key, men)
+            self._by_entity = (first, named)
+        return self._by_entity
 
     def _registry_person(self, nominal: str, pos: int) -> _Speaker | None:
         if self.role_resolver is None:
@@ -1057,11 +1191,11 @@ class _QuoteFinder:
         entity_id = self.role_resolver(nominal, pos)
         if entity_id is None:
             return None
-        for men in self.mentions:
-            if men.entity_id and self.canonical_id(men.entity_id) == entity_id:
-                person = self._person_for(men.text)
-                name = men.canonical or (person.name if person else men.text)
-                return _Speaker(name, entity_id, nominal, True)
+        men = self._entity_mentions()[0].get(entity_id)
+        if men is not None:
+            person = self._person_for(men.text)
+            name = men.canonical or (person.name if person else men.text)
+            return _Speaker(name, entity_id, nominal, True)
         return None
 
     def _appositive_person(self, end: int) -> _Person | None:
@@ -1071,15 +1205,14 @@ class _QuoteFinder:
         m = re.match(r"[^,.;:\n]{0,30},\s*", window)
         start = end + (m.end() if m else 0)
         for p in self.cast:
-            if any(start <= x <= start + 2 for x in p.positions):
+            k = bisect_left(p.positions, start)
+            if k < len(p.positions) and p.positions[k] <= start + 2:
                 return p
         return None
 
     def _mention_at(self, a: int, b: int) -> Mention | None:
-        for men in self.mentions:
-            if men.start < b and a < men.end:
-                return men
-        return None
+        hits = self._mention_index.overlapping(a, b)
+        return hits[0][2] if hits else None
 
     def _mention_entity(self, a: int, b: int) -> str | None:
         men = self._mention_at(a, b)
@@ -1092,11 +1225,11 @@ class _QuoteFinder:
         for p in self.cast:
             if group is not None and not any(cues.ROLE_TO_GROUP.get(t) == group for t in p.titles):
                 continue
-            seen = [x for x in p.positions if x <= pos]
-            if not seen and group is None:
+            k = bisect_right(p.positions, pos)  # positions are sorted (_build_cast)
+            if not k and group is None:
                 continue
             score = len(mods & p.titles) if mods else 0
-            key = (score, max(seen) if seen else -1)
+            key = (score, p.positions[k - 1] if k else -1)
             if best is None or key > best[:2]:
                 best = (key[0], key[1], p)
         return best[2] if best else None
@@ -1105,11 +1238,11 @@ class _QuoteFinder:
         """The speaker of the latest attribution before ``pos`` in this or the 2 previous
         paragraphs: what "he", "she", "il", "он" refer back to in news prose."""
         lo = pos - PRONOUN_LOOKBACK_CHARS
-        best = None
-        for p, sp in self._resolved:
-            if lo <= p < pos and sp.name is not None:
-                best = sp
-        return best
+        rows = self._resolved[
+            bisect_left(self._resolved, (lo,)) : bisect_left(self._resolved, (pos,))
+        ]
+        named = [row for row in rows if row[2].name is not None]
+        return max(named, key=lambda row: row[1])[2] if named else None  # the latest resolved
 
     def _previous_paragraph_subject(self, pos: int) -> _Candidate | None:
         """For a quote that opens its paragraph: the subject of the last sentence of the previous
@@ -1117,10 +1250,10 @@ class _QuoteFinder:
         pa, _ = self._para_of(pos)
         if self.text[pa:pos].strip(" \t\u00a0" + "".join(PAIRS)) or self.doc is None:
             return None
-        before = [p for p in self.paras if p[1] < pa]
-        if not before:
+        previous = self._para_before(pa)
+        if previous is None:
             return None
-        qa, qb = before[-1]
+        qa, qb = previous
         span = self.doc.char_span(qa, qb, alignment_mode="expand")
         if span is None:
             return None
@@ -1147,8 +1280,8 @@ class _QuoteFinder:
             elif f.type == "direct" and prev is not None and prev.speaker is not None:
                 pa, _ = self._para_of(f.start)
                 ppa, _ = self._para_of(prev.start)
-                before = [p for p in self.paras if p[1] < pa]
-                if ppa == pa or (before and before[-1][0] == ppa):
+                previous = self._para_before(pa)
+                if ppa == pa or (previous is not None and previous[0] == ppa):
                     sp = prev.speaker
                     # A quote split by its attribution ("“…,” he said. “…”"): the second part has
                     # the first's attribution, mention and cue included.
@@ -1157,6 +1290,8 @@ class _QuoteFinder:
                     f.speaker = _Speaker(sp.name, sp.entity_id, mention, sp.is_person)
                     if split:
                         f.cue = prev.cue
+                        if prev.type in ("direct", "partial"):
+                            f.split_of = prev
             if f.speaker is None and f.type == "direct" and f.cand is None:
                 cand = self._previous_paragraph_subject(f.start)
                 if cand is not None:
@@ -1166,7 +1301,7 @@ class _QuoteFinder:
                             subject.name, subject.entity_id, None, subject.is_person
                         )
             if f.speaker is not None:
-                self._resolved.append((pos, f.speaker))
+                insort(self._resolved, (pos, len(self._resolved), f.speaker))
                 prev = f
 
 

@@ -4,10 +4,11 @@ Definitions, the same for the CLI, the HTTP API and the web pages:
 
 - **Members**: the analysed articles carrying the story id (a thread: the thread id), earliest
   first, undated last, ties by article id.
-- **Independent sources**: the distinct outlets among the story's *originals*, the members that
-  are neither a copy (``duplicate_of``) nor a translation (``translation_of``) of another member
-  of the story. Copies and translations collapse into the article they repeat; an original with
-  no outlet counts as its own source (it cannot be shown to repeat anyone).
+- **Independent sources**: the travel model's (:mod:`storyline.travel.model`, read through
+  :func:`storyline.read.travel.source_roles`): the members that copy or translate another member
+  collapse into it; an original crediting a wire agency counts as that agency; any other
+  original counts as its outlet (without one, alone). The story card, the story page, the CLI and
+  the travel view all count them there.
 - **Headline**: among the members with a title, those in the reader's most preferred language
   that the story has (any language if none), originals before copies; of these the one closest
   to the story centroid (dot product with the sum of the members' story vectors, from
@@ -41,6 +42,7 @@ from storyline.read.claims import (
     quote_record,
 )
 from storyline.read.entities import resolve_ids
+from storyline.read.travel import get_travel, source_roles
 from storyline.store import SQLConnection
 from storyline.store.readers import NO_FILTERS, SUMMARY_COLUMNS, Filters, Readers, readers
 
@@ -120,23 +122,11 @@ class StorySummary:
 # -- the definitions --------------------------------------------------------------------------
 
 
-def originals(members: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The members that neither copy nor translate another member."""
-    ids = {m["id"] for m in members}
-    return [
-        m
-        for m in members
-        if m.get("duplicate_of") not in ids and m.get("translation_of") not in ids
-    ]
-
-
-def independent_sources(members: Sequence[dict[str, Any]]) -> int:
-    """Distinct outlets among the :func:`originals` (an original without one counts alone)."""
-    return len({m.get("source") or f"id:{m['id']}" for m in originals(members)})
-
-
 def choose_headline(
-    members: Sequence[dict[str, Any]], vectors: dict[str, bytes], preferred: Sequence[str]
+    members: Sequence[dict[str, Any]],
+    vectors: dict[str, bytes],
+    preferred: Sequence[str],
+    repeats: frozenset[str] = frozenset(),
 ) -> dict[str, Any] | None:
     """The member whose title heads the story (the rule is in the module docstring)."""
     titled = [m for m in members if m.get("title")]
@@ -145,7 +135,7 @@ def choose_headline(
     rank = {lang: i for i, lang in enumerate(preferred)}
     best = min(rank.get(m.get("language") or "", len(rank)) for m in titled)
     pool = [m for m in titled if rank.get(m.get("language") or "", len(rank)) == best]
-    first_hand = {m["id"] for m in originals(members)}
+    first_hand = {m["id"] for m in members if m["id"] not in repeats}
     arrays = {k: np.frombuffer(v, dtype=np.float32) for k, v in vectors.items()}
     known = [arrays[m["id"]] for m in members if m["id"] in arrays]
     centroid = np.sum(known, axis=0) if known else None
@@ -209,10 +199,14 @@ def summarise(
     preferred: Sequence[str],
     redirects: dict[str, str],
     article_count: int | None = None,
+    roles: tuple[dict[str, str], list[str]] = ({}, []),
 ) -> StorySummary:
-    """The :class:`StorySummary` of ``members`` (empty members: an empty summary)."""
+    """The :class:`StorySummary` of ``members`` (empty members: an empty summary); ``roles`` are
+    :func:`storyline.read.travel.source_roles` of the members."""
     dates = sorted(str(m["published"]) for m in members if m.get("published"))
-    head = choose_headline(members, vectors, preferred)
+    role, sources = roles
+    repeats = frozenset(i for i, r in role.items() if r in ("copy", "translation"))
+    head = choose_headline(members, vectors, preferred, repeats)
     threads = sorted({m["thread_id"] for m in members if m.get("thread_id")})
     quotes = tuple(
         quote_record(q, m) for m in members for q in (m.get("quotes") or []) if isinstance(q, dict)
@@ -223,7 +217,7 @@ def summarise(
         headline=str(head["title"]) if head else None,
         headline_article=head["id"] if head else None,
         article_count=len(members) if article_count is None else article_count,
-        independent_sources=independent_sources(members),
+        independent_sources=len(sources),
         languages=languages(members),
         first=dates[0] if dates else None,
         last=dates[-1] if dates else None,
@@ -238,13 +232,21 @@ def summarise(
 def _summaries(
     reader: Readers, ids: Sequence[str], preferred: Sequence[str], analysis: bool
 ) -> list[StorySummary]:
-    rows = reader.members("story_id", ids, analysis=analysis)
+    # the analysis columns always: the independent sources need the text (wire credits)
+    rows = reader.members("story_id", ids, analysis=True)
     by_story: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_story[row["story_id"]].append(row)
     vectors = reader.vectors([r["id"] for r in rows])
     redirects = reader.redirects() if analysis else {}
-    return [summarise(i, by_story.get(i, []), vectors, preferred, redirects) for i in ids]
+    out = []
+    for i in ids:
+        members = by_story.get(i, [])
+        if not analysis:  # the entities are not wanted
+            members = [{**m, "entities": []} for m in members]
+        roles = source_roles(reader, members)
+        out.append(summarise(i, members, vectors, preferred, redirects, roles=roles))
+    return out
 
 
 def story_summaries(
@@ -398,7 +400,16 @@ def _detail(
     vectors = reader.vectors([m["id"] for m in members])
     story_id = found_id if column == "story_id" else members[0]["story_id"]
     total = reader.count_members(found_id) if column == "story_id" else None
-    summary = summarise(story_id, members, vectors, preferred, reader.redirects(), total)
+    if column == "story_id":  # the travel view's roles (cached: the story page shows both)
+        travel = get_travel(reader, found_id, limit if limit is not None else len(members))
+        roles = (
+            ({n["id"]: n["role"] for n in travel.nodes}, travel.independent_sources)
+            if travel is not None
+            else ({}, [])
+        )
+    else:
+        roles = source_roles(reader, members)
+    summary = summarise(story_id, members, vectors, preferred, reader.redirects(), total, roles)
     links = contradictions(reader)
     claims = [claim_record(c, m, links) for m in members for c in m.get("claims") or []]
     stories = sorted({m["story_id"] for m in members if m.get("story_id")})

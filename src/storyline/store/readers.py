@@ -208,6 +208,19 @@ class Readers(Protocol):
 
     def vectors(self, article_ids: Sequence[str]) -> dict[str, bytes]: ...
 
+    def travel_rows(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Per article: its byline and the story stage's evidence (seq, vector, keys, numbers,
+        minhash), for the travel view (:mod:`storyline.read.travel`)."""
+        ...
+
+    def quote_vectors(self, article_ids: Sequence[str]) -> dict[str, dict[int, tuple[str, bytes]]]:
+        """Per article: quote index -> (text hash, float32 vector) (migration 0008)."""
+        ...
+
+    def story_version(self, story_id: str) -> tuple[int, str | None]:
+        """(analysed members, their last update): changes whenever a member does."""
+        ...
+
     def items(self, column: str, filters: Filters) -> Iterator[tuple[Any, dict[str, Any]]]: ...
 
     def claim_rows(self) -> Iterator[dict[str, Any]]: ...
@@ -434,6 +447,57 @@ class SQLReaders:
                 chunk,
             ):
                 out[article_id] = bytes(vector)
+        return out
+
+    def _chunks(self, article_ids: Sequence[str]) -> Iterator[tuple[list[str], str]]:
+        unique = sorted(set(article_ids))
+        for start in range(0, len(unique), IN_CHUNK):
+            chunk = unique[start : start + IN_CHUNK]
+            yield chunk, ",".join("?" * len(chunk))
+
+    def travel_rows(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        members = self.has_table("story_members")
+        for chunk, marks in self._chunks(article_ids):
+            for article_id, author in self.conn.execute(
+                f"SELECT id, author FROM articles WHERE id IN ({marks})", chunk
+            ):
+                out[article_id] = {"author": author}
+            if not members:
+                continue
+            for article_id, seq, vector, keys, numbers, minhash in self.conn.execute(
+                "SELECT article_id, seq, vector, keys, numbers, minhash FROM story_members"
+                f" WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                out.setdefault(article_id, {"author": None}).update(
+                    seq=int(seq),
+                    vector=bytes(vector) if vector is not None else None,
+                    keys=parse_json(keys, []),
+                    numbers=parse_json(numbers, []),
+                    minhash=bytes(minhash) if minhash is not None else None,
+                )
+        return out
+
+    def story_version(self, story_id: str) -> tuple[int, str | None]:
+        count, last = self.conn.execute(
+            "SELECT count(*), max(updated_at) FROM articles"
+            " WHERE status = 'analysed' AND story_id = ?",
+            (story_id,),
+        ).fetchone()
+        return int(count), str(last) if last is not None else None
+
+    def quote_vectors(self, article_ids: Sequence[str]) -> dict[str, dict[int, tuple[str, bytes]]]:
+        out: dict[str, dict[int, tuple[str, bytes]]] = {}
+        if not article_ids or not self.has_table("quote_vectors"):
+            return out
+        for chunk, marks in self._chunks(article_ids):
+            for article_id, index, digest, vector in self.conn.execute(
+                "SELECT article_id, quote_index, text_hash, vector FROM quote_vectors"
+                f" WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                out.setdefault(article_id, {})[int(index)] = (digest, bytes(vector))
         return out
 
     # -- quotes, claims and mentions of every article

@@ -22,8 +22,9 @@ from starlette.exceptions import HTTPException
 
 from storyline import read
 from storyline.read import search as search_module
+from storyline.read.travel import find_quote_group, get_travel
 from storyline.store import SQLConnection
-from storyline.web.charts import stacked_bars
+from storyline.web.charts import stacked_bars, travel_chart
 from storyline.web.highlight import segments
 
 HERE = Path(__file__).parent
@@ -85,6 +86,7 @@ templates.env.filters["date_provenance"] = _date_provenance
 templates.env.filters["with_offset"] = _with_offset
 templates.env.filters["is_web_url"] = _is_web_url
 templates.env.filters["num"] = _num
+templates.env.tests["length_over_one"] = lambda value: len(value) > 1
 
 router = APIRouter(include_in_schema=False)
 
@@ -163,7 +165,37 @@ def story_page(request: Request, conn: Conn, story_id: str) -> HTMLResponse:
     if story is None:
         raise HTTPException(404, f"No story with id {story_id!r}.")
     story["timeline"] = stacked_bars(story["timeline"])
+    found = get_travel(conn, story_id)
+    travel = found.to_dict() if found is not None else {"nodes": [], "edges": []}
+    titles = {n["id"]: n["outlet"] or n["title"] or n["id"][:8] for n in travel["nodes"]}
+    evidence: dict[str, list[str]] = {}
+    for edge in travel.get("edges", []):
+        if edge["kind"] in ("copy-of", "translation-of"):
+            facts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in edge["evidence"].items())
+            evidence.setdefault(edge["from"], []).append(f"{edge['kind']}: {facts}")
+    roles = {n["id"]: n["role"] for n in travel["nodes"]}
+    travel.update(titles=titles, edge_evidence=evidence, roles=roles)
+    story["travel"] = travel
+    story["travel_chart"] = travel_chart(travel)
     return render(request, conn, "story.html", story=story)
+
+
+@router.get("/stories/{story_id}/quotes/{group_id}", response_class=HTMLResponse, name="quote_page")
+def quote_page(request: Request, conn: Conn, story_id: str, group_id: str) -> HTMLResponse:
+    """Every wording of one quotation of a story, earliest first, with what changed."""
+    found = find_quote_group(conn, story_id, group_id)
+    if found is None:
+        raise HTTPException(404, f"No quotation {group_id!r} in story {story_id!r}.")
+    travel, group = found
+    origin = next((n for n in travel.nodes if n["origin"]), None)
+    return render(
+        request,
+        conn,
+        "quote.html",
+        story_id=story_id,
+        story_title=origin["title"] if origin else None,
+        group=group,
+    )
 
 
 @router.get("/entities", response_class=HTMLResponse, name="entities_page")

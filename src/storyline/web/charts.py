@@ -127,3 +127,148 @@ def stacked_bars(counts: Iterable[Mapping[str, Any]]) -> Chart:
         label = bins[i].strftime(tick_format)
         chart.ticks.append({"x": round(LEFT + 2 + i * slot + slot / 2, 1), "label": label})
     return chart
+
+
+# -- how a story travelled: time × outlet ------------------------------------------------------
+
+TRAVEL_WIDTH = 720
+TRAVEL_ROW = 22  # pixels per outlet row
+TRAVEL_LEFT = 150  # room for the outlet names
+TRAVEL_TOP = 12
+TRAVEL_BOTTOM = 26
+# Outlet rows drawn at most; the rest are folded into one "other outlets" row.
+TRAVEL_MAX_ROWS = 40
+# Outlet names are cut to this many characters on the chart (the full name is in the tooltip).
+TRAVEL_LABEL_CHARS = 22
+# Arrows start and end this far from the dots' centres (dot radius 5 + the arrowhead).
+TRAVEL_DOT_GAP = 8.0
+
+
+@dataclass
+class TravelDot:
+    x: float
+    y: float
+    id: str
+    label: str  # tooltip
+    language: str
+    series_index: int
+    origin: bool
+    role: str
+
+
+@dataclass
+class TravelArrow:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    kind: str  # copy-of / translation-of
+
+
+@dataclass
+class TravelChart:
+    dots: list[TravelDot] = field(default_factory=list)
+    arrows: list[TravelArrow] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    ticks: list[dict[str, Any]] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    width: int = TRAVEL_WIDTH
+    height: int = 0
+    left: int = TRAVEL_LEFT
+    base: int = 0
+
+
+def travel_chart(travel: Mapping[str, Any]) -> TravelChart:
+    """The geometry of the "How it travelled" chart: one row per outlet (in order of first
+    appearance), x by publication day (undated articles by first-seen order, in a column after
+    the dated ones), a dot per article coloured by language, arrows from each copy or translation
+    to the article it repeats."""
+    nodes = list(travel.get("nodes") or [])
+    chart = TravelChart()
+    if not nodes:
+        return chart
+    counts: dict[str, int] = defaultdict(int)
+    for node in nodes:
+        counts[node.get("language") or "?"] += 1
+    chart.languages = sorted(counts, key=lambda s: (-counts[s], s))
+    colour = {lang: min(i, SERIES_COLOURS - 1) for i, lang in enumerate(chart.languages)}
+    outlets: list[str] = []
+    for node in nodes:
+        name = node.get("outlet") or "unknown outlet"
+        if name not in outlets:
+            outlets.append(name)
+    if len(outlets) > TRAVEL_MAX_ROWS:
+        outlets = [*outlets[: TRAVEL_MAX_ROWS - 1], "other outlets"]
+    row_of = {name: i for i, name in enumerate(outlets)}
+    chart.height = TRAVEL_TOP + TRAVEL_ROW * len(outlets) + TRAVEL_BOTTOM
+    chart.base = TRAVEL_TOP + TRAVEL_ROW * len(outlets)
+    chart.rows = [
+        {
+            "y": TRAVEL_TOP + TRAVEL_ROW * i + TRAVEL_ROW / 2,
+            "label": name[:TRAVEL_LABEL_CHARS],
+            "title": name,
+        }
+        for i, name in enumerate(outlets)
+    ]
+    days = sorted({str(n["published"])[:10] for n in nodes if n.get("published")})
+    undated = [n for n in nodes if not n.get("published")]
+    # x slots: one per day (same-day articles side by side), then one per undated article
+    slots: list[tuple[str, int]] = []
+    per_day: dict[str, list[str]] = defaultdict(list)
+    for node in nodes:
+        if node.get("published"):
+            per_day[str(node["published"])[:10]].append(node["id"])
+    for day in days:
+        slots.append((day, len(per_day[day])))
+    if undated:
+        slots.append(("undated", len(undated)))
+    total = sum(max(width, 1) for _, width in slots) or 1
+    plot = TRAVEL_WIDTH - TRAVEL_LEFT - 16
+    unit = plot / total
+    position: dict[str, tuple[float, float]] = {}
+    cursor = float(TRAVEL_LEFT + 8)
+    for day, width in slots:
+        members = per_day[day] if day != "undated" else [n["id"] for n in undated]
+        chart.ticks.append({"x": round(cursor + unit * width / 2, 1), "label": day})
+        for k, node_id in enumerate(members):
+            position[node_id] = (round(cursor + unit * (k + 0.5), 1), 0.0)
+        cursor += unit * max(width, 1)
+    step = max(1, -(-len(chart.ticks) // MAX_TICKS))
+    chart.ticks = chart.ticks[::step]
+    for node in nodes:
+        row = row_of.get(node.get("outlet") or "unknown outlet", len(outlets) - 1)
+        x = position[node["id"]][0]
+        y = TRAVEL_TOP + TRAVEL_ROW * row + TRAVEL_ROW / 2
+        position[node["id"]] = (x, y)
+        language = node.get("language") or "?"
+        role = str(node.get("role") or "")
+        label = (
+            f"{node.get('published') or 'undated'} · {node.get('outlet') or 'unknown outlet'} · "
+            f"{language} · {'origin, ' if node.get('origin') else ''}{role}"
+            f" · {node.get('title') or ''}"
+        )
+        chart.dots.append(
+            TravelDot(
+                x, y, node["id"], label, language, colour[language], bool(node.get("origin")), role
+            )
+        )
+    for edge in travel.get("edges") or []:
+        if edge.get("kind") not in ("copy-of", "translation-of"):
+            continue
+        a, b = position.get(edge["from"]), position.get(edge["to"])
+        if a is None or b is None:
+            continue
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        length = max((dx * dx + dy * dy) ** 0.5, 1e-6)
+        cut = min(TRAVEL_DOT_GAP, length / 3)  # start and end outside the dots
+        ux, uy = dx / length * cut, dy / length * cut
+        chart.arrows.append(
+            TravelArrow(
+                round(a[0] + ux, 1),
+                round(a[1] + uy, 1),
+                round(b[0] - ux, 1),
+                round(b[1] - uy, 1),
+                str(edge["kind"]),
+            )
+        )
+    return chart

@@ -1,0 +1,91 @@
+"""The travel stage: a multilingual vector for each quotation an article carries, kept in the
+store (``quote_vectors``, migration 0008) so that the travel view can match a quotation across
+languages at read time (:mod:`storyline.travel.quotes`) without running a model per request.
+
+Reads ``quotes``; assigns no article field. The vectors are the story stage's
+e5 passage embeddings (:class:`storyline.stories.embed.E5Embedder`) of the quote text; with a
+store each article's rows are a :class:`QuoteVectorChange` committed with the article. Only the
+quotes the travel view tracks are embedded (at least ``MIN_QUOTE_WORDS`` words, with a speaker),
+at most :data:`MAX_QUOTES` per article: the cost is one short text per such quote, embedded in
+one call per article (the quotes exist only after the corpus stage before this one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from storyline.article import Article, Quote
+from storyline.corpus import Corpus
+from storyline.stories.embed import E5Embedder, Embedder
+from storyline.travel.quotes import MIN_QUOTE_WORDS
+
+# Quotes embedded per article at most (a long interview transcript has dozens: the first ones
+# are those re-quoted elsewhere, the lead's).
+MAX_QUOTES = 16
+# Characters of a quote embedded (e5-small reads ~512 tokens; a quote past this is a paragraph).
+QUOTE_CHARS = 400
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def tracked(quotes: list[Quote]) -> list[int]:
+    """Indexes of the quotes that get a vector."""
+    out = [
+        i
+        for i, q in enumerate(quotes)
+        if (q.speaker or q.speaker_entity_id) and len(_WORD.findall(q.text)) >= MIN_QUOTE_WORDS
+    ]
+    return out[:MAX_QUOTES]
+
+
+@dataclass
+class QuoteVectorChange:
+    """One article's quote vectors, replacing whatever the store had for it."""
+
+    article_id: str
+    rows: list[tuple[int, str, bytes]]
+
+    def write(self, conn: object) -> None:
+        execute = conn.execute  # type: ignore[attr-defined]
+        execute("DELETE FROM quote_vectors WHERE article_id = ?", (self.article_id,))
+        for index, digest, blob in self.rows:
+            execute(
+                "INSERT INTO quote_vectors (article_id, quote_index, text_hash, vector)"
+                " VALUES (?, ?, ?, ?)",
+                (self.article_id, index, digest, blob),
+            )
+
+
+class QuoteVectorStage:
+    name = "travel"
+    requires: tuple[str, ...] = ("quotes",)
+    assigns: tuple[str, ...] = ()
+    parallel = False
+
+    def __init__(self, corpus: Corpus, embedder: Embedder | None = None) -> None:
+        self.corpus = corpus
+        self.embedder: Embedder = embedder or E5Embedder()
+
+    def prepare(self, batch: list[Article]) -> None:
+        """Nothing to batch: the quotes exist only once the quotes stage has run on the article,
+        which happens article by article in the corpus suffix (after every ``prepare``)."""
+
+    def __call__(self, article: Article) -> Article:
+        rows: list[tuple[int, str, bytes]] = []
+        missing = [(i, article.quotes[i].text[:QUOTE_CHARS]) for i in tracked(article.quotes)]
+        if missing:
+            fresh = self.embedder.embed([t for _, t in missing])
+            for (index, text), vector in zip(missing, fresh, strict=True):
+                rows.append((index, text_hash(text), np.asarray(vector, np.float32).tobytes()))
+        rows.sort()
+        if self.corpus.store is not None:
+            self.corpus.record(article.id, QuoteVectorChange(article.id, rows))
+        return article
