@@ -318,8 +318,8 @@ def iob_spans(tags: list[str], types: dict[str, str]) -> set[tuple[int, int, str
     return spans
 
 
-def conll_docs(corpus: str = "esp") -> list[NerDoc]:
-    raw = open_maybe_xz(DATA / "ner-news" / "conll2002" / f"{corpus}.testa.xz").decode("latin-1")
+def conll_docs(corpus: str = "esp", part: str = "testa") -> list[NerDoc]:
+    raw = open_maybe_xz(DATA / "ner-news" / "conll2002" / f"{corpus}.{part}.xz").decode("latin-1")
     sentences: list[list[tuple[str, str]]] = [[]]
     for line in raw.splitlines():
         if not line.strip():
@@ -545,6 +545,10 @@ def ner_sets() -> list[tuple[str, list[GoldDoc]]]:
     sets: list[tuple[str, list[GoldDoc]]] = [("SlavicNER dev", slavicner_docs())]
     sets.append(("CoNLL-2002 testa", token_docs(conll_docs("esp"), "conll-es")))
     sets.append(("CoNLL-2002 testa", token_docs(conll_docs("ned"), "conll-nl")))
+    # never read for errors: the check that rules written on testa carry over
+    for corpus, lang in (("esp", "es"), ("ned", "nl")):
+        train = token_docs(conll_docs(corpus, "train"), f"conll-{lang}-train")
+        sets.append((TRAIN_SET, train[::TRAIN_SAMPLE]))
     for lang in ("de", "fr", "en"):
         sets.append(("HIPE-2020 dev", token_docs(hipe_docs(lang), f"hipe-{lang}")))
     made = handmade_docs()
@@ -573,11 +577,38 @@ BEFORE: dict[tuple[str, str], float] = {
 }
 
 
+# CoNLL-2002 train as a held-out check: every TRAIN_SAMPLE-th pseudo-document (time: the es
+# model parses about 1.5 documents/s here).
+TRAIN_SET = "CoNLL-2002 train (held-out check)"
+TRAIN_SAMPLE = 8
+# Mention F1 of main before issue 11's second pass, measured by this script (``--ner-only``,
+# PYTHONPATH=../main/src) at main 3931e48 on 2026-12-02, the same sets and samples. (The table
+# main's docs/evaluation.md carried then, bg 0.802 … uk 0.630, predates later registry changes
+# on main; re-measured, main gave the figures below.)
+PREVIOUS: dict[tuple[str, str], float] = {
+    ("bg", "SlavicNER dev"): 0.767,
+    ("cs", "SlavicNER dev"): 0.746,
+    ("pl", "SlavicNER dev"): 0.716,
+    ("ru", "SlavicNER dev"): 0.796,
+    ("sl", "SlavicNER dev"): 0.702,
+    ("uk", "SlavicNER dev"): 0.607,
+    ("es", "CoNLL-2002 testa"): 0.588,
+    ("nl", "CoNLL-2002 testa"): 0.535,
+    ("es", TRAIN_SET): 0.597,
+    ("nl", TRAIN_SET): 0.487,
+    ("de", "HIPE-2020 dev"): 0.359,
+    ("fr", "HIPE-2020 dev"): 0.578,
+    ("en", "HIPE-2020 dev"): 0.361,
+    ("de", "hand-made (eval/gold/ner)"): 0.630,
+    ("it", "hand-made (eval/gold/ner)"): 0.660,
+}
+
+
 def eval_ner(only: set[str] | None = None) -> list[str]:
     lines = [
-        "| lang | set | backend | docs | gold mentions | mention F1 before | mention F1 | "
-        "strict span F1 | per topic (mention F1) | s |",
-        "|---|---|---|---:|---:|---:|---:|---:|---|---:|",
+        "| lang | set | backend | docs | gold mentions | mention F1 before | mention F1 "
+        "previous | mention F1 | strict span F1 | per topic (mention F1) | s |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|---:|",
     ]
     for name, docs in ner_sets():
         if only:
@@ -600,10 +631,14 @@ def eval_ner(only: set[str] | None = None) -> list[str]:
             n_gold = mention.tp + mention.fn
             lines.append(
                 f"| {lang} | {name} | {backend_name(lang)} | {len(sub)} | {n_gold:,} | "
-                f"{BEFORE.get((lang, name), float('nan')):.3f} | "
+                f"{_fig(BEFORE.get((lang, name)))} | {_fig(PREVIOUS.get((lang, name)))} | "
                 f"{mention.f1():.3f} | {strict.f1():.3f} | {topics} | {seconds:.0f} |"
             )
     return lines
+
+
+def _fig(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}"
 
 
 def backend_name(language: str) -> str:
@@ -636,9 +671,15 @@ NER_NOTE = (
     "Mention F1: per document, the multiset of (normalised surface form, type) for PER/ORG/LOC, "
     "headline line excluded, summed over documents (micro). Strict span F1: exact character "
     "span and type. SlavicNER runs each topic as one corpus in all six languages (one "
-    "registry), Russian first; no figure below was fit on SlavicNER (nothing in the recogniser "
-    "is learnt from it), and the per-topic column shows how far the figure moves across "
-    "topics. CoNLL-2002 has no document marks in es testa: 20 sentences make one document."
+    "registry), Russian first. Nothing in the recognisers is learnt from these sets, but the "
+    "rules were written by reading errors: SlavicNER dev (pl, sl, uk; all four topics), "
+    "CoNLL-2002 testa (es, nl) and the hand-made sets; a rule was kept only when it did not "
+    "lose on the languages and sets it was not written on. CoNLL-2002 train was never read for "
+    "errors: its rows are the held-out check (every 8th pseudo-document). The per-topic column "
+    "shows how far a figure moves across topics; it is not a leave-one-topic-out figure, since "
+    "no threshold is fit per topic. CoNLL-2002 has no document marks: 20 sentences make one "
+    'document. "before": capitalised-run fallback (e7f5d77); "previous": main before '
+    "this pass (3931e48), re-measured."
 )
 
 

@@ -103,3 +103,41 @@ def test_a_person_known_from_other_languages_is_found_in_a_polish_article() -> N
     assert by_text["Kinshaka"].type == "PER"
     assert by_text["Kinshaka"].canonical == "Aleksandr Kinshak"
     assert by_text["Damaszku"].type == "LOC"
+
+
+def test_a_holder_named_after_an_office_is_a_mention_of_its_own() -> None:
+    got = found("pl", "Wczoraj przewodniczący Rady Europejskiej Donald Tusk przyjechał.")
+    assert ("Rady Europejskiej", "ORG", None) in got
+    assert ("Donald Tusk", "PER", None) in got
+
+
+def test_camel_case_words_and_numbered_names_are_organisations() -> None:
+    got = found("sl", "Cepivo podjetij BioNTech in AstraZeneca je prišlo, pravi McCain.")
+    assert ("BioNTech", "ORG", None) in got
+    assert ("AstraZeneca", "ORG", None) in got
+    assert not any(t[0] == "McCain" and t[1] == "ORG" for t in got)
+    got = found("pl", "Gazociąg to projekt, a spółka Nord Stream 2 ma kłopoty.")
+    assert ("Nord Stream 2", "ORG", None) in got
+
+
+def test_a_run_breaks_where_the_script_changes() -> None:
+    got = found("uk", "Переговори про Brexit Мішель Барньє вів довго.")
+    assert not any("Brexit" in t[0] and " " in t[0] for t in got)
+
+
+def test_very_frequent_sentence_initial_words_are_no_names() -> None:
+    got = found("pl", "Jak powiedział Donald Tusk, tak będzie.")
+    assert not any(t[0].startswith("Jak") for t in got)
+    assert ("Donald Tusk", "PER", None) in got
+
+
+def test_dutch_capitalised_adjectives_are_no_names() -> None:
+    ner = LexiconNer("nl", lambda name: "LOC" if name == "Amerikaanse" else None)
+    text = "Volgens de Amerikaanse regering is het zo."
+    mentions = ner(Article(raw_text=text, text=text, language="nl"))
+    assert not any(m.text == "Amerikaanse" for m in mentions)
+
+
+def test_a_demonym_the_registry_links_to_a_place_stays_a_person() -> None:
+    got = found("sl", "Po anketi so Britanci proti.", {"Britanci": "LOC"})
+    assert ("Britanci", "PER", None) in got

@@ -171,3 +171,26 @@ def test_one_long_line_is_cut_at_a_space() -> None:
     pieces = text_pieces(text, size=1000)
     assert "".join(pieces) == text and all(p.endswith(" ") for p in pieces)
     assert text_pieces("x" * 2500, size=1000) == ["x" * 1000, "x" * 1000, "x" * 500]
+
+
+def _repaired(text: str, surface: str, type_: str, language: str) -> Mention | None:
+    from storyline.entities.ner import repair_model_mention
+
+    start = text.index(surface)
+    mention = Mention(surface, start, start + len(surface), type_)  # type: ignore[arg-type]
+    return repair_model_mention(text, mention, language, frozenset())
+
+
+def test_model_repairs_drop_non_names_and_fix_types() -> None:
+    assert _repaired("El ministro aseguró que sí.", "aseguró", "ORG", "es") is None
+    assert _repaired("Según el informe, todo va bien.", "Según", "PER", "es") is None
+    fixed = _repaired("La delegación de Perú llegó.", "Perú", "PER", "es")
+    assert fixed is not None and fixed.type == "LOC"
+    fixed = _repaired("Lo dijo el Gobierno ayer.", "Gobierno", "LOC", "es")
+    assert fixed is not None and fixed.type == "ORG"
+    fixed = _repaired("Ganó Alejandro Toledo en las urnas.", "Alejandro Toledo", "LOC", "es")
+    assert fixed is not None and fixed.type == "PER"
+    fixed = _repaired("Lo dijo el banco BNP ayer.", "BNP", "LOC", "es")
+    assert fixed is not None and fixed.type == "ORG"
+    kept = _repaired("Moscou a répondu.", "Moscou", "LOC", "fr")
+    assert kept is not None and kept.type == "LOC"  # a known place opening a sentence stays

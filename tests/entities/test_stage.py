@@ -16,7 +16,7 @@ from storyline.article import Article, EntityType, Mention
 from storyline.corpus import Corpus
 from storyline.entities.ner import NerBackend
 from storyline.entities.registry import EntityRegistry
-from storyline.entities.stage import EntityStage
+from storyline.entities.stage import EntityStage, _harmonise_persons
 from storyline.ingest import read_one
 from storyline.pipeline import Pipeline
 from storyline.store.sqlite import SQLiteStore
@@ -226,3 +226,23 @@ def test_names_in_heading_lines_need_the_running_text_to_confirm_them() -> None:
     assert {m.text for m in off.entities} >= {"Coastal Towns", "Murmansk Trawler Fleet"}
     assert [m.text for m in on.entities if m.text != "Hammerfest"] == ["Russia", "Russia"]
     assert HEADED[on.entities[-1].start :].startswith("Russia Seeks")
+
+
+def test_an_acronym_inside_a_compound_is_no_mention() -> None:
+    stage = EntityStage(Corpus())
+    text = "Die US-Botschaft meldete, dass die NATO und die US zustimmen."
+    article = Article(raw_text=text, text=text, language="de")
+    stage.prepare([article])
+    stage(article)
+    us = [m.start for m in article.entities if m.text == "US"]
+    assert text.index("US-Botschaft") not in us
+    assert text.index("US zustimmen") in us  # the acronym standing alone is found
+
+
+def test_a_lone_surname_of_a_full_name_is_a_person_in_model_output() -> None:
+    mentions = [Mention("Alejandro Toledo", 0, 16, "PER"), Mention("Toledo", 30, 36, "LOC")]
+    _harmonise_persons(mentions, surnames_of_full_names=True)
+    assert mentions[1].type == "PER"
+    mentions = [Mention("Alejandro Toledo", 0, 16, "PER"), Mention("Toledo", 30, 36, "LOC")]
+    _harmonise_persons(mentions)
+    assert mentions[1].type == "LOC"  # the lexicon recogniser's persons are less sure

@@ -18,7 +18,10 @@ types capitalised-name runs from evidence that generalises across topics:
 - the corpus: the registry's names (other languages' models feed it: a person the English model
   found is known in a Polish article), exact first, then by inflection-tolerant key;
 - the document: a person's surname types its later lone mentions; the types of a document's
-  mentions carry to their other case forms (stems).
+  mentions carry to their other case forms (stems);
+- shape: camel-case words ("BioNTech", "PiS") and names ending in a short number ("Nord Stream
+  2") are organisations; a run holding an office and its holder ("Rady Europejskiej Donald
+  Tusk") is cut before the given name; a run stops where the script changes.
 
 Inflection: a word is compared by its stem, cut of one case / genitive ending of the language
 (:func:`stem`, "Dublinie" → "dublin", "Ryanaira" → "ryanair", "Deutschlands" → "deutschland");
@@ -68,12 +71,19 @@ HEAD_MAX_EXTRA = 4
 # capitalised mid-sentence or it is a known name: Zipf 4.5 sits above most surnames of Polish
 # news (Johnson 4.1, Tusk 4.0) and below common adverbs and prepositions (5+).
 COMMON_WORD_FREQUENCY = 10 ** (4.5 - 9)
+# A sentence's first word this frequent (Zipf 5.5, 320 per million) is a common word even when
+# the given-name list has it ("Jak", "Mimo", "Wielu" in Polish): given names sit below it
+# (Jan and Petr 5.3 in Czech, Peter 5.1 in German).
+VERY_COMMON = 10 ** (5.5 - 9)
 # A German compound names an organisation when at least this many letters come before its
 # head ("Innen|ministerium", "Bundes|regierung"): "Ministerium" alone is a common noun.
 COMPOUND_MIN_PREFIX = 4
 # In German a capitalised word after "in/nach/aus" this rare (Zipf 3.5, 3 per million) is no
 # common noun but a place ("in Lichtenberg"; "in Zukunft" has Zipf 5).
 RARE_NOUN = 10 ** (3.5 - 9)
+# A number of at most this many digits right after a two-word capitalised run is part of the
+# name ("Nord Stream 2"); a name holding a number is no person's (typed ORG).
+NAME_NUMBER_DIGITS = 2
 # Capitalised runs longer than this are headlines or lists, not one name.
 RUN_MAX_TOKENS = 6
 # gender-guesser frequency (0-13, per country, hex digit) a given name needs somewhere: 1 keeps
@@ -122,6 +132,7 @@ class Cues:
     lower_heads: frozenset[str]
     caseless_nouns: bool
     demonyms: tuple[str, ...]
+    adjective_endings: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
@@ -153,6 +164,7 @@ def cues_for(language: str) -> Cues:
         lower_heads=frozenset(words("lower_heads")),
         caseless_nouns=bool(raw.get("caseless_nouns")),
         demonyms=tuple(words("demonyms")),
+        adjective_endings=tuple(words("adjective_endings")),
     )
 
 
@@ -251,6 +263,22 @@ def places_for(language: str) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=32)
+def countries_for(language: str) -> frozenset[str]:
+    """Casefolded country and territory names: CLDR in ``language``'s locale and in English,
+    and the GeoNames country list (world knowledge: these name places)."""
+    from babel import Locale, UnknownLocaleError
+
+    names: set[str] = set()
+    for loc in dict.fromkeys([language, "en"]):
+        try:
+            names.update(n.casefold() for n in Locale.parse(loc).territories.values())
+        except (UnknownLocaleError, ValueError):
+            continue
+    names.update(n.casefold() for n in _countries())
+    return frozenset(names)
+
+
 # A caseless place name shorter than this is not looked for (CJK two-character names are
 # kept; one character matches inside too many words).
 CASELESS_MIN_CHARS = 2
@@ -312,13 +340,36 @@ def is_given_name(word: str, cues: Cues) -> bool:
     if low in names or stem(word, cues.suffixes) in names:
         return True
     if _script(word) == "cyrl":
+        # Cyrillic, and Latin letters with diacritics the name list spells without
+        # ("Władimir" → "wladimir")
         return anyascii(low).casefold() in names or anyascii(stem(word, cues.suffixes)) in names
     return False
+
+
+def load_name_data(language: str) -> None:
+    """Load (once; all cached) the name data the recogniser and the model repairs read for
+    ``language``, so a batch's first article does not pay for it."""
+    cues_for(language)
+    places_for(language)
+    countries_for(language)
+    given_names()
+    _frequencies(language)
 
 
 def is_acronym(word: str) -> bool:
     letters = [ch for ch in word if ch.isalpha()]
     return 2 <= len(letters) <= 6 and all(ch.isupper() for ch in letters)
+
+
+_CAMEL = re.compile(r"^[^\W\d_]+[a-zà-ÿа-яё]+[A-ZÀ-ÞА-ЯЁ]")
+# Surname prefixes written with an inner capital ("McCain", "MacArthur", "DeSantis", "LeBlanc").
+_CAMEL_SURNAME = re.compile(r"^(?:Mc|Mac|De|Di|Da|La|Le|Van|Von|O)[A-Z]")
+
+
+def is_camel_case(word: str) -> bool:
+    """A word with a capital after lower-case letters ("BioNTech", "AstraZeneca", "YouGov"):
+    brands and organisations write themselves so; surnames only after a prefix ("McCain")."""
+    return bool(_CAMEL.match(word)) and not _CAMEL_SURNAME.match(word) and "-" not in word
 
 
 Token = tuple[int, int, str]
@@ -346,7 +397,7 @@ class LexiconNer:
             return self._caseless(text)
         tokens = [_undot(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         lower = {t[2].casefold() for t in tokens if t[2][:1].islower()}
-        midcaps = {t[2] for t in tokens if t[2][:1].isupper() and not _sentence_initial(text, t[0])}
+        midcaps = {t[2] for t in tokens if t[2][:1].isupper() and not sentence_initial(text, t[0])}
         found: list[tuple[Mention, bool]] = []  # (mention, typed by evidence)
         pending: list[tuple[int, int]] = []  # lone unknown words, typed in the second pass
         i = 0
@@ -357,7 +408,7 @@ class LexiconNer:
             j = self._run_end(text, tokens, i)
             run = tokens[i:j]
             # a sentence-initial common word: "W Londynie", "Die Regierung"
-            if _sentence_initial(text, run[0][0]) and self._common_initial(
+            if sentence_initial(text, run[0][0]) and self._common_initial(
                 run[0][2], lower, midcaps
             ):
                 run = run[1:]
@@ -368,7 +419,18 @@ class LexiconNer:
                 j = max(j, j_ext)
             i = j
         found.extend(self._second_pass(text, found, pending))
-        return sorted((m for m, _ in found), key=lambda m: m.start)
+        return sorted((m for m, _ in found if not self._adjective(text, m)), key=lambda m: m.start)
+
+    def _adjective(self, text: str, mention: Mention) -> bool:
+        """A lone word with an adjective ending of the language right before a lower-case word
+        is an adjective of a place or people ("de Amerikaanse regering"), not a name."""
+        endings = self.cues.adjective_endings
+        if not endings or " " in mention.text or mention.lemma is not None:
+            return False
+        if not mention.text.casefold().endswith(endings):
+            return False
+        after = text[mention.end : mention.end + 2]
+        return len(after) == 2 and after[0] == " " and after[1].islower()
 
     def _caseless(self, text: str) -> list[Mention]:
         """A script without capitals (Arabic, Hebrew, CJK…): the locale's place names found
@@ -391,7 +453,11 @@ class LexiconNer:
                 break
             if gap not in (" ", "-"):
                 break
+            if nxt.isdigit() and len(nxt) <= NAME_NUMBER_DIGITS and j - i >= 2:
+                return j + 1  # "Nord Stream 2", "Polsat 24": a number ends a name
             if nxt[:1].isupper():
+                if _script(prev) != _script(nxt):
+                    break  # "Brexit Мішель Барньє": a Latin name next to a Cyrillic one
                 j += 1
                 continue
             if (
@@ -431,7 +497,7 @@ class LexiconNer:
         if (
             word not in midcaps
             and is_common_word(word, self.language)
-            and not is_given_name(word, self.cues)
+            and (not is_given_name(word, self.cues) or is_word(word, self.language, VERY_COMMON))
             and not (len(word) > SHORT_PLACE_CHARS and self._lookup(word, [word]))
         ):
             return True
@@ -468,7 +534,10 @@ class LexiconNer:
         while len(run) > 1 and _has_head(run[0][2], cues.title) and not self._known(run):
             run = run[1:]
             titled = True
-        for mention, evidence in self._split(text, run, titled):
+        cut = self._person_start(run)
+        pieces = [(run[:cut], False), (run[cut:], True)] if cut else [(run, titled)]
+        results = [r for piece, t in pieces for r in self._split(text, piece, t)]
+        for mention, evidence in results:
             if mention is None:
                 continue
             if evidence:
@@ -477,6 +546,24 @@ class LexiconNer:
                 pending.append((mention.start, mention.end))
             else:
                 found.append((mention, False))
+
+    def _person_start(self, run: list[Token]) -> int:
+        """Where a person's name starts inside a longer run ("Rady Europejskiej | Donald Tusk",
+        "Rosji | Władimir Putin": an office or country, then the holder's name): the first given
+        name after a word that is no given name, followed by a capitalised word; 0 for none."""
+        if len(run) < 3:
+            return 0
+        for k in range(1, len(run) - 1):
+            if (
+                is_given_name(run[k][2], self.cues)
+                and not is_given_name(run[k - 1][2], self.cues)
+                and not is_acronym(run[k][2])
+                and run[k + 1][2][:1].isupper()
+                and not self._known(run[k:])
+                and not any(is_given_name(t[2], self.cues) for t in run[:k])
+            ):
+                return k
+        return 0
 
     def _title_before(self, tokens: list[Token], index: int) -> bool:
         return index > 0 and _has_head(tokens[index - 1][2], self.cues.title)
@@ -488,6 +575,8 @@ class LexiconNer:
     def _lookup(self, name: str, words: list[str]) -> tuple[EntityType, str | None] | None:
         """(type, lemma) of a name from the registry or the place gazetteer."""
         known = self.gazetteer(name)
+        if known == "LOC" and self._demonym(words):
+            return "PER", None  # the registry links "Britanci" to its country: a people
         if known is not None and known != "MISC":
             return known, None
         if len(words) == 1 and words[0].upper() in PLACE_ACRONYMS:
@@ -565,14 +654,18 @@ class LexiconNer:
             if words[0].upper() in NON_ENTITY_ACRONYMS:
                 return None
             return self._mention(text, run, "ORG", None), True
+        if len(run) == 1 and is_camel_case(words[0]):
+            return self._mention(text, run, "ORG", None), True
         # a head noun alone names an organisation only where a capital says so: inside a
         # sentence of a language that writes common nouns in lower case ("w Sejmie"); in
         # German, or first in a sentence, it is the common noun ("Regierung", "Komisja …")
-        alone_ok = not cues.caseless_nouns and not _sentence_initial(text, run[0][0])
+        alone_ok = not cues.caseless_nouns and not sentence_initial(text, run[0][0])
         if any(w.casefold().rstrip(".") in ORG_SUFFIXES for w in words[1:]) or (
             (len(run) >= 2 or alone_ok)
             and any(_has_head(w, cues.org) and not is_given_name(w, cues) for w in words)
         ):
+            return self._mention(text, run, "ORG", None), True
+        if len(run) >= 3 and words[-1].isdigit():
             return self._mention(text, run, "ORG", None), True
         if cues.org_endings and any(self._org_compound(w) for w in words):
             return self._mention(text, run, "ORG", None), True
@@ -591,6 +684,15 @@ class LexiconNer:
             type_: EntityType = "LOC" if _has_head(words[-1], cues.loc) else "ORG"
             return self._mention(text, run, type_, None), True
         return None
+
+    def _demonym(self, words: list[str]) -> bool:
+        """A lone word with a demonym ending of the language that is no place name."""
+        if len(words) != 1 or not self.cues.demonyms:
+            return False
+        word = words[0]
+        return word.casefold().endswith(self.cues.demonyms) and (
+            self.places.get(key_of(words, self.cues)) is None
+        )
 
     def _place_adjective(self, word: str) -> bool:
         """ "Berliner", "Kölner": a place name + -er."""
@@ -654,7 +756,7 @@ class LexiconNer:
             word = text[start:end].rstrip(".")
             end = start + len(word)
             type_ = by_stem.get(stem(word, cues.suffixes))
-            if type_ is None and _sentence_initial(text, start):
+            if type_ is None and sentence_initial(text, start):
                 continue
             if type_ is None and cues.demonyms and word.casefold().endswith(cues.demonyms):
                 type_ = "PER"  # a people ("Polacy", "Rosjanie"): typed PER in SlavicNER
@@ -680,9 +782,14 @@ def _undot(start: int, end: int, word: str) -> Token:
     return start, end, word
 
 
-def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" " + _QUOTES + "(—–-")
-    return not before or before[-1] in ".!?:\n"
+def sentence_initial(text: str, start: int) -> bool:
+    """True when the word at ``start`` opens a sentence or a line (its capital says nothing)."""
+    # a window, not the whole prefix: called for every capitalised word of an article
+    window = text[max(0, start - 64) : start]
+    before = window.rstrip(" " + _QUOTES + "(—–-")
+    if not before:
+        return start <= 64
+    return before[-1] in ".!?:\n"
 
 
 def has_case(text: str) -> bool:

@@ -948,6 +948,12 @@ class EntityRegistry:
     ) -> DocContext:
         return DocContext(doc_id=doc_id, language=language, published=published)
 
+    @property
+    def last_via_demonym(self) -> bool:
+        """True when the last :meth:`resolve` matched a place through a demonym ("Polacy" →
+        Polska): the mention names the people, not the place."""
+        return self._via_demonym
+
     def resolve(
         self,
         text: str,

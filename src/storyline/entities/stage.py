@@ -40,7 +40,12 @@ from typing import TYPE_CHECKING
 
 from storyline.article import Article, EntityType, Mention
 from storyline.corpus import Corpus
-from storyline.entities.lexicon_ner import LexiconNer
+from storyline.entities.lexicon_ner import (
+    LexiconNer,
+    has_case,
+    load_name_data,
+    sentence_initial,
+)
 from storyline.entities.ner import (
     NerBackend,
     PatternNer,
@@ -49,6 +54,7 @@ from storyline.entities.ner import (
     confirmed_outside,
     heading_lines,
     pipe_docs,
+    repair_model_mention,
     split_title,
     title_after,
     title_before,
@@ -94,9 +100,12 @@ class EntityStage:
         backend: NerBackend | None = None,
         *,
         heading_check: bool = True,
+        repair_models: bool = True,
     ) -> None:
         self.corpus = corpus
         self.heading_check = heading_check  # off only to measure the rule (eval/headings.py)
+        # repairs of model output (ner.repair_model_mention); off only to measure them
+        self.repair_models = repair_models
         if registry is not None:
             corpus.use_registry(registry)
         self._backend = backend  # a fixed backend (tests); else routed by language
@@ -107,6 +116,8 @@ class EntityStage:
         return self.corpus.registry
 
     def prepare(self, batch: list[Article]) -> None:
+        for language in {a.language for a in batch if a.language and has_case(a.text[:200])}:
+            load_name_data(language)
         if self._backend is None:
             pipe_docs(batch)
 
@@ -149,6 +160,7 @@ class EntityStage:
             doc = None
         mentions, titles = self._find(article, backend, doc)
         ctx = registry.context(article.id, article.language, article.published)
+        demonyms: set[int] = set()  # mentions of a people linked to their place: keep the type
         for mention in mentions:
             seen = titles.get(mention.start, [])
             cue = type_cue(text, mention, seen[0] if seen else None)
@@ -162,6 +174,8 @@ class EntityStage:
                 weight=CUE_VOTE if cue else 1,
             )
             mention.entity_id = entity.id
+            if registry.last_via_demonym:
+                demonyms.add(id(mention))
             if mention.type != "PER" and (acr := _bracket_acronym(text, mention.end)):
                 registry.note_acronym(ctx, acr, entity.id)
             if entity.type == "PER":
@@ -173,7 +187,8 @@ class EntityStage:
             if final is not None:
                 mention.entity_id = final.id
                 mention.canonical = final.canonical
-                mention.type = final.type
+                if id(mention) not in demonyms:
+                    mention.type = final.type
         article.entities = mentions
 
     def _gazetteer(self, name: str) -> EntityType | None:
@@ -196,11 +211,23 @@ class EntityStage:
         text = article.text
         found: list[Mention] = []
         titles: dict[int, list[str]] = {}
+        repair = self.repair_models and not isinstance(backend, PatternNer | LexiconNer)
+        midcaps = _midsentence_capitals(text) if repair else frozenset()
         for raw in _model_mentions(article, backend):
             span = clean_span(text, raw.start, raw.end)
             if span is None:
                 continue
             start, end = span
+            if repair:
+                fixed = repair_model_mention(
+                    text,
+                    Mention(text[start:end], start, end, raw.type),
+                    article.language or "",
+                    midcaps,
+                )
+                if fixed is None:
+                    continue
+                raw = Mention(raw.text, raw.start, raw.end, fixed.type, lemma=raw.lemma)
             title = None
             if raw.type == "PER":
                 start, title = split_title(text, start, end)
@@ -224,7 +251,7 @@ class EntityStage:
                 continue  # overlapping: the earlier (longer) span wins
             mentions.append(mention)
         mentions = self._drop_heading_guesses(text, mentions)
-        _harmonise_persons(mentions)
+        _harmonise_persons(mentions, surnames_of_full_names=repair)
         return mentions, titles
 
     def _drop_heading_guesses(self, text: str, mentions: list[Mention]) -> list[Mention]:
@@ -271,6 +298,8 @@ class EntityStage:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
+            if _in_compound(text, m.start(), m.end()):
+                continue  # "US-Botschaft", "UN-backed": a modifier inside a compound word
             entity = self.registry.get(surfaces[m.group()]) if surfaces[m.group()] else None
             type_: EntityType = entity.type if entity is not None else "ORG"
             out.append(Mention(m.group(), m.start(), m.end(), type_))
@@ -327,6 +356,27 @@ def _propagate(text: str, found: list[Mention]) -> list[Mention]:
     return out
 
 
+_WORD = re.compile(r"[^\W\d_][^\W_]*")
+
+
+def _midsentence_capitals(text: str) -> frozenset[str]:
+    """Capitalised words written so somewhere inside a sentence of ``text``."""
+    return frozenset(
+        m.group()
+        for m in _WORD.finditer(text)
+        if m.group()[:1].isupper() and not sentence_initial(text, m.start())
+    )
+
+
+def _in_compound(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is joined by a hyphen to a word before or after it."""
+    after = text[end : end + 2]
+    before = text[max(0, start - 2) : start]
+    return (len(after) == 2 and after[0] == "-" and after[1].isalpha()) or (
+        len(before) == 2 and before[1] == "-" and before[0].isalpha()
+    )
+
+
 def _bracket_acronym(text: str, end: int) -> str | None:
     m = _BRACKET_ACRONYM.match(text, end)
     if m is None or not is_acronym(m.group(1)):
@@ -334,11 +384,27 @@ def _bracket_acronym(text: str, end: int) -> str | None:
     return m.group(1)
 
 
-def _harmonise_persons(mentions: list[Mention]) -> None:
-    """A multi-word name ending in the surname of a person mention of the article is a person."""
+def _harmonise_persons(mentions: list[Mention], surnames_of_full_names: bool = False) -> None:
+    """A multi-word name ending in the surname of a person mention of the article is a person,
+    and (``surnames_of_full_names``, for model output) so is a lone word that is the surname of
+    a full person name of the article. Not for the lexicon recogniser: its multi-word "persons"
+    are less sure ("Нафтогаз України"), and its second pass types surnames already."""
     surnames = {m.text.casefold() for m in mentions if m.type == "PER" and len(m.text.split()) == 1}
+    # surnames of the article's full person names ("Alejandro Toledo" … "Toledo dijo")
+    full = {
+        m.text.split()[-1].casefold()
+        for m in mentions
+        if m.type == "PER" and 2 <= len(m.text.split()) <= 4
+    }
     for mention in mentions:
         words = mention.text.split()
-        in_article = words and words[-1].casefold() in surnames
-        if mention.type in ("LOC", "MISC") and 2 <= len(words) <= 3 and in_article:
+        in_article = bool(words) and words[-1].casefold() in surnames
+        multi = mention.type in ("LOC", "MISC") and 2 <= len(words) <= 3 and in_article
+        lone = (
+            surnames_of_full_names
+            and mention.type != "PER"
+            and len(words) == 1
+            and words[0].casefold() in full
+        )
+        if multi or lone:
             mention.type = "PER"
