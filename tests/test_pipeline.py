@@ -113,3 +113,21 @@ def test_stage_subsets_leave_the_missing_fields_to_the_caller() -> None:
     pipeline = Pipeline(stages=("quotes", "claims"))
     assert [s.name for s in pipeline.stages] == ["quotes", "claims"]
     assert isinstance(pipeline.corpus, Corpus)
+
+
+def test_run_returns_every_article_in_the_order_given_even_two_records_of_one_text() -> None:
+    from datetime import date
+
+    from storyline.article import Article
+    from storyline.pipeline import Pipeline
+
+    same = "Harbour strike\n\nThe dockers' union said 300 workers stopped work on Monday."
+    other = "Rail strike\n\nThe rail union said 120 trains were cancelled on Tuesday morning."
+    batch = [
+        Article(raw_text=same, source_path="a.txt"),
+        Article(raw_text=other, source_path="b.txt", published=date(2020, 1, 1)),
+        Article(raw_text=same, source_path="c.txt"),
+    ]
+    out = Pipeline(stages=("language", "clean", "metadata", "claims")).run(batch)
+    assert [a.source_path for a in out] == ["a.txt", "b.txt", "c.txt"]
+    assert out[0].id == out[2].id and all(a.claims for a in out)

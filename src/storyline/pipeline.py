@@ -132,9 +132,10 @@ class Pipeline:
             articles = [stage(article) for article in articles]
         for stage in suffix:
             stage.prepare(articles)
-        out = []
+        out = list(articles)
         store = self.corpus.store
-        for article in _stream_order(articles):
+        for index in _stream_positions(articles):
+            article = articles[index]
             try:
                 for stage in suffix:
                     article = stage(article)
@@ -144,9 +145,8 @@ class Pipeline:
             changes = self.corpus.take(article.id)
             if store is not None:
                 store.save_article(article, changes)
-            out.append(article)
-        order = {id(a): i for i, a in enumerate(articles)}
-        return sorted(out, key=lambda a: order.get(id(a), len(order)))  # in the order given
+            out[index] = article
+        return out  # in the order given, every article (two records of one text included)
 
     def analyse_parallel(
         self, prefix: Sequence[Stage], batch: Sequence[Article], context: Sequence[Article] = ()
@@ -248,15 +248,23 @@ def describe_failure(stage: str | None, exc: BaseException) -> str:
     return f"{where} failed: {type(exc).__name__}: {message}"
 
 
-def _stream_order(articles: Sequence[Article]) -> list[Article]:
+def _stream_positions(articles: Sequence[Article]) -> list[int]:
     """The corpus stages take a chunk's articles in publication order (undated ones after,
-    ties by id: :func:`storyline.stories.index.stream_order`), so a story starts with
+    ties by id: :func:`storyline.stories.index.stream_key`), so a story starts with
     its earliest report whatever the file order. A rerun after a kill takes the chunk's
-    remaining articles in the same order, the ones committed before being a prefix of it."""
-    from storyline.stories.index import stream_order
+    remaining articles in the same order, the ones committed before being a prefix of it.
+    Positions in ``articles``, not ids: two records of one text (one id) both come through, in
+    the order given."""
+    from storyline.stories.index import stream_key
 
-    by_id = {a.id: a for a in articles}
-    return [by_id[i] for i in stream_order((a.id, a.published) for a in articles)]
+    return sorted(
+        range(len(articles)), key=lambda i: stream_key(articles[i].id, articles[i].published)
+    )
+
+
+def _stream_order(articles: Sequence[Article]) -> list[Article]:
+    """``articles`` in processing order (:func:`_stream_positions`)."""
+    return [articles[i] for i in _stream_positions(articles)]
 
 
 def _call(stage: Stage, article: Article) -> tuple[Article, str | None]:

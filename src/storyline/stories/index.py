@@ -117,12 +117,15 @@ class Assignment:
     new_story: bool = False
 
 
+def stream_key(article_id: str, published: date | None) -> tuple[bool, date, str]:
+    """Where an article comes in processing order: dated first by (date, id), then undated by
+    id."""
+    return (published is None, published or date.min, article_id)
+
+
 def stream_order(items: Iterable[tuple[str, date | None]]) -> list[str]:
-    """Article ids in processing order: dated first by (date, id), then undated by id."""
-    return [
-        article_id
-        for article_id, _ in sorted(items, key=lambda x: (x[1] is None, x[1] or date.min, x[0]))
-    ]
+    """Article ids in processing order (:func:`stream_key`)."""
+    return [article_id for article_id, _ in sorted(items, key=lambda x: stream_key(*x))]
 
 
 class StoryIndex:
