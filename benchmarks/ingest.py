@@ -62,9 +62,11 @@ def dev_pages(limit: int) -> list[tuple[str, bytes]]:
 def news_texts(limit: int) -> list[tuple[str, bytes]]:
     files = sorted(CRISIS.glob("[a-z][a-z]/*/*/*.txt.xz"))
     step = max(1, len(files) // limit)  # spread over languages and topics
-    return [(f"{p.parent.name}_{p.name[:-3]}", lzma.decompress(p.read_bytes())) for p in files][
-        ::step
-    ][:limit]
+    # named language_topic_date_file: date and file name alone repeat across languages
+    return [
+        ("_".join([*p.parts[-4:-1], p.name[:-3]]), lzma.decompress(p.read_bytes()))
+        for p in files[::step][:limit]
+    ]
 
 
 def _analyse(folder: str) -> tuple[int, int, float, float]:

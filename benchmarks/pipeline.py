@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import lzma
 import os
 import re
 import subprocess
@@ -34,12 +33,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "eval"))
-from _report import DATA, REPORT, SHARED, open_maybe_xz, write_section  # noqa: E402
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _report import DATA, REPORT, SHARED, write_section  # noqa: E402
+
+from ingest import dev_pages, news_texts  # type: ignore[import-not-found]  # noqa: E402
 
 # The last commit before issue 12's speed work (onnxruntime e5, the parse of only what needs it).
 BASE = "a0a1bb9"
-CRISIS = DATA / "cl-tls-ml-crisis"
-TRAF = DATA / "web-extraction-eval" / "trafilatura" / "tests"
 
 # Run by each version's interpreter: `storyline ingest`, then its own peak RSS and the CPU time
 # of it and its children (parse workers) on stderr.
@@ -150,32 +150,24 @@ def stage_times(src: Path, folder: Path) -> dict[str, float]:
 
 
 def write_texts(folder: Path, limit: int) -> int:
+    """The CL-TLS dev texts ``benchmarks/ingest.py`` samples (spread over languages and topics),
+    as files in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = sorted(CRISIS.glob("[a-z][a-z]/*/*/*.txt.xz"))
-    if not files:
-        raise SystemExit(f"no CL-TLS texts under {CRISIS}: ../shared/data is needed")
-    step = max(1, len(files) // limit)
-    chosen = files[::step][:limit]
-    for p in chosen:
-        name = f"{p.parts[-4]}_{p.parent.name}_{p.name[:-3]}"
-        (folder / name).write_bytes(lzma.decompress(p.read_bytes()))
-    return len(chosen)
+    texts = news_texts(limit)
+    if not texts:
+        raise SystemExit(f"no CL-TLS texts under {DATA}: ../shared/data is needed")
+    for name, data in texts:
+        (folder / name).write_bytes(data)
+    return len(texts)
 
 
 def write_pages(folder: Path, limit: int) -> int:
+    """The trafilatura dev pages ``benchmarks/ingest.py`` reads, as ``.html`` files."""
     folder.mkdir(parents=True, exist_ok=True)
-    evaldata = json.loads((TRAF / "evaldata.json").read_text(encoding="utf-8"))
-    n = 0
-    for item in evaldata.values():
-        for sub in ("cache", "eval"):
-            path = TRAF / sub / f"{item['file']}.xz"
-            if path.exists():
-                (folder / f"{n:04d}.html").write_bytes(open_maybe_xz(path))
-                n += 1
-                break
-        if n == limit:
-            break
-    return n
+    pages = dev_pages(limit)
+    for n, (_, data) in enumerate(pages):
+        (folder / f"{n:04d}.html").write_bytes(data)
+    return len(pages)
 
 
 def write_seeds(folder: Path) -> int:

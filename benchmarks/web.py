@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,26 @@ DIM = 384
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def _time_requests(
+    client: Any, name: str, urls: list[str], before_each: Callable[[], None] | None = None
+) -> None:
+    """GET each of ``urls`` in turn (``before_each`` first) and print a row: name, requests,
+    p50 / p95 / max ms."""
+    times = []
+    for url in urls:
+        if before_each is not None:
+            before_each()
+        t = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        if response.status_code != 200:
+            print(f"  {url}: HTTP {response.status_code}")
+    print(
+        f"| {name} | {len(times)} | {statistics.median(times):.1f} | "
+        f"{_percentile(times, 0.95):.1f} | {max(times):.1f} |"
+    )
 
 
 def fill_registry(path: Path) -> None:
@@ -420,18 +441,8 @@ def travel_latency(path: Path, requests: int) -> None:
         ("story page (with the travel section)", f"/stories/{BIG_STORY}"),
     ):
         client.get(url)
-        times = []
-        for _ in range(min(requests, 30)):
-            travel_module._cache.clear()  # building the view each time
-            t = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t) * 1000)
-            if response.status_code != 200:
-                print(f"  {url}: HTTP {response.status_code}")
-        print(
-            f"| {name} | {len(times)} | {statistics.median(times):.1f} | "
-            f"{_percentile(times, 0.95):.1f} | {max(times):.1f} |"
-        )
+        # building the view each time
+        _time_requests(client, name, [url] * min(requests, 30), travel_module._cache.clear)
     edges = {}
     for edge in travel.edges:
         edges[edge.kind] = edges.get(edge.kind, 0) + 1
@@ -482,17 +493,7 @@ def page_latency(path: Path, requests: int) -> None:
     print("| page | requests | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|")
     for name, urls in cases.items():
         client.get(urls[0])  # warm-up: loads the vector matrix, the query embedder, caches
-        times = []
-        for url in urls:
-            t = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t) * 1000)
-            if response.status_code != 200:
-                print(f"  {url}: HTTP {response.status_code}")
-        print(
-            f"| {name} | {len(times)} | {statistics.median(times):.1f} | "
-            f"{_percentile(times, 0.95):.1f} | {max(times):.1f} |"
-        )
+        _time_requests(client, name, urls)
     t = time.perf_counter()
     client.get("/search?q=a+query+never+seen+before+to+embed")
     print(
