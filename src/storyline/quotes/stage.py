@@ -45,7 +45,7 @@ import jellyfish
 
 from storyline.article import Article, Mention, Quote
 from storyline.corpus import Corpus
-from storyline.nlp import parse
+from storyline.nlp import lemma, parse
 from storyline.text import cues
 from storyline.text.spans import SpanIndex, spans_index
 
@@ -637,7 +637,7 @@ class _QuoteFinder:
         that = set(cues.THAT.get(self.lang, ()))
         out: list[_Found] = []
         for tok in self.doc:
-            if tok.lemma_.lower() not in lemmas or tok.pos_ not in ("VERB", "AUX"):
+            if tok.pos_ not in ("VERB", "AUX") or lemma(tok).lower() not in lemmas:
                 continue
             if self._inside(tok.idx, tok.idx + len(tok), quoted):
                 continue
@@ -888,7 +888,7 @@ class _QuoteFinder:
             return None
         lemmas = cues.CUE_LEMMAS.get(self.lang, frozenset())
         for t in reversed(list(span)):
-            if t.lemma_.lower() in lemmas or t.pos_ == "VERB":
+            if t.pos_ == "VERB" or lemma(t).lower() in lemmas:
                 return t
         return span.root
 

@@ -1,0 +1,29 @@
+"""storyline.nlp: lemmas computed on demand are the ones the pipeline's lemmatizer sets."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline import nlp
+
+SENTENCES = {
+    "en": "The ambassador said the talks had stalled, and the ministers were warning of delays.",
+    "fr": "Le diplomate a souligné que les négociations avaient échoué, a-t-il déclaré hier.",
+    "es": "El ministro afirmó que las conversaciones seguían, según declararon los portavoces.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SENTENCES))
+def test_lazy_lemma_equals_the_lemmatizer(language: str) -> None:
+    model = nlp.spacy_for(language)
+    assert model is not None
+    assert "lemmatizer" not in model.pipe_names  # switched off: lemmas come on demand
+    lazy = model(SENTENCES[language])
+    model.enable_pipe("lemmatizer")
+    try:
+        full = model(SENTENCES[language])
+    finally:
+        model.disable_pipe("lemmatizer")
+    expected = [t.lemma_ for t in full]
+    assert [nlp.lemma(t) for t in lazy] == expected
+    assert any(a != t.text for a, t in zip(expected, full))  # the sentence has real lemmas
