@@ -62,7 +62,8 @@ def lemma(token: Token) -> str:
     nlp = spacy_for(token.doc.lang_)
     if nlp is None or "lemmatizer" not in nlp.component_names:
         return str(token.lemma_)
-    forms: list[str] = nlp.get_pipe("lemmatizer").lemmatize(token)
+    lemmatizer: Any = nlp.get_pipe("lemmatizer")
+    forms: list[str] = lemmatizer.lemmatize(token)
     return forms[0]
 
 
