@@ -27,3 +27,27 @@ def test_lazy_lemma_equals_the_lemmatizer(language: str) -> None:
     expected = [t.lemma_ for t in full]
     assert [nlp.lemma(t) for t in lazy] == expected
     assert any(a != t.text for a, t in zip(expected, full, strict=True))  # real lemmas
+
+
+def test_lemma_of_a_parse_read_from_bytes_needs_no_model() -> None:
+    """A parse made in a worker and read here over a blank vocabulary (storyline.engine) gets
+    the same lemmas from the lemmatizer read alone from the model package."""
+    from storyline.engine import doc_from_bytes, doc_to_bytes
+
+    model = nlp.spacy_for("fr")
+    assert model is not None
+    text = SENTENCES["fr"]
+    model.enable_pipe("lemmatizer")
+    try:
+        expected = [t.lemma_ for t in model(text)]
+    finally:
+        model.disable_pipe("lemmatizer")
+    read = doc_from_bytes(doc_to_bytes(model(text)), "fr")
+    nlp._lemmatizer.cache_clear()
+    loaded = nlp._LOADED.pop("fr")
+    try:
+        assert [nlp.lemma(t) for t in read] == expected
+        assert nlp._lemmatizer("fr") is not loaded.get_pipe("lemmatizer")  # the lone one
+    finally:
+        nlp._LOADED["fr"] = loaded
+        nlp._lemmatizer.cache_clear()

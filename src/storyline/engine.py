@@ -1,6 +1,8 @@
-"""Analysis on a Dask cluster: the parallel prefix on workers, the corpus suffix here, in order.
+"""Analysis on workers: the parallel prefix on workers, the corpus suffix here, in order.
 
-``storyline ingest --engine dask`` hands :func:`storyline.batch.ingest` a :class:`DaskEngine`.
+``storyline ingest --engine dask`` hands :func:`storyline.batch.ingest` a :class:`DaskEngine`;
+the default local run of a corpus larger than one chunk hands it a :class:`ProcessEngine`, the
+same work on local worker processes (below).
 The chunks are the ones the single-process path analyses (:data:`storyline.batch.CHUNK_SIZE`
 articles from the store, in the same order), so batch-level context — the cleaner's lines
 recurring per source — is the same. For each chunk:
@@ -44,7 +46,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import cache, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from storyline.article import Article
@@ -143,11 +145,10 @@ def doc_from_bytes(data: bytes, language: str) -> Doc:
     return doc
 
 
-@cache
 def _blank_vocab(language: str) -> Vocab:
-    import spacy
+    from storyline.nlp import blank
 
-    vocab: Vocab = spacy.blank(language).vocab
+    vocab: Vocab = blank(language).vocab
     return vocab
 
 
@@ -255,6 +256,108 @@ def _files_of(path: str) -> list[str] | None:
     if os.path.isdir(path):
         return list(_walk(path)) or None
     return [path] if os.path.isfile(path) else None
+
+
+# Worker processes of the local engine. On 2 cores, two workers take the models' part (about
+# three quarters of an article's CPU time: the spaCy parse, the e5 lead) while this process runs
+# the corpus stages of earlier chunks; one worker would leave the parse on one core.
+# benchmarks/pipeline.py measures the whole ingest against the in-process run.
+LOCAL_WORKERS = 2
+
+
+def _init_local_worker() -> None:
+    # A worker is one of the engine's processes: its parse and its e5 run single-threaded
+    # (storyline.nlp.parse_processes, storyline.stories.embed), the engine spreads the chunks.
+    os.environ["STORYLINE_PARSE_PROCESSES"] = "1"
+    os.environ["STORYLINE_E5_THREADS"] = "1"
+
+
+class ProcessEngine:
+    """:class:`DaskEngine`'s division of work on this machine's cores, without Dask: chunks'
+    parallel parts (:meth:`Pipeline.run_parallel`) run in ``workers`` forked processes, ahead
+    of the corpus stages here, which take them in chunk order.
+
+    The workers build their pipelines from ``pipeline``'s settings and stages (no store), so
+    the result is the in-process result (tests/test_engine.py). A corpus of one chunk is
+    analysed here (a worker would only add its model loading). If the pool breaks (a worker
+    killed), the chunks not yet done are analysed here: nothing is lost or done twice.
+    """
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        workers: int = LOCAL_WORKERS,
+        worker_pipeline: WorkerPipelineFactory | None = None,
+    ) -> None:
+        self.pipeline = pipeline
+        self.workers = max(1, workers)
+        names = tuple(stage.name for stage in pipeline.stages)
+        settings = replace(pipeline.corpus.settings, api_token=None)
+        self.factory: WorkerPipelineFactory = worker_pipeline or partial(
+            Pipeline, settings, None, names
+        )
+        self.token = uuid.uuid4().hex
+
+    def read(self, paths: Iterable[str], stdin: BinaryIO | None) -> Iterator[Article | InputError]:
+        """The items of ``paths``, read here (reading is a small share of the work)."""
+        return _read(paths, stdin)
+
+    def prepare(
+        self, chunks: Iterable[tuple[list[Article], list[Article]]]
+    ) -> Iterator[list[Result]]:
+        """The parallel part of each ``(chunk, context)``, in chunk order, computed ahead by
+        the workers while the runner takes the corpus stages of earlier chunks."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        todo = iter(chunks)
+        first = next(todo, None)
+        if first is None:
+            return
+        second = next(todo, None)
+        prefix = self.pipeline.split()[0]
+        if second is None:  # one chunk: here, with the parse on both cores
+            yield self.pipeline.analyse_parallel(prefix, *first)
+            return
+        pending: deque[tuple[list[Article], list[Article]]] = deque([first, second])
+        flying: deque[tuple[Any, tuple[list[Article], list[Article]]]]  # (future, its chunk)
+        flying = deque()
+        # fork: the workers start with this process's imports, nothing to load twice; the
+        # models are loaded in them (this process has not loaded any yet).
+        pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_init_local_worker,
+        )
+        broken = False
+        try:
+
+            def refill() -> None:
+                while not broken and len(flying) < IN_FLIGHT_PER_WORKER * self.workers:
+                    item = pending.popleft() if pending else next(todo, None)
+                    if item is None:
+                        return
+                    task = pool.submit(analyse_partition, self.token, self.factory, *item)
+                    flying.append((task, item))
+
+            refill()
+            while flying:
+                task, item = flying.popleft()
+                try:
+                    results = task.result()
+                except BrokenProcessPool:
+                    broken = True
+                    results = self.pipeline.analyse_parallel(prefix, *item)
+                    yield results
+                    continue
+                refill()
+                yield [(_unpack(a) if error is None else a, error) for a, error in results]
+            # after a broken pool: the chunks never sent, here
+            for item in [*pending, *todo]:
+                yield self.pipeline.analyse_parallel(prefix, *item)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 @contextmanager

@@ -43,6 +43,20 @@ def spacy_for(language: str | None) -> Language | None:
         nlp: Language = spacy.load(name)
     if LAZY_LEMMAS and "lemmatizer" in nlp.pipe_names:
         nlp.disable_pipe("lemmatizer")
+    _LOADED[language or ""] = nlp
+    return nlp
+
+
+_LOADED: dict[str, Language] = {}  # what spacy_for loaded, by language
+
+
+@cache
+def blank(language: str) -> Language:
+    """A blank spaCy pipeline of ``language`` (tokenizer and vocabulary, no model): what a
+    parse received as bytes is read into (storyline.engine), and what a lone lemmatizer needs."""
+    import spacy
+
+    nlp: Language = spacy.blank(language)
     return nlp
 
 
@@ -59,12 +73,38 @@ def lemma(token: Token) -> str:
     :data:`LAZY_LEMMAS`)."""
     if token.lemma != 0:  # set by the attribute ruler, or by a lemmatizer that ran
         return str(token.lemma_)
-    nlp = spacy_for(token.doc.lang_)
-    if nlp is None or "lemmatizer" not in nlp.component_names:
+    lemmatizer = _lemmatizer(token.doc.lang_)
+    if lemmatizer is None:
         return str(token.lemma_)
-    lemmatizer: Any = nlp.get_pipe("lemmatizer")
     forms: list[str] = lemmatizer.lemmatize(token)
     return forms[0]
+
+
+@cache
+def _lemmatizer(language: str) -> Any:
+    """The lemmatizer of ``language``'s pipeline: the loaded pipeline's own, else the same
+    component read alone from the model package (a process that reads parses made elsewhere,
+    storyline.engine, needs no model); None without one."""
+    loaded = _LOADED.get(language)
+    if loaded is not None:
+        return loaded.get_pipe("lemmatizer") if "lemmatizer" in loaded.component_names else None
+    name = SPACY_MODELS.get(language)
+    if name is None:
+        return None
+    from pathlib import Path
+
+    from spacy.util import get_package_path, load_config
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # es model: "trained with spaCy 3.1" compatibility warning
+        data = next(Path(get_package_path(name)).glob("*/config.cfg")).parent
+    config = load_config(data / "config.cfg")["components"].get("lemmatizer")
+    if config is None:
+        return None
+    options = {k: config[k] for k in ("mode", "overwrite") if k in config}
+    lemmatizer: Any = blank(language).add_pipe("lemmatizer", config=options)
+    lemmatizer.from_disk(data / "lemmatizer", exclude=["vocab"])
+    return lemmatizer
 
 
 def parse(article: Article) -> Doc | None:

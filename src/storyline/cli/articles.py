@@ -26,7 +26,7 @@ from storyline.errors import MissingExtra, StoreLocked, StorylineError
 from storyline.store import Store, open_store
 
 if TYPE_CHECKING:
-    from storyline.engine import DaskEngine
+    from storyline.engine import DaskEngine, ProcessEngine
     from storyline.pipeline import Pipeline
 
 
@@ -133,7 +133,7 @@ def ingest(
                 where = (
                     _dask_engine(cleanup, pipeline, workers, scheduler)
                     if engine == "dask"
-                    else None
+                    else _local_engine(pipeline)
                 )
                 report = run_ingest(
                     paths, store, pipeline, progress=update, reanalyse=reanalyse, engine=where
@@ -197,6 +197,18 @@ def _check_engine(engine: str, workers: int | None, scheduler: str | None) -> No
         raise typer.BadParameter("--workers and --scheduler need --engine dask")
     if workers is not None and scheduler is not None:
         raise typer.BadParameter("give --workers (a local cluster) or --scheduler, not both")
+
+
+def _local_engine(pipeline: Pipeline) -> ProcessEngine | None:
+    """The local run: a :class:`storyline.engine.ProcessEngine` on this machine's cores, or
+    None (all in this process) on one core or with ``$STORYLINE_LOCAL_WORKERS`` 0."""
+    import os
+
+    from storyline.engine import LOCAL_WORKERS, ProcessEngine
+
+    wanted = int(os.environ.get("STORYLINE_LOCAL_WORKERS") or LOCAL_WORKERS)
+    workers = min(wanted, len(os.sched_getaffinity(0)))
+    return ProcessEngine(pipeline, workers) if workers >= 2 else None
 
 
 def _dask_engine(

