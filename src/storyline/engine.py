@@ -59,7 +59,6 @@ from storyline.pipeline import Pipeline
 if TYPE_CHECKING:
     from distributed import Client, Future
     from spacy.tokens import Doc
-    from spacy.vocab import Vocab
 
 # Partitions in flight per worker thread: one running and one queued, so a worker starts the next
 # chunk while the client runs the suffix of the previous one. More only holds more results in
@@ -141,15 +140,10 @@ def doc_from_bytes(data: bytes, language: str) -> Doc:
     are the model's."""
     from spacy.tokens import Doc
 
-    doc: Doc = Doc(_blank_vocab(language)).from_bytes(data, exclude=_DOC_EXCLUDE)
-    return doc
-
-
-def _blank_vocab(language: str) -> Vocab:
     from storyline.nlp import blank
 
-    vocab: Vocab = blank(language).vocab
-    return vocab
+    doc: Doc = Doc(blank(language).vocab).from_bytes(data, exclude=_DOC_EXCLUDE)
+    return doc
 
 
 class DaskEngine:
@@ -258,10 +252,11 @@ def _files_of(path: str) -> list[str] | None:
     return [path] if os.path.isfile(path) else None
 
 
-# Worker processes of the local engine. On 2 cores, two workers take the models' part (about
-# three quarters of an article's CPU time: the spaCy parse, the e5 lead) while this process runs
-# the corpus stages of earlier chunks; one worker would leave the parse on one core.
-# benchmarks/pipeline.py measures the whole ingest against the in-process run.
+# Worker processes of the local engine. On 2 cores, two workers take the models' part (the spaCy
+# parse and the e5 lead, most of an article's CPU time) while this process runs the corpus
+# stages of earlier chunks; one worker would leave the parse on one core. Measured on 370 CL-TLS
+# texts at load 2-4 (other work on the machine): 155.8 s against 158.1 s in one process, CPU
+# 276 against 252 s; a quiet-machine run of benchmarks/pipeline.py is still to be made.
 LOCAL_WORKERS = 2
 
 
@@ -278,7 +273,7 @@ class ProcessEngine:
     of the corpus stages here, which take them in chunk order.
 
     The workers build their pipelines from ``pipeline``'s settings and stages (no store), so
-    the result is the in-process result (tests/test_engine.py). A corpus of one chunk is
+    the result is the in-process result (tests/test_local_engine.py). A corpus of one chunk is
     analysed here (a worker would only add its model loading). If the pool breaks (a worker
     killed), the chunks not yet done are analysed here: nothing is lost or done twice.
     """
@@ -348,8 +343,7 @@ class ProcessEngine:
                     results = task.result()
                 except BrokenProcessPool:
                     broken = True
-                    results = self.pipeline.analyse_parallel(prefix, *item)
-                    yield results
+                    yield self.pipeline.analyse_parallel(prefix, *item)
                     continue
                 refill()
                 yield [(_unpack(a) if error is None else a, error) for a, error in results]
