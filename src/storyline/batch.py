@@ -88,14 +88,14 @@ class Engine(Protocol):
     (:class:`storyline.engine.DaskEngine`): the items of ``paths`` in input order, as
     :func:`ingest` reads them; the parallel stages over each ``(chunk, context)``, as
     ``(article, error or None)``, chunk after chunk in the order given (the corpus stages run
-    here)."""
+    here). ``here`` is the runner's pipeline, for what an engine analyses in this process."""
 
     def read(
         self, paths: Iterable[str], stdin: BinaryIO | None
     ) -> Iterator[Article | InputError]: ...
 
     def prepare(
-        self, chunks: Iterable[tuple[list[Article], list[Article]]]
+        self, chunks: Iterable[tuple[list[Article], list[Article]]], here: Analyser
     ) -> Iterator[list[tuple[Article, str | None]]]: ...
 
 
@@ -257,7 +257,7 @@ def _ingest_locked(
         corpus.reset()
     chunks = _chunks(store, todo, chunk_size)
     if engine is not None:
-        parallel = engine.prepare(chunks)
+        parallel = engine.prepare(chunks, pipeline)
     else:
         prefix = pipeline.split()[0]
         parallel = (pipeline.analyse_parallel(prefix, chunk, ctx) for chunk, ctx in chunks)

@@ -60,6 +60,8 @@ if TYPE_CHECKING:
     from distributed import Client, Future
     from spacy.tokens import Doc
 
+    from storyline.batch import Analyser
+
 # Partitions in flight per worker thread: one running and one queued, so a worker starts the next
 # chunk while the client runs the suffix of the previous one. More only holds more results in
 # memory.
@@ -220,10 +222,10 @@ class DaskEngine:
             yield from head.result() if isinstance(head, Future) else head
 
     def prepare(
-        self, chunks: Iterable[tuple[list[Article], list[Article]]]
+        self, chunks: Iterable[tuple[list[Article], list[Article]]], here: Analyser
     ) -> Iterator[list[Result]]:
         """The parallel part of each ``(chunk, context)``, in chunk order; partitions run ahead
-        on the workers while the runner takes the corpus stages of earlier ones."""
+        on the workers while the runner (``here``) takes the corpus stages of earlier ones."""
         todo = iter(chunks)
         flying: deque[Future[list[Result]]] = deque()
 
@@ -284,7 +286,6 @@ class ProcessEngine:
         workers: int = LOCAL_WORKERS,
         worker_pipeline: WorkerPipelineFactory | None = None,
     ) -> None:
-        self.pipeline = pipeline
         self.workers = max(1, workers)
         names = tuple(stage.name for stage in pipeline.stages)
         settings = replace(pipeline.corpus.settings, api_token=None)
@@ -298,10 +299,11 @@ class ProcessEngine:
         return _read(paths, stdin)
 
     def prepare(
-        self, chunks: Iterable[tuple[list[Article], list[Article]]]
+        self, chunks: Iterable[tuple[list[Article], list[Article]]], here: Analyser
     ) -> Iterator[list[Result]]:
         """The parallel part of each ``(chunk, context)``, in chunk order, computed ahead by
-        the workers while the runner takes the corpus stages of earlier chunks."""
+        the workers while the runner (``here``) takes the corpus stages of earlier chunks; what
+        is analysed in this process (one chunk, after a broken pool) runs on ``here``."""
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
@@ -311,9 +313,9 @@ class ProcessEngine:
         if first is None:
             return
         second = next(todo, None)
-        prefix = self.pipeline.split()[0]
+        prefix = here.split()[0]
         if second is None:  # one chunk: here, with the parse on both cores
-            yield self.pipeline.analyse_parallel(prefix, *first)
+            yield here.analyse_parallel(prefix, *first)
             return
         pending: deque[tuple[list[Article], list[Article]]] = deque([first, second])
         flying: deque[tuple[Any, tuple[list[Article], list[Article]]]]  # (future, its chunk)
@@ -343,13 +345,13 @@ class ProcessEngine:
                     results = task.result()
                 except BrokenProcessPool:
                     broken = True
-                    yield self.pipeline.analyse_parallel(prefix, *item)
+                    yield here.analyse_parallel(prefix, *item)
                     continue
                 refill()
                 yield [(_unpack(a) if error is None else a, error) for a, error in results]
             # after a broken pool: the chunks never sent, here
             for item in [*pending, *todo]:
-                yield self.pipeline.analyse_parallel(prefix, *item)
+                yield here.analyse_parallel(prefix, *item)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
