@@ -790,7 +790,7 @@ class _QuoteFinder:
         if not that:
             return []
         comp = re.compile(
-            rf"\s*(?:[^,.;:!?\"“”«»„]{{0,60}})?,?\s*(?:{'|'.join(map(re.escape, that))})\s+",
+            rf"\s*(?:[^,.;:!?\"“”«»„]{{0,60}}?)?,?\s*(?<!\w)(?:{'|'.join(map(re.escape, that))})\s+",
             re.IGNORECASE,
         )
         out: list[_Found] = []
