@@ -454,7 +454,10 @@ def half_of(doc_id: str) -> str:
 
 
 def _hand_score(
-    docs: list[dict[str, Any]], texts: dict[str, str], found: list[list[Quote]], kinds: tuple[str, ...]
+    docs: list[dict[str, Any]],
+    texts: dict[str, str],
+    found: list[list[Quote]],
+    kinds: tuple[str, ...],
 ) -> tuple[float, float, float, int, int, int, int]:
     """Credit-weighted P / R / F1, pair counts and speaker accuracy counts over ``docs``."""
     credit, n_pred, n_gold, sp_ok, sp_n = 0.0, 0, 0, 0, 0

@@ -844,7 +844,8 @@ class _QuoteFinder:
         if not that:
             return []
         comp = re.compile(
-            rf"\s*(?:[^,.;:!?\"“”«»„]{{0,60}}?)?,?\s*(?<!\w)(?:{'|'.join(map(re.escape, that))})\s+",
+            rf"\s*(?:[^,.;:!?\"“”«»„]{{0,60}}?)?,?\s*(?<!\w)"
+            rf"(?:{'|'.join(map(re.escape, that))})\s+",
             re.IGNORECASE,
         )
         mood = {w.casefold() for w in cues.lexicon(self.lang).get("reported_mood") or ()}
