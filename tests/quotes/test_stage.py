@@ -280,3 +280,42 @@ def test_parenthetical_cue_and_mixed_quote() -> None:
     assert any(t.startswith("Acts of protest") and "patriotism" in t for t in reported)
     mixed = [t for t in reported if t.startswith("she hopes")]
     assert mixed and reported[mixed[0]] == "Jane Miller"
+
+
+def test_post_quoted_as_handle_paragraph_is_direct_with_the_handle_as_speaker() -> None:
+    text = (
+        "La giornalista ha scritto su Twitter:\n\n"
+        "@exampleuser: La piazza è piena di gente che chiede elezioni libere http://t.co/abc\n\n"
+        "Poi la polizia è arrivata."
+    )
+    quotes = extract_quotes(Article(raw_text=text, text=text, language="it"))
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert q.type == "direct"
+    assert q.text == "La piazza è piena di gente che chiede elezioni libere"
+    assert q.speaker == "@exampleuser"
+
+
+def test_german_reported_mood_after_cue_and_comma_and_after_a_quote() -> None:
+    text = (
+        "Der Minister Hans Berger hat erklärt, er gehe davon aus, dass die Preise sinken werden. "
+        "„Wir sind auf einem guten Weg“, sagte Berger am Montag. "
+        "Die Regierung habe alle nötigen Schritte eingeleitet."
+    )
+    quotes = extract_quotes(Article(raw_text=text, text=text, language="de"))
+    texts = {q.text: q for q in quotes}
+    clause = "er gehe davon aus, dass die Preise sinken werden"
+    assert clause in texts and texts[clause].type == "indirect"
+    assert "Berger" in (texts[clause].speaker or "")
+    follow = "Die Regierung habe alle nötigen Schritte eingeleitet"
+    assert follow in texts and texts[follow].type == "indirect"
+    assert "Berger" in (texts[follow].speaker or "")
+
+
+def test_italian_complementiser_is_a_whole_word() -> None:
+    # "anche" holds "che": the reported clause starts after the real complementiser only.
+    text = "Marco Rossi ha detto che la polizia ha usato anche gas lacrimogeni contro la folla."
+    quotes = extract_quotes(Article(raw_text=text, text=text, language="it"))
+    assert [q.text for q in quotes if q.type == "indirect"] == [
+        "la polizia ha usato anche gas lacrimogeni contro la folla"
+    ]
