@@ -24,6 +24,10 @@ How it works
    the previous paragraph (carry-over). A quote split by its attribution (“…,” X said. “…”) is
    one quote, its span holding the attribution.
 5. **Dash speech** (pl, ru, uk: ``dash_quotes``): "– Tekst – powiedział X." without marks.
+6. **Posts** quoted as paragraphs of their own ("@handle: text", every language): direct quotes
+   with the handle as speaker.
+7. **Reported mood** (de: lexicon ``reported_mood``): "sagte, er sei …" after a cue and a comma,
+   and a sentence in Konjunktiv right after an attributed quote (indirect, the quote's speaker).
 
 Every position lookup goes through an index (:mod:`storyline.text.spans`, bisect), so the cost
 is linear in the text's length (``benchmarks/length.py``, ``tests/quotes/test_length.py``).
