@@ -217,6 +217,13 @@ class Readers(Protocol):
         """Per article: quote index -> (text hash, float32 vector) (migration 0008)."""
         ...
 
+    def travel_evidence(
+        self, article_ids: Sequence[str]
+    ) -> dict[str, tuple[str, str, str, bytes]]:
+        """Per article: (source hash, credits JSON, cites JSON, shingle hashes) (migration
+        0009, :mod:`storyline.travel.evidence`)."""
+        ...
+
     def story_version(self, story_id: str) -> tuple[int, str | None]:
         """(analysed members, their last update): changes whenever a member does."""
         ...
@@ -498,6 +505,21 @@ class SQLReaders:
                 chunk,
             ):
                 out.setdefault(article_id, {})[int(index)] = (digest, bytes(vector))
+        return out
+
+    def travel_evidence(
+        self, article_ids: Sequence[str]
+    ) -> dict[str, tuple[str, str, str, bytes]]:
+        out: dict[str, tuple[str, str, str, bytes]] = {}
+        if not article_ids or not self.has_table("travel_evidence"):
+            return out
+        for chunk, marks in self._chunks(article_ids):
+            for article_id, digest, credit_json, cite_json, blob in self.conn.execute(
+                "SELECT article_id, source_hash, credits, cites, shingles FROM travel_evidence"
+                f" WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                out[article_id] = (str(digest), str(credit_json), str(cite_json), bytes(blob))
         return out
 
     # -- quotes, claims and mentions of every article

@@ -40,7 +40,6 @@ order, after the dated ones); originals published the same day as the earliest a
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,8 +48,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.stories.dedup import SHINGLE_WORDS
-from storyline.travel.wire import Cite, Credit, cites, credits, speaker_stem
+from storyline.travel.evidence import containment_of, for_article, shingle_hashes
+from storyline.travel.wire import Cite, Credit
 
 # Containment of the shorter article's shingles in the other's at or above which the later
 # article is a copy. Chosen by leave-one-topic-out cross-validation on the travel dev pairs
@@ -75,10 +74,6 @@ EXACT_PAIRS_MAX = 800
 LSH_BANDS, LSH_ROWS = 64, 2
 
 
-# The words storyline.stories.dedup.shingles splits on.
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
 @dataclass
 class Report:
     """One article of a story, as the propagation model sees it."""
@@ -99,7 +94,10 @@ class Report:
     quote_vectors: dict[int, NDArray[np.float32]] = field(default_factory=dict)
     claims: list[dict[str, Any]] = field(default_factory=list)
     duplicate_of: str | None = None  # the story stage's copy decision at ingest
-    shingles: frozenset[Any] | None = field(default=None, repr=False)  # computed on first use
+    # stored travel evidence (storyline.travel.evidence); None: computed from the text on use
+    shingles: NDArray[np.uint32] | None = field(default=None, repr=False)
+    credits: list[Credit] | None = None
+    cites: list[Cite] | None = None
 
 
 @dataclass(frozen=True)
@@ -185,19 +183,14 @@ def _copy_candidates(sketches: NDArray[np.uint64]) -> set[tuple[int, int]]:
 
 def containment(a: Report, b: Report) -> float:
     """Share of the shorter text's word 5-shingles found in the other's."""
-    sa, sb = shingle_set(a), shingle_set(b)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / min(len(sa), len(sb))
+    return containment_of(shingles_of(a), shingles_of(b))
 
 
-def shingle_set(report: Report) -> frozenset[Any]:
-    """The word 5-shingles of :func:`storyline.stories.dedup.shingles`, as tuples of words
-    (the same sets, without joining each into a string: a third of the cost)."""
+def shingles_of(report: Report) -> NDArray[np.uint32]:
+    """The report's shingle hashes (:func:`storyline.travel.evidence.shingle_hashes`): stored
+    at ingest, else computed from the text once."""
     if report.shingles is None:
-        words = _WORD.findall(report.text.casefold())
-        size = SHINGLE_WORDS
-        report.shingles = frozenset(zip(*(words[i:] for i in range(size)), strict=False))
+        report.shingles = shingle_hashes(report.text)
     return report.shingles
 
 
@@ -284,12 +277,11 @@ def translation_edges(
 
 
 def credit_edges(report: Report) -> tuple[list[Credit], list[Cite], list[Edge]]:
-    found = credits(report.text, report.author)
-    credited = frozenset(c.agency for c in found)
-    speakers = frozenset(
-        speaker_stem(w) for q in report.quotes for w in str(q.get("speaker") or "").split()
-    )
-    cited = cites(report.text, report.language, credited, speakers)
+    """The report's credits and cites (stored at ingest, else found in its text) as edges."""
+    if report.credits is None or report.cites is None:
+        fresh = for_article(report.text, report.author, report.language, report.quotes)
+        report.credits, report.cites = fresh.credits, fresh.cites
+    found, cited = report.credits, report.cites
     edges = [Edge("wire-credit", report.id, f"agency:{c.agency}", c.to_dict()) for c in found]
     edges += [
         Edge("cites", report.id, f"{'agency' if c.agency else 'source'}:{c.name}", c.to_dict())

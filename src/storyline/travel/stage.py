@@ -1,6 +1,9 @@
 """The travel stage: a multilingual vector for each quotation an article carries, kept in the
 store (``quote_vectors``, migration 0008) so that the travel view can match a quotation across
-languages at read time (:mod:`storyline.travel.quotes`) without running a model per request.
+languages at read time (:mod:`storyline.travel.quotes`) without running a model per request; and
+the article's travel evidence (wire credits, cited sources, shingle hashes:
+:mod:`storyline.travel.evidence`, ``travel_evidence``, migration 0009), so that the travel view
+reads it instead of re-reading every member's text per request.
 
 Reads ``quotes``; assigns no article field. The vectors are the story stage's
 e5 passage embeddings (:class:`storyline.stories.embed.E5Embedder`) of the quote text; with a
@@ -21,6 +24,7 @@ import numpy as np
 from storyline.article import Article, Quote
 from storyline.corpus import Corpus
 from storyline.stories.embed import E5Embedder, Embedder
+from storyline.travel import evidence
 from storyline.travel.quotes import MIN_QUOTE_WORDS
 
 # Quotes embedded per article at most (a long interview transcript has dozens: the first ones
@@ -88,4 +92,18 @@ class QuoteVectorStage:
         rows.sort()
         if self.corpus.store is not None:
             self.corpus.record(article.id, QuoteVectorChange(article.id, rows))
+            found = evidence.for_article(
+                article.text,
+                article.author,
+                article.language,
+                [{"speaker": q.speaker} for q in article.quotes],
+            )
+            self.corpus.record(
+                article.id,
+                evidence.EvidenceChange(
+                    article.id,
+                    evidence.source_hash(article.text, article.author),
+                    evidence.to_row(found),
+                ),
+            )
         return article
