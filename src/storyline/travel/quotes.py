@@ -25,7 +25,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,8 +53,12 @@ TRIMMED_SHARE = 0.75
 TRIMMED_OVERLAP = 90.0
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# the numbers of a wording, once per distinct text (every wording is compared with its group's
+# earliest)
+_numbers = lru_cache(maxsize=8192)(numbers)
 
 
+@lru_cache(maxsize=8192)  # a story's wordings repeat (copies): each is split once
 def normalised(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
@@ -90,7 +94,7 @@ def changes(
     the earliest wording in its own language, ``same_language`` (negation, trimming: negation
     words do not translate one for one — French "ne … plus que" restricts, it does not deny)."""
     out = []
-    a, b = numbers(earliest["text"]), numbers(wording["text"])
+    a, b = _numbers(earliest["text"]), _numbers(wording["text"])
     if a and b and a != b:
         out.append("changed number")
     if same_language is None or same_language is wording:
@@ -173,8 +177,15 @@ def group_quotes(
         for same in by_language.values():
             if len(same) < 2:
                 continue
-            texts = [normalised(items[i]["text"]) for i in same]
-            scores = cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1)
+            # one score per distinct wording (copies repeat a quote verbatim), spread back to
+            # every pair: the same matrix as scoring all pairs, for a fraction of the cost
+            distinct, back = np.unique(
+                np.array([normalised(items[i]["text"]) for i in same], dtype=object),
+                return_inverse=True,
+            )
+            texts = [str(t) for t in distinct]
+            unique = cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=1)
+            scores = unique[np.ix_(back, back)]
             rows, cols = np.nonzero(np.triu(scores >= same_language, 1))
             for k in np.argsort(-scores[rows, cols], kind="stable"):  # best matches first
                 sets.union(same[int(rows[k])], same[int(cols[k])])
