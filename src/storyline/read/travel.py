@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from storyline.read.entities import resolve_ids
 from storyline.store import SQLConnection
@@ -101,6 +102,15 @@ def source_roles(
 
 
 _lock = threading.Lock()
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    """The process's thread pools (BLAS, OpenMP), found once: a fresh look each time costs more
+    than the pinning saves on a small view."""
+    return ThreadpoolController()
+
+
 _cache: OrderedDict[tuple[str, str, int], tuple[tuple[int, str | None], Travel]] = OrderedDict()
 
 
@@ -119,13 +129,14 @@ def get_travel(
     version = reader.story_version(story_id)
     if cached is not None and cached[0] == version:
         return cached[1]
-    members = reader.members("story_id", [story_id], analysis=True, limit=limit)
+    # the model reads the quotes and claims (not the entities, the biggest analysis column)
+    members = reader.members("story_id", [story_id], analysis=("quotes", "claims"), limit=limit)
     if not members:
         return None
     found = reports(reader, members, reader.redirects())
     # one BLAS thread: the view's matrices are small (500 × 384 at most), where a thread pool's
     # start-up and contention cost more than the product (under load, most of the wall time)
-    with threadpool_limits(limits=1):
+    with _blas().limit(limits=1):
         travel = build(story_id, found)
     with _lock:
         _cache[key] = (version, travel)

@@ -201,7 +201,11 @@ class Readers(Protocol):
     def story_ids(self, column: str, prefix: str) -> list[str]: ...
 
     def members(
-        self, column: str, ids: Sequence[str], analysis: bool = False, limit: int | None = None
+        self,
+        column: str,
+        ids: Sequence[str],
+        analysis: bool | Sequence[str] = False,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]: ...
 
     def count_members(self, story_id: str) -> int: ...
@@ -337,7 +341,11 @@ class SQLReaders:
         the parsed entities, quotes and claims), earliest first, undated last, ties by id."""
         columns = ", ".join(MEMBER_COLUMNS)
         if analysis:
-            columns += ", text, " + ", ".join(ANALYSIS_COLUMNS)
+            wanted = ANALYSIS_COLUMNS if analysis is True else tuple(analysis)
+            unknown = set(wanted) - set(ANALYSIS_COLUMNS)
+            if unknown:
+                raise ValueError(f"not analysis columns: {sorted(unknown)}")
+            columns += ", text, " + ", ".join(wanted)
         rows: list[dict[str, Any]] = []
         unique = sorted(set(ids))
         for start in range(0, len(unique), IN_CHUNK):
@@ -414,17 +422,26 @@ class SQLReaders:
         return [r[0] for r in rows]
 
     def members(
-        self, column: str, ids: Sequence[str], analysis: bool = False, limit: int | None = None
+        self,
+        column: str,
+        ids: Sequence[str],
+        analysis: bool | Sequence[str] = False,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """The analysed articles whose ``column`` (story_id or thread_id) is one of ``ids``,
-        earliest first (undated last, ties by id); ``limit`` caps them per call."""
+        earliest first (undated last, ties by id); ``limit`` caps them per call. ``analysis``:
+        with the text and every analysis column (True) or only those named."""
         if column not in ("story_id", "thread_id"):
             raise ValueError(f"not a story column: {column!r}")
         if not ids:
             return []
         columns = ", ".join(MEMBER_COLUMNS)
         if analysis:
-            columns += ", text, " + ", ".join(ANALYSIS_COLUMNS)
+            wanted = ANALYSIS_COLUMNS if analysis is True else tuple(analysis)
+            unknown = set(wanted) - set(ANALYSIS_COLUMNS)
+            if unknown:
+                raise ValueError(f"not analysis columns: {sorted(unknown)}")
+            columns += ", text, " + ", ".join(wanted)
         marks = ",".join("?" * len(ids))
         sql = (
             f"SELECT {columns} FROM articles WHERE status = 'analysed' AND {column} IN ({marks})"

@@ -81,6 +81,7 @@ def _negation(language: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)  # wordings repeat across a story's copies
 def has_negation(text: str, language: str | None) -> bool | None:
     """Whether ``text`` holds a negation word of ``language`` (None: no word list for it)."""
     pattern = _negation(language) if language else None
@@ -187,8 +188,10 @@ def group_quotes(
             unique = cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=1)
             scores = unique[np.ix_(back, back)]
             rows, cols = np.nonzero(np.triu(scores >= same_language, 1))
-            for k in np.argsort(-scores[rows, cols], kind="stable"):  # best matches first
-                sets.union(same[int(rows[k])], same[int(cols[k])])
+            best = np.argsort(-scores[rows, cols], kind="stable")  # best matches first
+            index = np.asarray(same)
+            for a, b in zip(index[rows[best]].tolist(), index[cols[best]].tolist(), strict=True):
+                sets.union(a, b)
         with_vector = [i for i in members if vectors[i] is not None]
         if len(by_language) > 1 and len(with_vector) > 1:
             matrix = np.vstack([np.asarray(vectors[i]) for i in with_vector]).astype(np.float32)
@@ -196,8 +199,10 @@ def group_quotes(
             langs = np.array([items[i].get("language") or "?" for i in with_vector])
             cross = langs[:, None] != langs[None, :]
             rows, cols = np.nonzero(np.triu((sims >= cross_language) & cross, 1))
-            for k in np.argsort(-sims[rows, cols], kind="stable"):  # best matches first
-                sets.union(with_vector[int(rows[k])], with_vector[int(cols[k])])
+            best = np.argsort(-sims[rows, cols], kind="stable")  # best matches first
+            index = np.asarray(with_vector)
+            for a, b in zip(index[rows[best]].tolist(), index[cols[best]].tolist(), strict=True):
+                sets.union(a, b)
     return [sets.find(i) for i in range(len(items))]
 
 
