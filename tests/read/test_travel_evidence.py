@@ -53,7 +53,8 @@ def test_stored_evidence_is_read_and_a_stale_row_ignored(tmp_path: Path) -> None
     store = _store(tmp_path)
     assert _credits(store) == {"a": ["AFP"], "b": ["AFP"]}  # no rows: from the texts
     # a row that says Reuters: read as stored while it matches the text and byline ...
-    planted = evidence.Evidence([Credit("Reuters", "byline", "x")], [], evidence.shingle_hashes(TEXT))
+    reuters = [Credit("Reuters", "byline", "x")]
+    planted = evidence.Evidence(reuters, [], evidence.shingle_hashes(TEXT))
     _write(store, "a", evidence.source_hash(TEXT, None), planted)
     # ... and ignored when it was computed from another text
     _write(store, "b", evidence.source_hash(TEXT + " Updated.", None), planted)

@@ -221,9 +221,7 @@ class Readers(Protocol):
         """Per article: quote index -> (text hash, float32 vector) (migration 0008)."""
         ...
 
-    def travel_evidence(
-        self, article_ids: Sequence[str]
-    ) -> dict[str, tuple[str, str, str, bytes]]:
+    def travel_evidence(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str, str, bytes]]:
         """Per article: (source hash, credits JSON, cites JSON, shingle hashes) (migration
         0009, :mod:`storyline.travel.evidence`)."""
         ...
@@ -524,9 +522,7 @@ class SQLReaders:
                 out.setdefault(article_id, {})[int(index)] = (digest, bytes(vector))
         return out
 
-    def travel_evidence(
-        self, article_ids: Sequence[str]
-    ) -> dict[str, tuple[str, str, str, bytes]]:
+    def travel_evidence(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str, str, bytes]]:
         out: dict[str, tuple[str, str, str, bytes]] = {}
         if not article_ids or not self.has_table("travel_evidence"):
             return out

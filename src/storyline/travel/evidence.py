@@ -92,9 +92,7 @@ class Evidence:
 
 def speakers_of(quotes: Sequence[dict[str, Any]]) -> frozenset[str]:
     """:func:`storyline.travel.wire.speaker_stem` of every word of the quotes' speakers."""
-    return frozenset(
-        speaker_stem(w) for q in quotes for w in str(q.get("speaker") or "").split()
-    )
+    return frozenset(speaker_stem(w) for q in quotes for w in str(q.get("speaker") or "").split())
 
 
 def for_article(
