@@ -5,12 +5,13 @@ the article's travel evidence (wire credits, cited sources, shingle hashes:
 :mod:`storyline.travel.evidence`, ``travel_evidence``, migration 0009), so that the travel view
 reads it instead of re-reading every member's text per request.
 
-Reads ``quotes``; assigns no article field. The vectors are the story stage's
-e5 passage embeddings (:class:`storyline.stories.embed.E5Embedder`) of the quote text; with a
-store each article's rows are a :class:`QuoteVectorChange` committed with the article. Only the
-quotes the travel view tracks are embedded (at least ``MIN_QUOTE_WORDS`` words, with a speaker),
-at most :data:`MAX_QUOTES` per article: the cost is one short text per such quote, embedded in
-one call per article (the quotes exist only after the corpus stage before this one).
+Reads ``quotes``, ``text``, ``author`` and ``language``; assigns no article field. The vectors
+are the story stage's e5 passage embeddings (:class:`storyline.stories.embed.E5Embedder`) of the
+quote text; with a store each article's rows are a :class:`QuoteVectorChange` and an
+:class:`~storyline.travel.evidence.EvidenceChange` committed with the article. Only the quotes
+the travel view tracks are embedded (at least ``MIN_QUOTE_WORDS`` words, with a speaker), at
+most :data:`MAX_QUOTES` per article: the cost is one short text per such quote, embedded in one
+call per article (the quotes exist only after the corpus stage before this one).
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ class QuoteVectorChange:
 
 class QuoteVectorStage:
     name = "travel"
-    requires: tuple[str, ...] = ("quotes",)
+    # text, byline and language: the travel evidence (credits, cites, shingles)
+    requires: tuple[str, ...] = ("quotes", "text", "author", "language")
     assigns: tuple[str, ...] = ()
     parallel = False
 
