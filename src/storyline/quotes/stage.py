@@ -117,6 +117,16 @@ DASH_CUE_GAP = 2
 # Ukrainian interviews it gives the interviewer's questions to the interviewee.
 DASH_UNATTRIBUTED = False
 MIXED_QUOTED_SHARE = 0.8  # ... unless partial quotes cover this share of it (the eval's "direct")
+# A cue without a subject of its own ("announced X and said …", "responded, saying …", "by
+# saying …", "wants to say …") takes the subject of the verb it depends on; written on PolNeAR dev,
+# checked on the train sample (docs/evaluation.md).
+SUBJECT_FROM_HEAD = True
+# A to-infinitive complement of a cue verb is a reported clause ("vowed to form a task force",
+# "warned officials to boost security"); same calibration.
+TO_CLAUSES = True
+# A cue verb's direct object is the content when it has no clause ("noted the rule", "stressed her
+# support of the raid"), except for verbs whose object is the addressee; same calibration.
+OBJECT_CONTENT = True
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
     r"(?:has|have|had|also|then|later|further|again|once|was|is|would|will|had|a|ont|avait|"
@@ -644,7 +654,14 @@ class _QuoteFinder:
             comps = [
                 ch for ch in tok.children if ch.dep_ in ("ccomp", "xcomp") and ch.pos_ != "ADJ"
             ]
-            comps = [ch for ch in comps if ch.dep_ == "ccomp" or self._has_mark(ch, that)]
+            comps = [
+                ch
+                for ch in comps
+                if ch.dep_ == "ccomp"
+                or self._has_mark(ch, that)
+                or (TO_CLAUSES and _to_infinitive(ch))
+            ]
+            objs = [ch for ch in tok.children if ch.dep_ == "dobj" and ch.i > tok.i]
             if comps:
                 toks = list(comps[0].subtree)
                 if REASON_CLAUSES and comps[0].i > tok.i:
@@ -656,6 +673,8 @@ class _QuoteFinder:
                 # parenthetical of the reported clause, which is its head's subtree without it.
                 inner = {t.i for t in tok.subtree}
                 toks = [t for t in tok.head.subtree if t.i not in inner]
+            elif OBJECT_CONTENT and objs and self._object_content(tok, objs[0]):
+                toks = list(objs[0].subtree)
             else:
                 continue
             while toks and (toks[0].lower_ in that or toks[0].is_punct):
@@ -695,6 +714,14 @@ class _QuoteFinder:
         return sorted(set(toks), key=lambda t: t.i)
 
     @staticmethod
+    def _object_content(cue: Token, obj: Token) -> bool:
+        """The object ``obj`` of ``cue`` is what was said: not a pronoun, a person or the
+        addressee of a verb whose object is the one spoken to ("told reporters")."""
+        if lemma(cue).lower() in _ADDRESSEE_VERBS or obj.pos_ in ("PRON", "PROPN"):
+            return False
+        return obj.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE")
+
+    @staticmethod
     def _has_mark(tok: Token, that: set[str]) -> bool:
         return any(ch.dep_ == "mark" and ch.lower_ in that for ch in tok.children)
 
@@ -731,6 +758,22 @@ class _QuoteFinder:
                     hi += 1
                 first, last = keep[lo], keep[hi]
                 return first.idx, last.idx + len(last)
+        return None
+
+    def _controller_subject(self, tok: Token) -> tuple[int, int] | None:
+        """The subject of the verb a subjectless cue depends on: "announced X and said …"
+        (conj), "responded, saying …" (advcl), "by saying …" (pcomp), "wants to say …" (xcomp)."""
+        for _ in range(_CONTROL_HOPS):
+            if tok.dep_ == "pcomp" and tok.head.pos_ == "ADP":
+                tok = tok.head
+            elif tok.dep_ not in _CONTROLLED:
+                return None
+            tok = tok.head
+            if tok.pos_ not in _VERBS:
+                return None
+            subj = self._subject(tok)
+            if subj is not None:
+                return subj
         return None
 
     def _indirect_patterns(self, quoted: SpanIndex[None]) -> list[_Found]:
@@ -861,6 +904,8 @@ class _QuoteFinder:
             tok = self._token_at(cs, ce)
             if tok is not None:
                 subj = self._subject(tok)
+                if subj is None and SUBJECT_FROM_HEAD:
+                    subj = self._controller_subject(tok)
                 if subj is not None and w_start <= subj[0] and subj[1] <= w_end:
                     cand = self._classify(subj[0], subj[1]) or self._noun_phrase(*subj)
                     if cand is not None:
@@ -1316,6 +1361,20 @@ _GAP_AND_CUE = frozenset(
 # Subordinators of an adverbial clause that stays inside the reported clause (en).
 _VERBS = ("VERB", "AUX")
 _REASON_MARKS = frozenset(["because", "since", "although", "though", "if", "unless", "while"])
+
+
+# Dependencies through which a subjectless verb takes its head's subject, and how many heads up.
+_CONTROLLED = frozenset(["conj", "xcomp", "advcl", "pcomp"])
+_CONTROL_HOPS = 3
+# Cue verbs whose direct object is the one spoken to, not what was said.
+_ADDRESSEE_VERBS = frozenset(
+    ["tell", "ask", "inform", "remind", "assure", "advise", "urge", "warn", "answer", "question"]
+)
+
+
+def _to_infinitive(tok: Token) -> bool:
+    """``tok`` heads a to-infinitive ("to form a task force")."""
+    return tok.tag_ == "VB" and any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in tok.children)
 
 
 def _norm_word(word: str) -> str:
