@@ -644,10 +644,15 @@ class _QuoteFinder:
     def _indirect_parsed(self, quoted: SpanIndex[None]) -> list[_Found]:
         assert self.doc is not None
         lemmas = cues.CUE_LEMMAS[self.lang]
+        object_lemmas = cues.OBJECT_CUE_LEMMAS.get(self.lang, frozenset())
         that = set(cues.THAT.get(self.lang, ()))
         out: list[_Found] = []
         for tok in self.doc:
-            if tok.pos_ not in ("VERB", "AUX") or lemma(tok).lower() not in lemmas:
+            if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            lem = lemma(tok).lower()
+            object_cue = OBJECT_CONTENT and lem in object_lemmas
+            if lem not in lemmas and not object_cue:
                 continue
             if self._inside(tok.idx, tok.idx + len(tok), quoted):
                 continue
@@ -659,21 +664,25 @@ class _QuoteFinder:
                 for ch in comps
                 if ch.dep_ == "ccomp"
                 or self._has_mark(ch, that)
-                or (TO_CLAUSES and _to_infinitive(ch))
+                or (TO_CLAUSES and _to_infinitive(ch) and _active_main(tok))
             ]
             objs = [ch for ch in tok.children if ch.dep_ == "dobj" and ch.i > tok.i]
-            if comps:
+            objs = objs if _active_main(tok) else []
+            if comps and lem in lemmas:
                 toks = list(comps[0].subtree)
                 if REASON_CLAUSES and comps[0].i > tok.i:
                     toks = self._with_reason_clause(tok, toks)
             elif (
-                PARENTHETICAL_CUES and tok.dep_ == "parataxis" and tok.head.pos_ in ("VERB", "AUX")
+                PARENTHETICAL_CUES
+                and lem in lemmas
+                and tok.dep_ == "parataxis"
+                and tok.head.pos_ in ("VERB", "AUX")
             ):
                 # "Acts of protest, Mr. Obama said, are acts of patriotism": the cue is a
                 # parenthetical of the reported clause, which is its head's subtree without it.
                 inner = {t.i for t in tok.subtree}
                 toks = [t for t in tok.head.subtree if t.i not in inner]
-            elif OBJECT_CONTENT and objs and self._object_content(tok, objs[0]):
+            elif object_cue and objs and self._object_content(tok, objs[0]):
                 toks = list(objs[0].subtree)
             else:
                 continue
@@ -717,7 +726,7 @@ class _QuoteFinder:
     def _object_content(cue: Token, obj: Token) -> bool:
         """The object ``obj`` of ``cue`` is what was said: not a pronoun, a person or the
         addressee of a verb whose object is the one spoken to ("told reporters")."""
-        if lemma(cue).lower() in _ADDRESSEE_VERBS or obj.pos_ in ("PRON", "PROPN"):
+        if obj.pos_ in ("PRON", "PROPN"):
             return False
         return obj.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE")
 
@@ -1366,15 +1375,19 @@ _REASON_MARKS = frozenset(["because", "since", "although", "though", "if", "unle
 # Dependencies through which a subjectless verb takes its head's subject, and how many heads up.
 _CONTROLLED = frozenset(["conj", "xcomp", "advcl", "pcomp"])
 _CONTROL_HOPS = 3
-# Cue verbs whose direct object is the one spoken to, not what was said.
-_ADDRESSEE_VERBS = frozenset(
-    ["tell", "ask", "inform", "remind", "assure", "advise", "urge", "warn", "answer", "question"]
-)
 
 
 def _to_infinitive(tok: Token) -> bool:
     """``tok`` heads a to-infinitive ("to form a task force")."""
     return tok.tag_ == "VB" and any(ch.dep_ == "aux" and ch.tag_ == "TO" for ch in tok.children)
+
+
+def _active_main(cue: Token) -> bool:
+    """``cue`` is active and not inside a relative clause: "is expected to …" is no one's
+    statement, and in "the $64 million it pledged" the object is the relative's gap."""
+    if cue.dep_ in ("relcl", "acl", "amod"):
+        return False
+    return not any(ch.dep_ in ("auxpass", "nsubjpass") for ch in cue.children)
 
 
 def _norm_word(word: str) -> str:

@@ -94,6 +94,12 @@ THAT: dict[str, tuple[str, ...]] = _by_lang("that")
 CUE_LEMMAS: dict[str, frozenset[str]] = {
     lang: frozenset(words) for lang, words in _by_lang("cue_lemmas").items()
 }
+# Cue lemmas whose direct object is what was said when they take no clause ("noted the rule",
+# "stressed her support", "cited the report"): speech acts, not evidence or belief verbs, whose
+# objects are mostly not statements ("showed signs of", "found a way").
+OBJECT_CUE_LEMMAS: dict[str, frozenset[str]] = {
+    lang: frozenset(words) for lang, words in _by_lang("object_cue_lemmas").items()
+}
 # Personal pronouns that can stand for a speaker (subject forms), with grammatical gender.
 PRONOUNS: dict[str, dict[str, str]] = {
     lang: dict(lexicon(lang)["pronouns"]) for lang in LANGUAGES if lexicon(lang).get("pronouns")
