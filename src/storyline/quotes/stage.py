@@ -645,6 +645,7 @@ class _QuoteFinder:
         assert self.doc is not None
         lemmas = cues.CUE_LEMMAS[self.lang]
         object_lemmas = cues.OBJECT_CUE_LEMMAS.get(self.lang, frozenset())
+        intent_lemmas = cues.INTENT_LEMMAS.get(self.lang, frozenset())
         that = set(cues.THAT.get(self.lang, ()))
         out: list[_Found] = []
         for tok in self.doc:
@@ -652,7 +653,8 @@ class _QuoteFinder:
                 continue
             lem = lemma(tok).lower()
             object_cue = OBJECT_CONTENT and lem in object_lemmas
-            if lem not in lemmas and not object_cue:
+            intent_cue = TO_CLAUSES and lem in intent_lemmas
+            if lem not in lemmas and not object_cue and not intent_cue:
                 continue
             if self._inside(tok.idx, tok.idx + len(tok), quoted):
                 continue
@@ -662,13 +664,12 @@ class _QuoteFinder:
             comps = [
                 ch
                 for ch in comps
-                if ch.dep_ == "ccomp"
-                or self._has_mark(ch, that)
+                if (lem in lemmas and (ch.dep_ == "ccomp" or self._has_mark(ch, that)))
                 or (TO_CLAUSES and _to_infinitive(ch) and _active_main(tok))
             ]
             objs = [ch for ch in tok.children if ch.dep_ == "dobj" and ch.i > tok.i]
             objs = objs if _active_main(tok) else []
-            if comps and lem in lemmas:
+            if comps:
                 toks = list(comps[0].subtree)
                 if REASON_CLAUSES and comps[0].i > tok.i:
                     toks = self._with_reason_clause(tok, toks)

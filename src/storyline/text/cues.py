@@ -100,6 +100,11 @@ CUE_LEMMAS: dict[str, frozenset[str]] = {
 OBJECT_CUE_LEMMAS: dict[str, frozenset[str]] = {
     lang: frozenset(words) for lang, words in _by_lang("object_cue_lemmas").items()
 }
+# Verbs of intention whose to-infinitive is an attributed content ("wants to repeal the law",
+# "plans to visit"), as PolNeAR annotates them: read by the quotes stage (TO_CLAUSES) only.
+INTENT_LEMMAS: dict[str, frozenset[str]] = {
+    lang: frozenset(words) for lang, words in _by_lang("intent_lemmas").items()
+}
 # Personal pronouns that can stand for a speaker (subject forms), with grammatical gender.
 PRONOUNS: dict[str, dict[str, str]] = {
     lang: dict(lexicon(lang)["pronouns"]) for lang in LANGUAGES if lexicon(lang).get("pronouns")
