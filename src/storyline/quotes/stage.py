@@ -121,6 +121,9 @@ MIXED_QUOTED_SHARE = 0.8  # ... unless partial quotes cover this share of it (th
 # saying …", "wants to say …") takes the subject of the verb it depends on; written on PolNeAR dev,
 # checked on the train sample (docs/evaluation.md).
 SUBJECT_FROM_HEAD = True
+# Reported clauses of cue nouns ("the claim that …", "his warning that …"; ``cue_nouns``);
+# written on PolNeAR dev misses, checked on the train sample.
+NOMINAL_CUES = True
 # A to-infinitive complement of a cue verb is a reported clause ("vowed to form a task force",
 # "warned officials to boost security"); same calibration.
 TO_CLAUSES = True
@@ -628,6 +631,8 @@ class _QuoteFinder:
         out: list[_Found] = []
         if self.doc is not None and self.lang in cues.CUE_LEMMAS:
             out.extend(self._indirect_parsed(quoted))
+            if NOMINAL_CUES:
+                out.extend(self._indirect_nominal())
         elif self.cue_re is not None:
             out.extend(self._indirect_patterns(quoted))
         out.extend(self._according_to(quoted, out))
@@ -706,6 +711,51 @@ class _QuoteFinder:
                 continue
             cue = self._cue_phrase(tok)
             out.append(_Found(a, b, "indirect", cue, cand, tok.idx))
+        return out
+
+    def _indirect_nominal(self) -> list[_Found]:
+        """Reported clauses of cue nouns ("his warning that …", "rejected the claim that …"):
+        the that-clause of the noun; the speaker is the noun's possessor, else the subject of
+        the verb the noun is the object of."""
+        assert self.doc is not None
+        nouns = frozenset(cues.CUE_NOUNS.get(self.lang, ()))
+        that = set(cues.THAT.get(self.lang, ()))
+        out: list[_Found] = []
+        for tok in self.doc:
+            if tok.pos_ != "NOUN" or tok.lower_ not in nouns:
+                continue
+            clauses = [
+                ch
+                for ch in tok.children
+                if ch.dep_ in ("acl", "ccomp", "appos") and ch.i > tok.i and self._has_mark(ch, that)
+            ]
+            if not clauses:
+                continue
+            toks = list(clauses[0].subtree)
+            while toks and (toks[0].lower_ in that or toks[0].is_punct):
+                toks.pop(0)
+            while toks and (toks[-1].is_punct or toks[-1].is_space):
+                toks.pop()
+            if len(toks) < 3:
+                continue
+            a, b = toks[0].idx, toks[-1].idx + len(toks[-1])
+            if self._overlaps_quotes(a, b, self._blocking) or "\n" in self.text[a:b]:
+                continue
+            if self._headline(tok.idx):
+                continue
+            poss = [ch for ch in tok.children if ch.dep_ == "poss"]
+            span: tuple[int, int] | None = None
+            if poss:
+                first, last = poss[0].left_edge, poss[0]
+                span = (first.idx, last.idx + len(last))
+            elif tok.dep_ == "dobj" and tok.head.pos_ in _VERBS:
+                span = self._subject(tok.head)
+            if span is None:
+                continue
+            cand = self._classify(*span)
+            if cand is None:
+                continue
+            out.append(_Found(a, b, "indirect", tok.text, cand, tok.idx))
         return out
 
     @staticmethod

@@ -78,8 +78,8 @@ def _union_map(key: str) -> dict[str, float]:
 
 # Surface forms of speech/attribution cues, as they appear after or before a quotation.
 CUE_FORMS: dict[str, tuple[str, ...]] = _by_lang("cue_forms")
-# Nouns whose clause is reported speech ("the ministry's statement that …"), listed for it, pt,
-# nl, pl, uk; not yet read by the quotes stage (no rule for them was measured yet).
+# Nouns whose clause is reported speech ("the ministry's statement that …"), listed for en, it,
+# pt, nl, pl, uk; the quotes stage reads them where a parse exists (NOMINAL_CUES: en).
 CUE_NOUNS: dict[str, tuple[str, ...]] = _by_lang("cue_nouns")
 # Languages whose "according to" markers sit inside the clause without commas ("Sie waren laut
 # Polizei am Montag … weggerissen worden"), so text on both sides of "marker + source" is content.
