@@ -124,6 +124,9 @@ SUBJECT_FROM_HEAD = True
 # Reported clauses of cue nouns ("the claim that …", "his warning that …"; ``cue_nouns``);
 # written on PolNeAR dev misses, checked on the train sample.
 NOMINAL_CUES = True
+# "according to" takes any noun phrase as its source ("the poll", "federal statistics"), not only
+# names, roles and organisations; written on PolNeAR dev misses, checked on the train sample.
+ACCORDING_ANY_SOURCE = True
 # A to-infinitive complement of a cue verb is a reported clause ("vowed to form a task force",
 # "warned officials to boost security"); same calibration.
 TO_CLAUSES = True
@@ -900,6 +903,8 @@ class _QuoteFinder:
             comma = self.text.find(",", m.end(), s_end)
             src_end = s_end if comma < 0 else comma
             cand = self._first_candidate(m.end(), src_end)
+            if cand is None and ACCORDING_ANY_SOURCE:
+                cand = self._noun_phrase(m.end(), src_end)  # "according to the poll"
             if cand is None:
                 continue
             before = self.text[s_start : m.start()].strip(" ,—–-")
