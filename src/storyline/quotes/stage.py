@@ -127,6 +127,9 @@ NOMINAL_CUES = True
 # "according to" takes any noun phrase as its source ("the poll", "federal statistics"), not only
 # names, roles and organisations; written on PolNeAR dev misses, checked on the train sample.
 ACCORDING_ANY_SOURCE = True
+# No reported speech from a cue inside an unclosed quotation of its paragraph (the speaker's own
+# "I think that …"); written on PolNeAR train-sample errors, checked on dev.
+OPEN_QUOTE_CUES = True
 # A to-infinitive complement of a cue verb is a reported clause ("vowed to form a task force",
 # "warned officials to boost security"); same calibration.
 TO_CLAUSES = True
@@ -641,6 +644,16 @@ class _QuoteFinder:
         out.extend(self._according_to(quoted, out))
         return out
 
+    def _in_open_quote(self, pos: int) -> bool:
+        """``pos`` follows an opening mark of its paragraph that no mark closes before it: the
+        cue is inside a quotation whose marks did not pair (a paragraph of a quote run over
+        several, a mark missing), so it is the speaker's own words, not reported speech."""
+        if not OPEN_QUOTE_CUES:
+            return False
+        pa, _ = self._para_of(pos)
+        seg = self.text[pa:pos]
+        return seg.count("“") > seg.count("”") or seg.count('"') % 2 == 1
+
     def _overlaps_quotes(self, a: int, b: int, quoted: SpanIndex[None]) -> bool:
         covered = sum(min(b, e) - max(a, s) for s, e, _ in quoted.overlapping(a, b))
         if quoted is self._blocking and len(self._partial):
@@ -664,7 +677,7 @@ class _QuoteFinder:
             intent_cue = TO_CLAUSES and lem in intent_lemmas
             if lem not in lemmas and not object_cue and not intent_cue:
                 continue
-            if self._inside(tok.idx, tok.idx + len(tok), quoted):
+            if self._inside(tok.idx, tok.idx + len(tok), quoted) or self._in_open_quote(tok.idx):
                 continue
             comps = [
                 ch for ch in tok.children if ch.dep_ in ("ccomp", "xcomp") and ch.pos_ != "ADJ"
@@ -732,7 +745,7 @@ class _QuoteFinder:
                 for ch in tok.children
                 if ch.dep_ in ("acl", "ccomp", "appos") and ch.i > tok.i and self._has_mark(ch, that)
             ]
-            if not clauses:
+            if not clauses or self._in_open_quote(tok.idx):
                 continue
             toks = list(clauses[0].subtree)
             while toks and (toks[0].lower_ in that or toks[0].is_punct):
