@@ -721,7 +721,7 @@ class _QuoteFinder:
                 toks = list(objs[0].subtree)
             else:
                 continue
-            while toks and (toks[0].lower_ in that or toks[0].is_punct):
+            while toks and (toks[0].lower_ in that or toks[0].is_punct or toks[0].is_space):
                 toks.pop(0)
             while toks and (toks[-1].is_punct or toks[-1].is_space):
                 toks.pop()
@@ -763,7 +763,7 @@ class _QuoteFinder:
             if not clauses or self._in_open_quote(tok.idx):
                 continue
             toks = list(clauses[0].subtree)
-            while toks and (toks[0].lower_ in that or toks[0].is_punct):
+            while toks and (toks[0].lower_ in that or toks[0].is_punct or toks[0].is_space):
                 toks.pop(0)
             while toks and (toks[-1].is_punct or toks[-1].is_space):
                 toks.pop()
