@@ -699,7 +699,13 @@ class _QuoteFinder:
                 for ch in comps
                 if (lem in lemmas and (ch.dep_ == "ccomp" or self._has_mark(ch, that)))
                 or (that_cue and ch.dep_ == "ccomp" and ch.i > tok.i and self._has_mark(ch, that))
-                or (TO_CLAUSES and _to_infinitive(ch) and _active_main(tok))
+                or (
+                    TO_CLAUSES
+                    and lem != "say"  # "said, on condition of anonymity to speak freely"
+                    and tok.dep_ != "parataxis"
+                    and _to_infinitive(ch)
+                    and _active_main(tok)
+                )
             ]
             objs = [ch for ch in tok.children if ch.dep_ == "dobj" and ch.i > tok.i]
             objs = objs if _active_main(tok) else []
