@@ -562,7 +562,9 @@ class _QuoteFinder:
         if kind == "partial":
             windows = [(b_start, o, False), (c + 1, a_end, True)]
         for w_start, w_end, first in windows:
-            matches = [m for m in self.cue_re.finditer(text, w_start, w_end)]
+            matches = [
+                m for m in self.cue_re.finditer(text, w_start, w_end) if not self._in_name(m)
+            ]
             if not matches:
                 continue
             m = matches[0] if first else matches[-1]
@@ -589,6 +591,14 @@ class _QuoteFinder:
             if names and names[0].kind == "name":
                 return dash.group(0).strip(), names[0], c + 1
         return None, None, -1
+
+    def _in_name(self, m: re.Match[str]) -> bool:
+        """The cue match is a word of a place or organisation name ("the United States"), by the
+        parser's entities."""
+        if self.doc is None or not m.group(0)[:1].isupper():
+            return False
+        span = self.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        return span is not None and any(t.ent_type_ in _NAME_ENTITIES for t in span)
 
     def _dash_quotes(self, marked: SpanIndex[None]) -> list[_Found]:
         """Direct speech opened by a dash, without quotation marks (Polish, Russian, Ukrainian
@@ -1467,6 +1477,8 @@ _CONTROLLED = frozenset(["conj", "xcomp", "advcl", "pcomp"])
 _CONTROL_HOPS = 3
 
 
+# Entity types whose words are never cues ("United States" is not "states").
+_NAME_ENTITIES = frozenset(["GPE", "ORG", "LOC", "FAC", "NORP", "EVENT", "LAW", "WORK_OF_ART"])
 # Verbs whose that-clause is a purpose or consequence, not an attributed content (ANY_VERB_THAT).
 _NOT_THAT_CUES = frozenset(["be", "ensure", "mean", "make", "forget"])
 
