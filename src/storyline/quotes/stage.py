@@ -16,6 +16,10 @@ How it works
    adjacent to the cue (name, pronoun, role nominal, organisation).
 3. **Indirect speech**: a cue verb with a clausal complement in the dependency parse (en, fr, es),
    or ``cue, что/dass …`` patterns (ru, de), and "according to X, …" markers in every language.
+   English also takes to-infinitives of cue and intention verbs ("vowed to …", "wants to …"),
+   objects of speech acts ("stressed her support"), that-clauses of cue nouns ("his claim
+   that …") and of any verb, and the paragraph after "X added:"; a cue without a subject takes
+   its head verb's ("… and said", ", saying").
 4. **Speaker resolution** against the article's cast (people found by the entities stage, the
    parser's PERSON entities, or capitalised names introduced with a title): surnames and spelling
    variants by Jaro-Winkler, pronouns to the previous speaker, role nominals ("the diplomat", "le
