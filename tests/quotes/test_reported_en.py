@@ -102,3 +102,11 @@ def test_cue_word_inside_a_place_name_is_no_cue() -> None:
     art = Article(raw_text=text, text=text, language="en")
     partial = [q for q in extract_quotes(art) if q.text.startswith("race still")]
     assert partial and partial[0].cue != "States"
+
+
+def test_object_of_a_cue_preposition() -> None:
+    q = _one(
+        "Senator Mary Jones called for a ban on assault weapons after the shooting.\n",
+        "a ban on assault weapons",
+    )
+    assert q.speaker is not None and "Jones" in q.speaker

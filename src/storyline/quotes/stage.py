@@ -700,7 +700,13 @@ class _QuoteFinder:
             if tok.pos_ not in ("VERB", "AUX"):
                 continue
             lem = lemma(tok).lower()
-            object_cue = OBJECT_CONTENT and lem in object_lemmas
+            # "called for a ban": a lemma with its preposition, the preposition's object
+            preps = [
+                ch
+                for ch in tok.children
+                if ch.dep_ == "prep" and ch.i > tok.i and f"{lem} {ch.lower_}" in object_lemmas
+            ]
+            object_cue = OBJECT_CONTENT and (lem in object_lemmas or bool(preps))
             intent_cue = TO_CLAUSES and lem in intent_lemmas
             that_cue = (
                 ANY_VERB_THAT
@@ -733,6 +739,7 @@ class _QuoteFinder:
                 )
             ]
             objs = [ch for ch in tok.children if ch.dep_ == "dobj" and ch.i > tok.i]
+            objs += [ch for p in preps for ch in p.children if ch.dep_ == "pobj"]
             objs = objs if _active_main(tok) else []
             if comps:
                 toks = list(comps[0].subtree)
