@@ -739,7 +739,7 @@ class _QuoteFinder:
                 )
             ]
             objs = [ch for ch in tok.children if ch.dep_ == "dobj" and ch.i > tok.i]
-            objs += [ch for p in preps for ch in p.children if ch.dep_ == "pobj"]
+            objs += [ch for p in preps for ch in p.children if ch.dep_ in ("pobj", "pcomp")]
             objs = objs if _active_main(tok) else []
             if comps:
                 toks = list(comps[0].subtree)
