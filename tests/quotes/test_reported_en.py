@@ -110,3 +110,13 @@ def test_object_of_a_cue_preposition() -> None:
         "a ban on assault weapons",
     )
     assert q.speaker is not None and "Jones" in q.speaker
+
+
+def test_partial_quote_in_a_reported_clause_takes_its_speaker() -> None:
+    text = (
+        "Senator Mary Jones worried that the program was becoming \u201ca hammock that lulls "
+        "people into dependency\u201d for years.\n"
+    )
+    art = Article(raw_text=text, text=text, language="en")
+    partial = [q for q in extract_quotes(art) if q.text.startswith("a hammock")]
+    assert partial and partial[0].speaker is not None and "Jones" in partial[0].speaker
