@@ -120,3 +120,12 @@ def test_partial_quote_in_a_reported_clause_takes_its_speaker() -> None:
     art = Article(raw_text=text, text=text, language="en")
     partial = [q for q in extract_quotes(art) if q.text.startswith("a hammock")]
     assert partial and partial[0].speaker is not None and "Jones" in partial[0].speaker
+
+
+def test_statement_saying_takes_the_issuers_name() -> None:
+    q = _one(
+        "On Saturday, Senator Mary Jones issued a statement saying the judge was a brilliant "
+        "jurist.\n",
+        "the judge was a brilliant jurist",
+    )
+    assert q.speaker is not None and "Jones" in q.speaker
