@@ -411,7 +411,7 @@ class LexiconNer:
         text = article.text
         if not has_case(text):
             return self._caseless(text)
-        tokens = [_undot(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+        tokens = [_unelide(*_undot(m.start(), m.end(), m.group())) for m in _TOKEN.finditer(text)]
         lower = {t[2].casefold() for t in tokens if t[2][:1].islower()}
         midcaps = {t[2] for t in tokens if t[2][:1].isupper() and not sentence_initial(text, t[0])}
         found: list[tuple[Mention, bool]] = []  # (mention, typed by evidence)
@@ -804,6 +804,19 @@ class LexiconNer:
             if type_ is not None:
                 out.append((Mention(word, start, end, type_), True))
         return out
+
+
+# An elided article or preposition before a name ("dell'Italia", "l’Egitto", "all'ONU",
+# "d'Alema" stays: its prefix has a capital): the lower-case prefix, up to this many letters.
+_ELIDED = re.compile(r"^[^\W\d_]{1,5}['’](?=[^\W\d_])")
+
+
+def _unelide(start: int, end: int, word: str) -> Token:
+    """A token without an elided lower-case article before a capitalised name."""
+    m = _ELIDED.match(word)
+    if m is None or not m.group()[0].islower() or not word[m.end()].isupper():
+        return start, end, word
+    return start + m.end(), end, word[m.end() :]
 
 
 def _undot(start: int, end: int, word: str) -> Token:
