@@ -159,7 +159,7 @@ def test_slovene_ija_places_in_every_case() -> None:
 def test_first_level_subdivisions_are_places() -> None:
     got = {
         (t, ty)
-        for t, ty, _ in found("de", "Die Regierung in Baden-Württemberg und Niedersachsen sagt.")
+        for t, ty, _ in found("de", "Die Regierung und Baden-Württemberg oder Niedersachsen.")
     }
     assert ("Niedersachsen", "LOC") in got
     assert ("Baden-Württemberg", "LOC") in got

@@ -426,6 +426,12 @@ _CAMEL = re.compile(r"^[^\W\d_]+[a-zà-ÿа-яё]+[A-ZÀ-ÞА-ЯЁ]")
 _CAMEL_SURNAME = re.compile(r"^(?:Mc|Mac|De|Di|Da|La|Le|Van|Von|O)[A-Z]")
 
 
+def _inner_capital(word: str) -> bool:
+    """A capital inside a word part ("PiS", "BioNTech"); one after a hyphen starts a part of a
+    compound name ("Baden-Württemberg", "Івано-Франківськ")."""
+    return any(c.isupper() for part in word.split("-") for c in part[1:])
+
+
 def is_camel_case(word: str) -> bool:
     """A word with a capital after lower-case letters ("BioNTech", "AstraZeneca", "YouGov"):
     brands and organisations write themselves so; surnames only after a prefix ("McCain")."""
@@ -647,7 +653,7 @@ class LexiconNer:
             return known, None
         if len(words) == 1 and words[0].upper() in PLACE_ACRONYMS:
             return "LOC", None
-        if len(words) == 1 and (is_acronym(words[0]) or any(c.isupper() for c in words[0][1:])):
+        if len(words) == 1 and (is_acronym(words[0]) or _inner_capital(words[0])):
             return None  # "PAP", "PiS": no city of that name is meant
         place = self.places.get(key_of(words, self.cues))
         if place is not None and (len(name) >= SHORT_PLACE_CHARS or place == name):
