@@ -30,8 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "eval"))
+sys.path.insert(0, str(ROOT / "benchmarks"))  # first: eval/ has an ingest.py too
 
 from ingest import news_texts  # type: ignore[import-not-found]  # noqa: E402
 

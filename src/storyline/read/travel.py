@@ -10,13 +10,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from storyline.read.entities import resolve_ids
 from storyline.store import SQLConnection
 from storyline.store.readers import Readers, readers
+from storyline.travel import evidence
 from storyline.travel.model import Report, Travel, build, roles, source_edges
 from storyline.travel.stage import QUOTE_CHARS, text_hash
 
@@ -37,9 +40,16 @@ def reports(
     ids = [m["id"] for m in members]
     extra = reader.travel_rows(ids)
     vectors = reader.quote_vectors(ids) if quote_vectors else {}
+    stored = reader.travel_evidence(ids)
     out = []
     for m in members:
         row = extra.get(m["id"], {})
+        text = m.get("text") or ""
+        found = None
+        if m["id"] in stored:
+            digest, credit_json, cite_json, blob = stored[m["id"]]
+            if digest == evidence.source_hash(text, row.get("author")):
+                found = evidence.from_row(credit_json, cite_json, blob)
         quotes = [dict(q) for q in m.get("quotes") or [] if isinstance(q, dict)]
         if redirects:
             for q in quotes:
@@ -62,7 +72,7 @@ def reports(
                 published=str(m["published"]) if m.get("published") else None,
                 seen=int(row.get("seq", 0)),
                 title=m.get("title"),
-                text=m.get("text") or "",
+                text=text,
                 author=row.get("author"),
                 vector=np.frombuffer(vector, dtype=np.float32) if vector else None,
                 sketch=np.frombuffer(sketch, dtype=np.uint64) if sketch else None,
@@ -72,6 +82,9 @@ def reports(
                 quote_vectors=quote_vectors_of,
                 claims=[c for c in m.get("claims") or [] if isinstance(c, dict)],
                 duplicate_of=m.get("duplicate_of"),
+                shingles=found.shingles if found else None,
+                credits=found.credits if found else None,
+                cites=found.cites if found else None,
             )
         )
     return out
@@ -89,6 +102,15 @@ def source_roles(
 
 
 _lock = threading.Lock()
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    """The process's thread pools (BLAS, OpenMP), found once: a fresh look each time costs more
+    than the pinning saves on a small view."""
+    return ThreadpoolController()
+
+
 _cache: OrderedDict[tuple[str, str, int], tuple[tuple[int, str | None], Travel]] = OrderedDict()
 
 
@@ -107,10 +129,15 @@ def get_travel(
     version = reader.story_version(story_id)
     if cached is not None and cached[0] == version:
         return cached[1]
-    members = reader.members("story_id", [story_id], analysis=True, limit=limit)
+    # the model reads the quotes and claims (not the entities, the biggest analysis column)
+    members = reader.members("story_id", [story_id], analysis=("quotes", "claims"), limit=limit)
     if not members:
         return None
-    travel = build(story_id, reports(reader, members, reader.redirects()))
+    found = reports(reader, members, reader.redirects())
+    # one BLAS thread: the view's matrices are small (500 × 384 at most), where a thread pool's
+    # start-up and contention cost more than the product (under load, most of the wall time)
+    with _blas().limit(limits=1):
+        travel = build(story_id, found)
     with _lock:
         _cache[key] = (version, travel)
         _cache.move_to_end(key)

@@ -201,7 +201,11 @@ class Readers(Protocol):
     def story_ids(self, column: str, prefix: str) -> list[str]: ...
 
     def members(
-        self, column: str, ids: Sequence[str], analysis: bool = False, limit: int | None = None
+        self,
+        column: str,
+        ids: Sequence[str],
+        analysis: bool | Sequence[str] = False,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]: ...
 
     def count_members(self, story_id: str) -> int: ...
@@ -215,6 +219,11 @@ class Readers(Protocol):
 
     def quote_vectors(self, article_ids: Sequence[str]) -> dict[str, dict[int, tuple[str, bytes]]]:
         """Per article: quote index -> (text hash, float32 vector) (migration 0008)."""
+        ...
+
+    def travel_evidence(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str, str, bytes]]:
+        """Per article: (source hash, credits JSON, cites JSON, shingle hashes) (migration
+        0009, :mod:`storyline.travel.evidence`)."""
         ...
 
     def story_version(self, story_id: str) -> tuple[int, str | None]:
@@ -330,7 +339,11 @@ class SQLReaders:
         the parsed entities, quotes and claims), earliest first, undated last, ties by id."""
         columns = ", ".join(MEMBER_COLUMNS)
         if analysis:
-            columns += ", text, " + ", ".join(ANALYSIS_COLUMNS)
+            wanted = ANALYSIS_COLUMNS if analysis is True else tuple(analysis)
+            unknown = set(wanted) - set(ANALYSIS_COLUMNS)
+            if unknown:
+                raise ValueError(f"not analysis columns: {sorted(unknown)}")
+            columns += ", text, " + ", ".join(wanted)
         rows: list[dict[str, Any]] = []
         unique = sorted(set(ids))
         for start in range(0, len(unique), IN_CHUNK):
@@ -407,17 +420,26 @@ class SQLReaders:
         return [r[0] for r in rows]
 
     def members(
-        self, column: str, ids: Sequence[str], analysis: bool = False, limit: int | None = None
+        self,
+        column: str,
+        ids: Sequence[str],
+        analysis: bool | Sequence[str] = False,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """The analysed articles whose ``column`` (story_id or thread_id) is one of ``ids``,
-        earliest first (undated last, ties by id); ``limit`` caps them per call."""
+        earliest first (undated last, ties by id); ``limit`` caps them per call. ``analysis``:
+        with the text and every analysis column (True) or only those named."""
         if column not in ("story_id", "thread_id"):
             raise ValueError(f"not a story column: {column!r}")
         if not ids:
             return []
         columns = ", ".join(MEMBER_COLUMNS)
         if analysis:
-            columns += ", text, " + ", ".join(ANALYSIS_COLUMNS)
+            wanted = ANALYSIS_COLUMNS if analysis is True else tuple(analysis)
+            unknown = set(wanted) - set(ANALYSIS_COLUMNS)
+            if unknown:
+                raise ValueError(f"not analysis columns: {sorted(unknown)}")
+            columns += ", text, " + ", ".join(wanted)
         marks = ",".join("?" * len(ids))
         sql = (
             f"SELECT {columns} FROM articles WHERE status = 'analysed' AND {column} IN ({marks})"
@@ -498,6 +520,19 @@ class SQLReaders:
                 chunk,
             ):
                 out.setdefault(article_id, {})[int(index)] = (digest, bytes(vector))
+        return out
+
+    def travel_evidence(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str, str, bytes]]:
+        out: dict[str, tuple[str, str, str, bytes]] = {}
+        if not article_ids or not self.has_table("travel_evidence"):
+            return out
+        for chunk, marks in self._chunks(article_ids):
+            for article_id, digest, credit_json, cite_json, blob in self.conn.execute(
+                "SELECT article_id, source_hash, credits, cites, shingles FROM travel_evidence"
+                f" WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                out[article_id] = (str(digest), str(credit_json), str(cite_json), bytes(blob))
         return out
 
     # -- quotes, claims and mentions of every article

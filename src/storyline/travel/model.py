@@ -40,7 +40,6 @@ order, after the dated ones); originals published the same day as the earliest a
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -49,8 +48,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from storyline.stories.dedup import SHINGLE_WORDS
-from storyline.travel.wire import Cite, Credit, cites, credits, speaker_stem
+from storyline.travel.evidence import containment_of, for_article, shingle_hashes
+from storyline.travel.wire import Cite, Credit
 
 # Containment of the shorter article's shingles in the other's at or above which the later
 # article is a copy. Chosen by leave-one-topic-out cross-validation on the travel dev pairs
@@ -73,10 +72,8 @@ MIN_NAME_KEYS = 4
 # pair at Jaccard 0.1 meets in a band with probability 1 - (1 - 0.1**2)**64 = 0.47, at 0.3 0.998.
 EXACT_PAIRS_MAX = 800
 LSH_BANDS, LSH_ROWS = 64, 2
-
-
-# The words storyline.stories.dedup.shingles splits on.
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Rows of the sketch matrix compared at once in jaccard_matrix (memory, not results).
+JACCARD_BLOCK = 64
 
 
 @dataclass
@@ -99,7 +96,10 @@ class Report:
     quote_vectors: dict[int, NDArray[np.float32]] = field(default_factory=dict)
     claims: list[dict[str, Any]] = field(default_factory=list)
     duplicate_of: str | None = None  # the story stage's copy decision at ingest
-    shingles: frozenset[Any] | None = field(default=None, repr=False)  # computed on first use
+    # stored travel evidence (storyline.travel.evidence); None: computed from the text on use
+    shingles: NDArray[np.uint32] | None = field(default=None, repr=False)
+    credits: list[Credit] | None = None
+    cites: list[Cite] | None = None
 
 
 @dataclass(frozen=True)
@@ -161,11 +161,17 @@ def time_key(report: Report) -> tuple[int, str, int, str]:
 
 def jaccard_matrix(sketches: NDArray[np.uint64]) -> NDArray[np.float32]:
     """Estimated Jaccard of every pair of MinHash rows (share of equal hash values)."""
-    n = sketches.shape[0]
+    n, width = sketches.shape
+    if n and int(sketches.max()) < 2**32:  # 32-bit hash values (datasketch "affine32") stored
+        sketches = sketches.astype(np.uint32)  # as uint64: compared at half the memory traffic
     out = np.zeros((n, n), dtype=np.float32)
-    # row by row keeps memory at n × 128 booleans
-    for i in range(n - 1):
-        out[i, i + 1 :] = (sketches[i + 1 :] == sketches[i]).mean(axis=1)
+    # blocks of rows against the rows from the block on (the upper triangle, mirrored): memory
+    # stays at JACCARD_BLOCK × n × width booleans (~4 MB at 500 members)
+    for start in range(0, n, JACCARD_BLOCK):
+        stop = min(start + JACCARD_BLOCK, n)
+        block = sketches[start:stop, None, :] == sketches[None, start:, :]
+        out[start:stop, start:] = block.sum(axis=2, dtype=np.uint16) / width
+    out = np.triu(out, 1)
     return out + out.T
 
 
@@ -185,19 +191,14 @@ def _copy_candidates(sketches: NDArray[np.uint64]) -> set[tuple[int, int]]:
 
 def containment(a: Report, b: Report) -> float:
     """Share of the shorter text's word 5-shingles found in the other's."""
-    sa, sb = shingle_set(a), shingle_set(b)
-    if not sa or not sb:
-        return 0.0
-    return len(sa & sb) / min(len(sa), len(sb))
+    return containment_of(shingles_of(a), shingles_of(b))
 
 
-def shingle_set(report: Report) -> frozenset[Any]:
-    """The word 5-shingles of :func:`storyline.stories.dedup.shingles`, as tuples of words
-    (the same sets, without joining each into a string: a third of the cost)."""
+def shingles_of(report: Report) -> NDArray[np.uint32]:
+    """The report's shingle hashes (:func:`storyline.travel.evidence.shingle_hashes`): stored
+    at ingest, else computed from the text once."""
     if report.shingles is None:
-        words = _WORD.findall(report.text.casefold())
-        size = SHINGLE_WORDS
-        report.shingles = frozenset(zip(*(words[i:] for i in range(size)), strict=False))
+        report.shingles = shingle_hashes(report.text)
     return report.shingles
 
 
@@ -284,12 +285,11 @@ def translation_edges(
 
 
 def credit_edges(report: Report) -> tuple[list[Credit], list[Cite], list[Edge]]:
-    found = credits(report.text, report.author)
-    credited = frozenset(c.agency for c in found)
-    speakers = frozenset(
-        speaker_stem(w) for q in report.quotes for w in str(q.get("speaker") or "").split()
-    )
-    cited = cites(report.text, report.language, credited, speakers)
+    """The report's credits and cites (stored at ingest, else found in its text) as edges."""
+    if report.credits is None or report.cites is None:
+        fresh = for_article(report.text, report.author, report.language, report.quotes)
+        report.credits, report.cites = fresh.credits, fresh.cites
+    found, cited = report.credits, report.cites
     edges = [Edge("wire-credit", report.id, f"agency:{c.agency}", c.to_dict()) for c in found]
     edges += [
         Edge("cites", report.id, f"{'agency' if c.agency else 'source'}:{c.name}", c.to_dict())

@@ -25,7 +25,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,8 +53,12 @@ TRIMMED_SHARE = 0.75
 TRIMMED_OVERLAP = 90.0
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# the numbers of a wording, once per distinct text (every wording is compared with its group's
+# earliest)
+_numbers = lru_cache(maxsize=8192)(numbers)
 
 
+@lru_cache(maxsize=8192)  # a story's wordings repeat (copies): each is split once
 def normalised(text: str) -> str:
     return " ".join(_WORD.findall(text.casefold()))
 
@@ -77,6 +81,7 @@ def _negation(language: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=8192)  # wordings repeat across a story's copies
 def has_negation(text: str, language: str | None) -> bool | None:
     """Whether ``text`` holds a negation word of ``language`` (None: no word list for it)."""
     pattern = _negation(language) if language else None
@@ -90,7 +95,7 @@ def changes(
     the earliest wording in its own language, ``same_language`` (negation, trimming: negation
     words do not translate one for one — French "ne … plus que" restricts, it does not deny)."""
     out = []
-    a, b = numbers(earliest["text"]), numbers(wording["text"])
+    a, b = _numbers(earliest["text"]), _numbers(wording["text"])
     if a and b and a != b:
         out.append("changed number")
     if same_language is None or same_language is wording:
@@ -173,11 +178,20 @@ def group_quotes(
         for same in by_language.values():
             if len(same) < 2:
                 continue
-            texts = [normalised(items[i]["text"]) for i in same]
-            scores = cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=-1)
+            # one score per distinct wording (copies repeat a quote verbatim), spread back to
+            # every pair: the same matrix as scoring all pairs, for a fraction of the cost
+            distinct, back = np.unique(
+                np.array([normalised(items[i]["text"]) for i in same], dtype=object),
+                return_inverse=True,
+            )
+            texts = [str(t) for t in distinct]
+            unique = cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=1)
+            scores = unique[np.ix_(back, back)]
             rows, cols = np.nonzero(np.triu(scores >= same_language, 1))
-            for k in np.argsort(-scores[rows, cols], kind="stable"):  # best matches first
-                sets.union(same[int(rows[k])], same[int(cols[k])])
+            best = np.argsort(-scores[rows, cols], kind="stable")  # best matches first
+            index = np.asarray(same)
+            for a, b in zip(index[rows[best]].tolist(), index[cols[best]].tolist(), strict=True):
+                sets.union(a, b)
         with_vector = [i for i in members if vectors[i] is not None]
         if len(by_language) > 1 and len(with_vector) > 1:
             matrix = np.vstack([np.asarray(vectors[i]) for i in with_vector]).astype(np.float32)
@@ -185,8 +199,10 @@ def group_quotes(
             langs = np.array([items[i].get("language") or "?" for i in with_vector])
             cross = langs[:, None] != langs[None, :]
             rows, cols = np.nonzero(np.triu((sims >= cross_language) & cross, 1))
-            for k in np.argsort(-sims[rows, cols], kind="stable"):  # best matches first
-                sets.union(with_vector[int(rows[k])], with_vector[int(cols[k])])
+            best = np.argsort(-sims[rows, cols], kind="stable")  # best matches first
+            index = np.asarray(with_vector)
+            for a, b in zip(index[rows[best]].tolist(), index[cols[best]].tolist(), strict=True):
+                sets.union(a, b)
     return [sets.find(i) for i in range(len(items))]
 
 

@@ -1,13 +1,17 @@
 """The travel stage: a multilingual vector for each quotation an article carries, kept in the
 store (``quote_vectors``, migration 0008) so that the travel view can match a quotation across
-languages at read time (:mod:`storyline.travel.quotes`) without running a model per request.
+languages at read time (:mod:`storyline.travel.quotes`) without running a model per request; and
+the article's travel evidence (wire credits, cited sources, shingle hashes:
+:mod:`storyline.travel.evidence`, ``travel_evidence``, migration 0009), so that the travel view
+reads it instead of re-reading every member's text per request.
 
-Reads ``quotes``; assigns no article field. The vectors are the story stage's
-e5 passage embeddings (:class:`storyline.stories.embed.E5Embedder`) of the quote text; with a
-store each article's rows are a :class:`QuoteVectorChange` committed with the article. Only the
-quotes the travel view tracks are embedded (at least ``MIN_QUOTE_WORDS`` words, with a speaker),
-at most :data:`MAX_QUOTES` per article: the cost is one short text per such quote, embedded in
-one call per article (the quotes exist only after the corpus stage before this one).
+Reads ``quotes``, ``text``, ``author`` and ``language``; assigns no article field. The vectors
+are the story stage's e5 passage embeddings (:class:`storyline.stories.embed.E5Embedder`) of the
+quote text; with a store each article's rows are a :class:`QuoteVectorChange` and an
+:class:`~storyline.travel.evidence.EvidenceChange` committed with the article. Only the quotes
+the travel view tracks are embedded (at least ``MIN_QUOTE_WORDS`` words, with a speaker), at
+most :data:`MAX_QUOTES` per article: the cost is one short text per such quote, embedded in one
+call per article (the quotes exist only after the corpus stage before this one).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import numpy as np
 from storyline.article import Article, Quote
 from storyline.corpus import Corpus
 from storyline.stories.embed import E5Embedder, Embedder
+from storyline.travel import evidence
 from storyline.travel.quotes import MIN_QUOTE_WORDS
 
 # Quotes embedded per article at most (a long interview transcript has dozens: the first ones
@@ -66,7 +71,8 @@ class QuoteVectorChange:
 
 class QuoteVectorStage:
     name = "travel"
-    requires: tuple[str, ...] = ("quotes",)
+    # text, byline and language: the travel evidence (credits, cites, shingles)
+    requires: tuple[str, ...] = ("quotes", "text", "author", "language")
     assigns: tuple[str, ...] = ()
     parallel = False
 
@@ -88,4 +94,18 @@ class QuoteVectorStage:
         rows.sort()
         if self.corpus.store is not None:
             self.corpus.record(article.id, QuoteVectorChange(article.id, rows))
+            found = evidence.for_article(
+                article.text,
+                article.author,
+                article.language,
+                [{"speaker": q.speaker} for q in article.quotes],
+            )
+            self.corpus.record(
+                article.id,
+                evidence.EvidenceChange(
+                    article.id,
+                    evidence.source_hash(article.text, article.author),
+                    evidence.to_row(found),
+                ),
+            )
         return article

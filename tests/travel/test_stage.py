@@ -1,0 +1,51 @@
+"""The travel stage records, with the article, its quote vectors and its travel evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from storyline.article import Article, Quote
+from storyline.travel import evidence
+from storyline.travel.stage import QuoteVectorChange, QuoteVectorStage
+
+TEXT = (
+    'MADRID, 3 feb (EFE).- El Gobierno aprobó hoy el plan de regadío, según Reuters. "Es un '
+    'paso necesario para todo el campo del país", dijo la ministra Ana López en rueda de prensa.'
+)
+
+
+class _Embedder:
+    dim = 4
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return np.ones((len(texts), 4), dtype=np.float32) / 2
+
+
+class _Corpus:
+    store = object()
+
+    def __init__(self) -> None:
+        self.changes: list[Any] = []
+
+    def record(self, article_id: str, change: Any) -> None:
+        self.changes.append((article_id, change))
+
+
+def test_the_stage_records_quote_vectors_and_evidence() -> None:
+    corpus = _Corpus()
+    stage = QuoteVectorStage(corpus, _Embedder())  # type: ignore[arg-type]
+    start = TEXT.index('"') + 1
+    quote = Quote(TEXT[start : TEXT.index('"', start)], start, 0, "direct", speaker="Ana López")
+    article = Article(raw_text=TEXT, text=TEXT, id="x", language="es", quotes=[quote])
+    stage(article)
+    kinds = {type(change) for _, change in corpus.changes}
+    assert kinds == {QuoteVectorChange, evidence.EvidenceChange}
+    [change] = [c for _, c in corpus.changes if isinstance(c, evidence.EvidenceChange)]
+    assert change.digest == evidence.source_hash(TEXT, None)
+    stored = evidence.from_row(*change.row)
+    assert [c.agency for c in stored.credits] == ["EFE"]
+    assert "Reuters" in {c.name for c in stored.cites}
+    assert np.array_equal(stored.shingles, evidence.shingle_hashes(TEXT))
