@@ -141,3 +141,39 @@ def test_dutch_capitalised_adjectives_are_no_names() -> None:
 def test_a_demonym_the_registry_links_to_a_place_stays_a_person() -> None:
     got = found("sl", "Po anketi so Britanci proti.", {"Britanci": "LOC"})
     assert ("Britanci", "PER", None) in got
+
+
+def test_an_elided_article_before_a_name_is_cut() -> None:
+    got = found("it", "Il governo dell'Italia ha scritto all’Egitto e alla Francia.")
+    assert ("Italia", "LOC", None) in got
+    assert ("Egitto", "LOC", None) in got
+
+
+def test_slovene_ija_places_in_every_case() -> None:
+    sl = cues_for("sl").suffixes
+    assert stem("Rusije", sl) == stem("Rusija", sl) == stem("Rusiji", sl)
+    got = {(t, ty) for t, ty, _ in found("sl", "Predstavniki Rusije in Slovenije so rekli.")}
+    assert {("Rusije", "LOC"), ("Slovenije", "LOC")} <= got
+
+
+def test_first_level_subdivisions_are_places() -> None:
+    got = {
+        (t, ty)
+        for t, ty, _ in found("de", "Die Regierung und Baden-Württemberg oder Niedersachsen.")
+    }
+    assert ("Niedersachsen", "LOC") in got
+    assert ("Baden-Württemberg", "LOC") in got
+
+
+def test_a_place_the_registry_calls_a_person_stays_a_place() -> None:
+    known: dict[str, EntityType] = {"Rusije": "PER", "Нафтогаз України": "PER"}
+    got = {(t, ty) for t, ty, _ in found("sl", "Predstavniki Rusije so rekli.", known)}
+    assert ("Rusije", "LOC") in got
+    got = {(t, ty) for t, ty, _ in found("uk", "Компанія Нафтогаз України заявила.", known)}
+    assert ("Нафтогаз України", "ORG") in got
+
+
+def test_an_office_before_a_known_holder_is_cut() -> None:
+    known: dict[str, EntityType] = {"Donald Tusk": "PER"}
+    got = {(t, ty) for t, ty, _ in found("pl", "Szef Rady Europejskiej Donald Tusk mówił.", known)}
+    assert ("Donald Tusk", "PER") in got

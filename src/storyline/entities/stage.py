@@ -43,6 +43,7 @@ from storyline.corpus import Corpus
 from storyline.entities.lexicon_ner import (
     LexiconNer,
     has_case,
+    is_gazetteer_place,
     load_name_data,
     sentence_initial,
 )
@@ -160,6 +161,7 @@ class EntityStage:
             doc = None
         mentions, titles = self._find(article, backend, doc)
         ctx = registry.context(article.id, article.language, article.published)
+        lang = article.language or ""
         demonyms: set[int] = set()  # mentions of a people linked to their place: keep the type
         for mention in mentions:
             seen = titles.get(mention.start, [])
@@ -187,7 +189,7 @@ class EntityStage:
             if final is not None:
                 mention.entity_id = final.id
                 mention.canonical = final.canonical
-                if id(mention) not in demonyms:
+                if id(mention) not in demonyms and not _keeps_type(mention, final.type, lang):
                     mention.type = final.type
         article.entities = mentions
 
@@ -312,6 +314,17 @@ class EntityStage:
             between = text[left.end : right.start]
             if len(between) <= 40 and ALIAS_CUES.match(between):
                 registry.merge(left.entity_id, right.entity_id)
+
+
+def _keeps_type(mention: Mention, voted: EntityType, language: str) -> bool:
+    """True when the corpus-wide type vote may not retype ``mention`` as a person: a place of
+    the gazetteer or an acronym typed otherwise is no person, whatever entity a fuzzy
+    cross-language match joined it to ("Rusije" merged with "Гери Райс", "МИД")."""
+    if voted != "PER" or mention.type == "PER":
+        return False
+    return is_acronym(mention.text) or (
+        mention.type == "LOC" and is_gazetteer_place(mention.text, language)
+    )
 
 
 def _model_mentions(article: Article, backend: NerBackend) -> list[Mention]:
