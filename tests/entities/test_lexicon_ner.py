@@ -84,6 +84,12 @@ def test_latin_names_in_cyrillic_text_are_organisations() -> None:
     assert ("Pfizer", "ORG", None) in got
 
 
+def test_a_common_english_word_in_cyrillic_text_is_no_organisation() -> None:
+    got = found("uk", "Про це повідомила газета Times, а потім він написав у Twitter.")
+    assert not any(t[0] in ("Times", "Twitter") for t in got)  # neither ORG nor LOC after "у"
+    assert ("Reuters", "ORG", None) in found("uk", "Про це повідомило агентство Reuters.")
+
+
 def test_caseless_scripts_get_the_locale_place_names() -> None:
     got = found("ar", "قال المتحدث إن روسيا وسوريا اتفقتا مع الولايات المتحدة.")
     assert {("روسيا", "LOC", None), ("سوريا", "LOC", None)} <= got

@@ -246,3 +246,12 @@ def test_a_lone_surname_of_a_full_name_is_a_person_in_model_output() -> None:
     mentions = [Mention("Alejandro Toledo", 0, 16, "PER"), Mention("Toledo", 30, 36, "LOC")]
     _harmonise_persons(mentions)
     assert mentions[1].type == "LOC"  # the lexicon recogniser's persons are less sure
+
+
+def test_a_model_common_english_word_in_cyrillic_text_is_dropped() -> None:
+    text = "Об этом сообщила газета Times и компания Pfizer в понедельник вечером в Лондоне."
+    backend = _tagging(("Times", "ORG"), ("Pfizer", "ORG"))
+    article = EntityStage(Corpus(), backend=backend)(
+        Article(raw_text=text, text=text, language="ru")
+    )
+    assert {m.text for m in article.entities} == {"Pfizer"}

@@ -43,6 +43,7 @@ from storyline.corpus import Corpus
 from storyline.entities.lexicon_ner import (
     LexiconNer,
     has_case,
+    is_english_word_in_cyrillic,
     is_gazetteer_place,
     load_name_data,
     sentence_initial,
@@ -243,6 +244,8 @@ class EntityStage:
             found_titles = list(dict.fromkeys(t for t in found_titles if t))
             if found_titles:
                 titles[start] = found_titles
+            if repair and is_english_word_in_cyrillic(text, mention.text):
+                continue  # natasha types any Latin word in Russian text ("Twitter", "Times")
             found.append(mention)
         found.extend(self._missed_acronyms(text, found))
         found.extend(_propagate(text, found))
