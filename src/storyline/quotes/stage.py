@@ -47,12 +47,14 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import jellyfish
 
 from storyline.article import Article, Mention, Quote
 from storyline.corpus import Corpus
+from storyline.entities.lexicon_ner import _nam_dict_path
 from storyline.nlp import lemma, parse
 from storyline.text import cues
 from storyline.text.spans import SpanIndex, spans_index
@@ -172,6 +174,12 @@ TO_CLAUSES = True
 # A cue verb's direct object is the content when it has no clause ("noted the rule", "stressed her
 # support of the raid"), except for verbs whose object is the addressee; same calibration.
 OBJECT_CONTENT = True
+# Pronouns and dropped subjects resolved to a person of their gender (languages whose lexicon
+# sets ``gender_agreement``: de, it, pl; written on half A of the hand gold, see eval/quotes.py).
+GENDER_AGREEMENT = True
+# Names in an oblique case (lexicon ``oblique_name_endings``: Polish dative / instrumental) are no
+# speaker candidates (written on half A of the hand gold).
+OBLIQUE_NAMES = True
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
     r"(?:has|have|had|also|then|later|further|again|once|was|is|would|will|had|a|ont|avait|"
@@ -461,7 +469,17 @@ class _QuoteFinder:
         self.canonical_id: Callable[[str], str] = lambda entity_id: entity_id
         self.cue_re = cues.cue_regex(lang)
         self.pronouns = cues.PRONOUNS.get(lang, {})
-        self.pro_drop = bool(cues.lexicon(lang).get("pro_drop")) if lang else False
+        lex = cues.lexicon(lang) if lang else {}
+        self.pro_drop = bool(lex.get("pro_drop"))
+        # Gender agreement of pronouns and dropped subjects (lexicon ``gender_agreement``): the
+        # pronoun's gender, or the cue's (``cue_gender_endings``: Polish powiedział / powiedziała).
+        self.gender_agreement = GENDER_AGREEMENT and bool(lex.get("gender_agreement"))
+        self.cue_genders = sorted(
+            (lex.get("cue_gender_endings") or {}).items(), key=lambda kv: -len(kv[0])
+        )
+        self.oblique_endings = (
+            tuple(lex.get("oblique_name_endings") or ()) if OBLIQUE_NAMES else ()
+        )
         self.paras = paragraphs(text)
         self._para_starts = [a for a, _ in self.paras]
         self._para_ends = [b for _, b in self.paras]
@@ -1296,6 +1314,10 @@ class _QuoteFinder:
             s, e = self._strip_name(s, e)
             if s >= e:
                 continue
+            if self.oblique_endings and any(
+                w.casefold().endswith(self.oblique_endings) for w in text[s:e].split()
+            ):
+                continue  # "powiedział Kowalskiemu", "z premier Theresą May": not the subject
             out.append(_Candidate(s, e, "name", text[s:e]))
         words = list(_WORD.finditer(text, a, b))
         for k, m in enumerate(words):
@@ -1487,10 +1509,11 @@ class _QuoteFinder:
     def _resolve(self, cand: _Candidate, pos: int) -> _Speaker | None:
         text = cand.text
         if cand.kind == "pronoun":
-            last = self._last_speaker(pos)
+            want = self._wanted_gender(cand)
+            last = self._last_speaker(pos, want)
             if last is not None:
                 return _Speaker(last.name, last.entity_id, text, last.is_person)
-            person = self._recent_person(pos, None)
+            person = self._recent_person(pos, None, gender=want)
             if person is not None:
                 return _Speaker(person.name, person.entity_id, text, True)
             return _Speaker(None, None, text, True)
@@ -1579,12 +1602,37 @@ class _QuoteFinder:
         men = self._mention_at(a, b)
         return men.entity_id if men else None
 
+    def _wanted_gender(self, cand: _Candidate) -> str | None:
+        """The grammatical gender ("m" / "f") a pronoun or a dropped subject's cue gives its
+        speaker ("Sie gesteht", "– dodała"), when the language's lexicon asks for agreement."""
+        if not self.gender_agreement:
+            return None
+        word = cand.text.casefold()
+        gender = self.pronouns.get(word)
+        if gender is None:
+            gender = next((g for end, g in self.cue_genders if word.endswith(end)), None)
+        return gender if gender in ("m", "f") else None
+
+    @staticmethod
+    def _disagrees(name: str | None, gender: str | None) -> bool:
+        """True when the name's given name has the other gender (unknown names agree)."""
+        if gender is None or not name or not name.split():
+            return False
+        known = given_name_genders().get(name.split()[0].casefold())
+        return known is not None and known != gender
+
     def _recent_person(
-        self, pos: int, group: str | None, mods: set[str] | None = None
+        self,
+        pos: int,
+        group: str | None,
+        mods: set[str] | None = None,
+        gender: str | None = None,
     ) -> _Person | None:
         best: tuple[int, int, _Person] | None = None
         for p in self.cast:
             if group is not None and not any(cues.ROLE_TO_GROUP.get(t) == group for t in p.titles):
+                continue
+            if self._disagrees(p.name, gender):
                 continue
             k = bisect_right(p.positions, pos)  # positions are sorted (_build_cast)
             if not k and group is None:
@@ -1595,14 +1643,20 @@ class _QuoteFinder:
                 best = (key[0], key[1], p)
         return best[2] if best else None
 
-    def _last_speaker(self, pos: int) -> _Speaker | None:
+    def _last_speaker(self, pos: int, gender: str | None = None) -> _Speaker | None:
         """The speaker of the latest attribution before ``pos`` in this or the 2 previous
-        paragraphs: what "he", "she", "il", "он" refer back to in news prose."""
+        paragraphs: what "he", "she", "il", "он" refer back to in news prose; with ``gender``,
+        the latest one whose given name does not have the other gender."""
         lo = pos - PRONOUN_LOOKBACK_CHARS
         rows = self._resolved[
             bisect_left(self._resolved, (lo,)) : bisect_left(self._resolved, (pos,))
         ]
-        named = [row for row in rows if row[2].name is not None]
+        named = [
+            row
+            for row in rows
+            if row[2].name is not None
+            and not (row[2].is_person and self._disagrees(row[2].name, gender))
+        ]
         return max(named, key=lambda row: row[1])[2] if named else None  # the latest resolved
 
     def _previous_paragraph_subject(self, pos: int) -> _Candidate | None:
@@ -1672,6 +1726,28 @@ class _QuoteFinder:
 
 
 # Dependencies that leave a subject's noun-phrase core (relative clauses, PPs, coordination).
+@lru_cache(maxsize=1)
+def given_name_genders() -> dict[str, str]:
+    """Casefolded given name -> "m" / "f" from gender-guesser's nam_dict.txt (the list the
+    entities stage reads); names listed for both genders or as unisex are left out."""
+    path = _nam_dict_path()
+    if path is None:
+        return {}
+    seen: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line[0] in "#=":
+            continue
+        parts = line.split()
+        if len(parts) < 2:
+            continue
+        code = parts[0]
+        gender = "m" if code.endswith("M") else "f" if code.endswith("F") else "?"
+        name = parts[1].casefold()
+        for form in {name.replace("+", ""), name.replace("+", "-")}:
+            seen.setdefault(form, set()).add(gender)
+    return {name: next(iter(g)) for name, g in seen.items() if len(g) == 1 and "?" not in g}
+
+
 _NOT_IN_SUBJECT = frozenset(["relcl", "acl", "acl:relcl", "prep", "cc", "conj", "punct"])
 
 _GAP_AND_CUE = frozenset(
