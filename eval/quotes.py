@@ -575,6 +575,8 @@ def rule_table() -> str:
     rules = (
         ("HANDLE_LINES", '"@handle: text" paragraphs (written on it, half A)'),
         ("REPORTED_MOOD_CONTINUES", "a reported-mood sentence after a quote (de, half A)"),
+        ("GENDER_AGREEMENT", "pronouns / dropped subjects agree in gender (branch quotesxx2)"),
+        ("OBLIQUE_NAMES", "no dative / instrumental names as speakers (pl, branch quotesxx2)"),
     )
     data = {p.stem: _load_hand(p) for p in sorted(GOLD.glob("*.jsonl"))}
     rows = []
@@ -582,7 +584,8 @@ def rule_table() -> str:
         cells = []
         for lang, (docs, texts) in data.items():
             held = [doc for doc in docs if half_of(doc["doc"]) == "B"]
-            f1 = {}
+            f1: dict[bool, float] = {}
+            acc: dict[bool, str] = {}
             for on in (False, True):
                 saved = getattr(stage, name)
                 setattr(stage, name, on)
@@ -590,12 +593,13 @@ def rule_table() -> str:
                     found = _hand_quotes([texts[doc["doc"]] for doc in held], lang, True)
                 finally:
                     setattr(stage, name, saved)
-                f1[on] = _hand_score(held, texts, found, ALL_KINDS)[2]
-            cells.append(f"{f1[False]:.3f} → {f1[True]:.3f}")
+                score = _hand_score(held, texts, found, ALL_KINDS)
+                f1[on], acc[on] = score[2], f"{score[5]}/{score[6]}"
+            cells.append(f"{f1[False]:.3f} → {f1[True]:.3f} (speaker {acc[False]} → {acc[True]})")
         rows.append(f"| {label} (`{name}`) | " + " | ".join(cells) + " |")
     return (
-        "Rules on / off (all-quote F1 on half B, after the entities stage; lexicon entries are "
-        "not switchable and are counted in the halves table):\n\n"
+        "Rules on / off (all-quote F1 and speaker accuracy on half B, after the entities stage; "
+        "lexicon entries are not switchable and are counted in the halves table):\n\n"
         "| rule | " + " | ".join(data) + " |\n|---|" + "---|" * len(data) + "\n" + "\n".join(rows)
     )
 
