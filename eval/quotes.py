@@ -559,8 +559,9 @@ def hand_gold(entities: bool = True) -> str:
     if entities:
         out += (
             "\n\nHeld out (all quotes, after the entities stage): each language's articles split "
-            "in two by the SHA-1 of their id (`half_of`); the rules of branch quotesxx were "
-            "written by reading the errors of half A only, so half B is the figure to quote."
+            "in two by the SHA-1 of their id (`half_of`); the rules of branches quotesxx and "
+            "quotesxx2 were written by reading the errors of half A only, so half B is the "
+            "figure to quote."
             + HALVES_BEFORE
             + "\n\n| lang | half | articles | gold | predicted | P / R / F1 | speaker accuracy |\n"
             "|---|---|---|---|---|---|---|\n" + "\n".join(halves)
