@@ -916,10 +916,7 @@ class _QuoteFinder:
                 toks = list(objs[0].subtree)
             else:
                 continue
-            while toks and (toks[0].lower_ in that or toks[0].is_punct or toks[0].is_space):
-                toks.pop(0)
-            while toks and (toks[-1].is_punct or toks[-1].is_space):
-                toks.pop()
+            toks = _trim_clause(toks, that)
             if len(toks) < 3:
                 continue
             a, b = toks[0].idx, toks[-1].idx + len(toks[-1])
@@ -990,10 +987,7 @@ class _QuoteFinder:
             if not clauses or self._in_open_quote(tok.idx):
                 continue
             toks = list(clauses[0].subtree)
-            while toks and (toks[0].lower_ in that or toks[0].is_punct or toks[0].is_space):
-                toks.pop(0)
-            while toks and (toks[-1].is_punct or toks[-1].is_space):
-                toks.pop()
+            toks = _trim_clause(toks, that)
             if len(toks) < 3:
                 continue
             a, b = toks[0].idx, toks[-1].idx + len(toks[-1])
@@ -1796,3 +1790,16 @@ def _norm_word(word: str) -> str:
 
 
 __all__ = ["QuoteStage", "extract_quotes", "pair_quotation_marks", "paragraphs"]
+
+
+def _trim_clause(toks: list[Token], that: set[str] | frozenset[str]) -> list[Token]:
+    """A reported clause's tokens without its complementiser ("that") and the punctuation or
+    space at either end."""
+    start, end = 0, len(toks)
+    while start < end and (
+        toks[start].lower_ in that or toks[start].is_punct or toks[start].is_space
+    ):
+        start += 1
+    while end > start and (toks[end - 1].is_punct or toks[end - 1].is_space):
+        end -= 1
+    return toks[start:end]
