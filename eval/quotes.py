@@ -186,6 +186,28 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _one_to_one(gold: list[set[Any]], pred: list[set[Any]]) -> list[tuple[float, int, int]]:
+    """Gold and predicted token sets paired one to one, best token F1 first, each pair at
+    token F1 >= LONG_QUOTE_MATCH: (F1, gold index, predicted index)."""
+    pairs = []
+    for gi, gu in enumerate(gold):
+        for pi, pu in enumerate(pred):
+            inter = len(gu & pu)
+            if inter:
+                f = _f1(inter / len(pu), inter / len(gu))
+                if f >= LONG_QUOTE_MATCH:
+                    pairs.append((f, gi, pi))
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    out = []
+    for f, gi, pi in sorted(pairs, reverse=True):
+        if gi not in used_g and pi not in used_p:
+            used_g.add(gi)
+            used_p.add(pi)
+            out.append((f, gi, pi))
+    return out
+
+
 def long_quote_units(text: str, frags: list[tuple[int, int]]) -> set[int]:
     """Token positions of the quoted words of a gold content (the words inside marks)."""
     text = normalise_marks(text)
@@ -279,21 +301,7 @@ def score_split(
         p_units = [(u, q) for u, q in p_units if len(u) >= LONG_QUOTE_WORDS]
         long["n_gold"] += len(g_units)
         long["n_pred"] += len(p_units)
-        pairs = []
-        for gi, (gu, _) in enumerate(g_units):
-            for pi, (pu, _) in enumerate(p_units):
-                inter = len(gu & pu)
-                if inter:
-                    f = _f1(inter / len(pu), inter / len(gu))
-                    if f >= LONG_QUOTE_MATCH:
-                        pairs.append((f, gi, pi))
-        used_g: set[int] = set()
-        used_p: set[int] = set()
-        for f, gi, pi in sorted(pairs, reverse=True):
-            if gi in used_g or pi in used_p:
-                continue
-            used_g.add(gi)
-            used_p.add(pi)
+        for f, gi, pi in _one_to_one([g for g, _ in g_units], [u for u, _ in p_units]):
             long["credit"] += f
             q = p_units[pi][1]
             long["sp_n"] += 1
@@ -471,21 +479,7 @@ def _hand_score(
         p_units = [tokens(text, [(q.start, q.end)]) for q in preds]
         n_gold += len(gold)
         n_pred += len(preds)
-        pairs = []
-        for gi, gu in enumerate(g_units):
-            for pi, pu in enumerate(p_units):
-                inter = len(gu & pu)
-                if inter and gu and pu:
-                    f = _f1(inter / len(pu), inter / len(gu))
-                    if f >= LONG_QUOTE_MATCH:
-                        pairs.append((f, gi, pi))
-        used_g: set[int] = set()
-        used_p: set[int] = set()
-        for f, gi, pi in sorted(pairs, reverse=True):
-            if gi in used_g or pi in used_p:
-                continue
-            used_g.add(gi)
-            used_p.add(pi)
+        for f, gi, pi in _one_to_one(g_units, p_units):
             credit += f
             sp = gold[gi]["speaker"]
             if sp:
