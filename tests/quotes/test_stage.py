@@ -319,3 +319,35 @@ def test_italian_complementiser_is_a_whole_word() -> None:
     assert [q.text for q in quotes if q.type == "indirect"] == [
         "la polizia ha usato anche gas lacrimogeni contro la folla"
     ]
+
+
+def test_pronoun_agrees_in_gender_german() -> None:
+    # "Sie" is the woman (Anna Keller), not the man quoted last (Peter Braun).
+    text = (
+        "Minister Peter Braun sagte: „Wir haben die Zahlen geprüft und sind zufrieden.“\n"
+        "Die Ärztin Anna Keller arbeitet seit Jahren im Krankenhaus der Stadt.\n"
+        "Sie sagte: „Das Geld reicht für die Patienten schon lange nicht mehr aus.“"
+    )
+    qs = [q for q in _run(text, "de") if q.type == "direct"]
+    last = max(qs, key=lambda q: q.start)
+    assert last.text.startswith("Das Geld reicht")
+    assert last.speaker is not None and last.speaker.endswith("Anna Keller")
+
+
+def test_dropped_subject_agrees_with_polish_past_tense() -> None:
+    # "– dodała" (feminine) skips the man quoted last for the woman named before him.
+    text = (
+        "Minister zdrowia Anna Nowak spotkała się w poniedziałek z lekarzami w Warszawie.\n"
+        "– Sytuacja w szpitalach jest bardzo trudna – powiedział Piotr Kowalski.\n"
+        "– Musimy zwiększyć nakłady na ochronę zdrowia w całym kraju – dodała."
+    )
+    qs = [q for q in _run(text, "pl") if q.text.startswith("Musimy")]
+    assert qs and qs[0].speaker == "Anna Nowak"
+
+
+def test_given_name_genders() -> None:
+    from storyline.quotes.stage import given_name_genders
+
+    genders = given_name_genders()
+    assert genders.get("daniela") == "f" and genders.get("jens") == "m"
+    assert "andrea" not in genders  # listed for both genders
