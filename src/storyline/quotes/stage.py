@@ -916,12 +916,10 @@ class _QuoteFinder:
                 toks = list(objs[0].subtree)
             else:
                 continue
-            toks = _trim_clause(toks, that)
-            if len(toks) < 3:
+            span = self._clause_span(toks, that)
+            if span is None:
                 continue
-            a, b = toks[0].idx, toks[-1].idx + len(toks[-1])
-            if self._overlaps_quotes(a, b, self._blocking) or "\n" in self.text[a:b]:
-                continue
+            a, b = span
             if not self._same_paragraph(tok.idx, a, b) or self._headline(tok.idx):
                 continue
             sent = tok.sent
@@ -966,6 +964,19 @@ class _QuoteFinder:
             out.append(_Found(a, b, "indirect", m.group(0), cand, m.start()))
         return out
 
+    def _clause_span(
+        self, toks: list[Token], that: set[str] | frozenset[str]
+    ) -> tuple[int, int] | None:
+        """The character span of a reported clause's tokens (see :func:`_trim_clause`), or None
+        when fewer than three words are left, or when it crosses a quotation or a line break."""
+        toks = _trim_clause(toks, that)
+        if len(toks) < 3:
+            return None
+        a, b = toks[0].idx, toks[-1].idx + len(toks[-1])
+        if self._overlaps_quotes(a, b, self._blocking) or "\n" in self.text[a:b]:
+            return None
+        return a, b
+
     def _indirect_nominal(self) -> list[_Found]:
         """Reported clauses of cue nouns ("his warning that …", "rejected the claim that …"):
         the that-clause of the noun; the speaker is the noun's possessor, else the subject of
@@ -986,13 +997,10 @@ class _QuoteFinder:
             ]
             if not clauses or self._in_open_quote(tok.idx):
                 continue
-            toks = list(clauses[0].subtree)
-            toks = _trim_clause(toks, that)
-            if len(toks) < 3:
+            clause = self._clause_span(list(clauses[0].subtree), that)
+            if clause is None:
                 continue
-            a, b = toks[0].idx, toks[-1].idx + len(toks[-1])
-            if self._overlaps_quotes(a, b, self._blocking) or "\n" in self.text[a:b]:
-                continue
+            a, b = clause
             if self._headline(tok.idx):
                 continue
             poss = [ch for ch in tok.children if ch.dep_ == "poss"]
