@@ -353,7 +353,7 @@ def caseless_places(language: str) -> re.Pattern[str] | None:
     return re.compile(rf"({body})")
 
 
-def _nam_dict_path() -> Path | None:
+def nam_dict_path() -> Path | None:
     """gender-guesser's data file, found without importing its (GPL) code."""
     spec = importlib.util.find_spec("gender_guesser")
     if spec is None or not spec.submodule_search_locations:
@@ -365,7 +365,7 @@ def _nam_dict_path() -> Path | None:
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """Casefolded given names of every country in nam_dict.txt (about 45k)."""
-    path = _nam_dict_path()
+    path = nam_dict_path()
     if path is None:
         return frozenset()
     out: set[str] = set()

@@ -58,7 +58,7 @@ import jellyfish
 
 from storyline.article import Article, Mention, Quote
 from storyline.corpus import Corpus
-from storyline.entities.lexicon_ner import _nam_dict_path
+from storyline.entities.lexicon_ner import nam_dict_path
 from storyline.nlp import lemma, parse
 from storyline.text import cues
 from storyline.text.spans import SpanIndex, spans_index
@@ -1735,7 +1735,7 @@ class _QuoteFinder:
 def given_name_genders() -> dict[str, str]:
     """Casefolded given name -> "m" / "f" from gender-guesser's nam_dict.txt (the list the
     entities stage reads); names listed for both genders or as unisex are left out."""
-    path = _nam_dict_path()
+    path = nam_dict_path()
     if path is None:
         return {}
     seen: dict[str, set[str]] = {}
