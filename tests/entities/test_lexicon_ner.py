@@ -187,7 +187,7 @@ def test_an_office_before_a_known_holder_is_cut() -> None:
 
 def test_short_quoted_names_are_organisations_where_the_language_quotes_them() -> None:
     text = (
-        "Уряд заявив, що «Газпром» і \"Нафтогаз України\" будують “Північний потік-2”. "
+        'Уряд заявив, що «Газпром» і "Нафтогаз України" будують “Північний потік-2”. '
         "Він сказав «Ніколи» і «Ніхто не знає, що буде далі з цим проектом»."
     )
     got = {(m, t) for m, t, _ in found("uk", text)}

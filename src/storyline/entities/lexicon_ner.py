@@ -121,8 +121,8 @@ SHORT_PLACE_CHARS = 4
 # an organisation's (a company, a newspaper, a pipeline project) in news of languages that
 # quote such names (Cues.quoted_names); longer quoted text is speech.
 QUOTED_MAX_TOKENS = 4
-_OPEN_QUOTES = "\"«“„‚"
-_CLOSE_QUOTES = "\"»”“‘’"
+_OPEN_QUOTES = '"«“„‚'
+_CLOSE_QUOTES = '"»”“‘’'
 ORG_SUFFIXES = _words(
     "gmbh ag se kg ltd inc plc corp llc sa s.a. spa s.p.a. srl s.r.l. nv n.v. bv b.v. a.s. "
     "s.r.o. d.o.o. d.d. ооо оао зао пао ад еад оод"
