@@ -204,3 +204,10 @@ def test_short_quoted_names_are_organisations_where_the_language_quotes_them() -
 def test_a_company_suffix_after_a_numbered_name_belongs_to_it() -> None:
     text = "Суд наклав арешт на акції компанії Nord Stream 2 AG у Швейцарії."
     assert ("Nord Stream 2 AG", "ORG") in {(m, t) for m, t, _ in found("uk", text)}
+
+
+def test_an_initial_before_a_capitalised_word_is_a_person() -> None:
+    got = {(m, t) for m, t, _ in found("uk", "Про це заявила прем'єр Т. Мей у Лондоні.")}
+    assert ("Т. Мей", "PER") in got
+    got = {(m, t) for m, t, _ in found("nl", "Volgens zegsman J. Peeters is dat zo.")}
+    assert ("J. Peeters", "PER") in got

@@ -129,6 +129,8 @@ ORG_SUFFIXES = _words(
 )
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?")
+# A given name's initials ("Т.", "J.", "М.Ф."): before a capitalised word, a person's name.
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
 _QUOTES = "\"'“”‘’«»„‚‹›"
 
 
@@ -825,6 +827,12 @@ class LexiconNer:
             return self._mention(text, run, "ORG", None), True
         if len(run) >= 2 and is_given_name(words[0], cues) and len(run) <= 4:
             return self._mention(text, run, "PER", None), True
+        if (
+            2 <= len(run) <= 3
+            and _INITIALS.fullmatch(words[0])
+            and not any(is_acronym(w) or _INITIALS.fullmatch(w) for w in words[1:])
+        ):
+            return self._mention(text, run, "PER", None), True  # "Т. Мей", "J. Kowalski"
         if self.script == "cyrl" and all(_script(w) == "latn" for w in words):
             # a Latin-script name in Cyrillic text is a brand or company ("Pfizer", "Sky News"),
             # unless it is a common English word ("Twitter", "Times", "Queen")
