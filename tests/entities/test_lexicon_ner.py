@@ -211,3 +211,8 @@ def test_an_initial_before_a_capitalised_word_is_a_person() -> None:
     assert ("Т. Мей", "PER") in got
     got = {(m, t) for m, t, _ in found("nl", "Volgens zegsman J. Peeters is dat zo.")}
     assert ("J. Peeters", "PER") in got
+
+
+def test_a_control_character_left_by_a_wrong_code_page_stays_inside_its_word() -> None:
+    got = found("nl", "Het gebeurde in Belgi\x81EN en ook elders.")
+    assert not any(m in ("EN", "Belgi") for m, _, _ in got)

@@ -128,7 +128,9 @@ ORG_SUFFIXES = _words(
     "s.r.o. d.o.o. d.d. ооо оао зао пао ад еад оод"
 )
 
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?")
+# A word; a C1 control character (U+0080-U+009F, left by text decoded with the wrong code page:
+# "Belgi\x81E") stays inside the word it breaks, so no half of it is read as a name of its own.
+_TOKEN = re.compile(r"(?:[^\W_]|[\x80-\x9f])+(?:[-'’.](?:[^\W_]|[\x80-\x9f])+)*\.?")
 # A given name's initials ("Т.", "J.", "М.Ф."): before a capitalised word, a person's name.
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
 _QUOTES = "\"'“”‘’«»„‚‹›"
