@@ -216,3 +216,9 @@ def test_an_initial_before_a_capitalised_word_is_a_person() -> None:
 def test_a_control_character_left_by_a_wrong_code_page_stays_inside_its_word() -> None:
     got = found("nl", "Het gebeurde in Belgi\x81EN en ook elders.")
     assert not any(m in ("EN", "Belgi") for m, _, _ in got)
+
+
+def test_an_initial_before_a_german_noun_is_no_person() -> None:
+    assert not any(
+        t == "PER" for _, t, _ in found("de", "Die Mannschaft spielt in der V. Kategorie.")
+    )

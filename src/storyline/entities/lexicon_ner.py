@@ -830,7 +830,8 @@ class LexiconNer:
         if len(run) >= 2 and is_given_name(words[0], cues) and len(run) <= 4:
             return self._mention(text, run, "PER", None), True
         if (
-            2 <= len(run) <= 3
+            not cues.caseless_nouns  # German: "V. Kategorie", "G. Sch." (abbreviated nouns)
+            and 2 <= len(run) <= 3
             and _INITIALS.fullmatch(words[0])
             and not any(is_acronym(w) or _INITIALS.fullmatch(w) for w in words[1:])
         ):
