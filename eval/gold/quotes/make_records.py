@@ -17,6 +17,9 @@ Run: ``.venv/bin/python eval/gold/quotes/make_records.py de < de-annotations.txt
 records of documents not yet in ``<lang>.jsonl``, after checking every offset: spans inside the
 text, non-empty, not starting or ending in a space, and the text's SHA-1. It prints each span for
 reading back (``--dry-run``: only that), and refuses the whole list on any error.
+
+``--part c`` appends to ``<lang>-c.jsonl`` instead (part C, the held-out set scored by
+``eval/quotes.py --part-c``); a document already in either file is never written again.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
@@ -148,14 +152,22 @@ def show(record: dict[str, object], text: str) -> None:
         print(f"  {q['type'][:3]} " + " ".join(parts))
 
 
+def _read(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
 def main() -> None:
     lang = sys.argv[1]
     texts = _hand_texts(lang)
-    path = HERE / f"{lang}.jsonl"
-    existing = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    part = sys.argv[sys.argv.index("--part") + 1] if "--part" in sys.argv else ""
+    path = HERE / (f"{lang}-{part}.jsonl" if part else f"{lang}.jsonl")
+    existing = _read(path)
     for record in existing:
         check(record, texts[record["doc"]])
-    have = {r["doc"] for r in existing}
+    other = _read(HERE / f"{lang}.jsonl") if part else _read(HERE / f"{lang}-c.jsonl")
+    have = {r["doc"] for r in existing + other}
     new = [d for d in parse(sys.stdin.readlines(), texts) if d["doc"] not in have]
     if len({d["doc"] for d in new}) != len(new):
         raise SystemExit("a document is annotated twice")
