@@ -183,3 +183,42 @@ def test_an_office_before_a_known_holder_is_cut() -> None:
     known: dict[str, EntityType] = {"Donald Tusk": "PER"}
     got = {(t, ty) for t, ty, _ in found("pl", "Szef Rady Europejskiej Donald Tusk mówił.", known)}
     assert ("Donald Tusk", "PER") in got
+
+
+def test_short_quoted_names_are_organisations_where_the_language_quotes_them() -> None:
+    text = (
+        'Уряд заявив, що «Газпром» і "Нафтогаз України" будують “Північний потік-2”. '
+        "Він сказав «Ніколи» і «Ніхто не знає, що буде далі з цим проектом»."
+    )
+    got = {(m, t) for m, t, _ in found("uk", text)}
+    assert {
+        ("Газпром", "ORG"),
+        ("Нафтогаз України", "ORG"),
+        ("Північний потік-2", "ORG"),
+    } <= got
+    assert not any(m.startswith(("Ніколи", "Ніхто")) for m, _ in got)
+    # the rule is the language's: Bulgarian news is not read so
+    assert ("Газпром", "ORG") not in {(m, t) for m, t, _ in found("bg", "Той каза «Газпром».")}
+
+
+def test_a_company_suffix_after_a_numbered_name_belongs_to_it() -> None:
+    text = "Суд наклав арешт на акції компанії Nord Stream 2 AG у Швейцарії."
+    assert ("Nord Stream 2 AG", "ORG") in {(m, t) for m, t, _ in found("uk", text)}
+
+
+def test_an_initial_before_a_capitalised_word_is_a_person() -> None:
+    got = {(m, t) for m, t, _ in found("uk", "Про це заявила прем'єр Т. Мей у Лондоні.")}
+    assert ("Т. Мей", "PER") in got
+    got = {(m, t) for m, t, _ in found("nl", "Volgens zegsman J. Peeters is dat zo.")}
+    assert ("J. Peeters", "PER") in got
+
+
+def test_a_control_character_left_by_a_wrong_code_page_stays_inside_its_word() -> None:
+    got = found("nl", "Het gebeurde in Belgi\x81EN en ook elders.")
+    assert not any(m in ("EN", "Belgi") for m, _, _ in got)
+
+
+def test_an_initial_before_a_german_noun_is_no_person() -> None:
+    assert not any(
+        t == "PER" for _, t, _ in found("de", "Die Mannschaft spielt in der V. Kategorie.")
+    )

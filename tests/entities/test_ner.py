@@ -110,6 +110,10 @@ def test_type_cues() -> None:
     assert type_cue(text, quneitra, None) == "LOC"
     assert type_cue(text, rossiya, None) == "ORG"
     assert type_cue(text, quneitra, "the general") == "PER"
+    # a title before an acronym names the office's body, not its holder
+    text = "сказав міністр МОЗ"
+    moz = Mention("МОЗ", text.index("МОЗ"), len(text), "ORG")
+    assert type_cue(text, moz, "міністр") is None
 
 
 def test_pattern_ner_finds_capitalised_names_and_uses_the_gazetteer() -> None:

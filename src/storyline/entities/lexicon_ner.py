@@ -117,12 +117,22 @@ NON_ENTITY_ACRONYMS = _words(
 )
 # A one-word place name shorter than this matches only written exactly ("Pis" ≠ "PiS").
 SHORT_PLACE_CHARS = 4
+# A name in quotation marks ("«Газпром»", "“Північний потік-2”") of at most this many words is
+# an organisation's (a company, a newspaper, a pipeline project) in news of languages that
+# quote such names (Cues.quoted_names); longer quoted text is speech.
+QUOTED_MAX_TOKENS = 4
+_OPEN_QUOTES = '"«“„‚'
+_CLOSE_QUOTES = '"»”“‘’'
 ORG_SUFFIXES = _words(
     "gmbh ag se kg ltd inc plc corp llc sa s.a. spa s.p.a. srl s.r.l. nv n.v. bv b.v. a.s. "
     "s.r.o. d.o.o. d.d. ооо оао зао пао ад еад оод"
 )
 
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?")
+# A word; a C1 control character (U+0080-U+009F, left by text decoded with the wrong code page:
+# "Belgi\x81E") stays inside the word it breaks, so no half of it is read as a name of its own.
+_TOKEN = re.compile(r"(?:[^\W_]|[\x80-\x9f])+(?:[-'’.](?:[^\W_]|[\x80-\x9f])+)*\.?")
+# A given name's initials ("Т.", "J.", "М.Ф."): before a capitalised word, a person's name.
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
 _QUOTES = "\"'“”‘’«»„‚‹›"
 
 
@@ -141,6 +151,7 @@ class Cues:
     caseless_nouns: bool
     demonyms: tuple[str, ...]
     adjective_endings: tuple[str, ...]
+    quoted_names: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +184,7 @@ def cues_for(language: str) -> Cues:
         caseless_nouns=bool(raw.get("caseless_nouns")),
         demonyms=tuple(words("demonyms")),
         adjective_endings=tuple(words("adjective_endings")),
+        quoted_names=bool(raw.get("quoted_names")),
     )
 
 
@@ -489,6 +501,11 @@ class LexiconNer:
             if not tokens[i][2][:1].isupper():
                 i += 1
                 continue
+            quoted = self._quoted_end(text, tokens, i) if self.cues.quoted_names else None
+            if quoted is not None:
+                found.append((self._mention(text, tokens[i:quoted], "ORG", None), True))
+                i = quoted
+                continue
             j = self._run_end(text, tokens, i)
             run = tokens[i:j]
             # a sentence-initial common word: "W Londynie", "Die Regierung"
@@ -538,7 +555,16 @@ class LexiconNer:
             if gap not in (" ", "-"):
                 break
             if nxt.isdigit() and len(nxt) <= NAME_NUMBER_DIGITS and j - i >= 2:
-                return j + 1  # "Nord Stream 2", "Polsat 24": a number ends a name
+                # "Nord Stream 2", "Polsat 24": a number ends a name, or a company suffix
+                # after it ("Nord Stream 2 AG")
+                k = j + 1
+                if (
+                    k < len(tokens)
+                    and text[tokens[j][1] : tokens[k][0]] == " "
+                    and tokens[k][2].casefold() in ORG_SUFFIXES
+                ):
+                    return k + 1
+                return k
             if nxt[:1].isupper():
                 if _script(prev) != _script(nxt):
                     break  # "Brexit Мішель Барньє": a Latin name next to a Cyrillic one
@@ -554,6 +580,39 @@ class LexiconNer:
                 continue
             break
         return min(j, len(tokens))
+
+    def _quoted_end(self, text: str, tokens: list[Token], i: int) -> int | None:
+        """End (token index) of a short name in quotation marks opening at ``tokens[i]``
+        ("«Газпром»", "\"Нафтогаз України\"", "“Північний потік-2”"), None when none opens
+        there: a lone common word ("«Коронавірус»"), a known person or place, nested or
+        unclosed quotes and longer quotes are left to the capitalised-run rules."""
+        start = tokens[i][0]
+        if start == 0 or text[start - 1] not in _OPEN_QUOTES:
+            return None
+        if start >= 2 and text[start - 2].isalnum():
+            return None  # a closing mark glued to a word, not an opening one
+        j = i
+        while True:
+            end = tokens[j][1]
+            if end < len(text) and text[end] in _CLOSE_QUOTES:
+                after = text[end + 1 : end + 2]
+                if after and after.isalnum():
+                    return None
+                break
+            if j + 1 >= len(tokens) or j + 1 - i >= QUOTED_MAX_TOKENS:
+                return None
+            if text[end : tokens[j + 1][0]] not in (" ", "-"):
+                return None
+            j += 1
+        words = [t[2] for t in tokens[i : j + 1]]
+        if len(words) == 1 and (
+            is_common_word(words[0], self.language) or is_given_name(words[0], self.cues)
+        ):
+            return None
+        hit = self._lookup(" ".join(words), words)
+        if hit is not None and hit[0] in ("PER", "LOC"):
+            return None
+        return j + 1
 
     def _lower_head_end(self, text: str, tokens: list[Token], i: int, j: int) -> int:
         """End of a run extended over lower-case heads ("Evropská unie"): only after one
@@ -770,6 +829,13 @@ class LexiconNer:
             return self._mention(text, run, "ORG", None), True
         if len(run) >= 2 and is_given_name(words[0], cues) and len(run) <= 4:
             return self._mention(text, run, "PER", None), True
+        if (
+            not cues.caseless_nouns  # German: "V. Kategorie", "G. Sch." (abbreviated nouns)
+            and 2 <= len(run) <= 3
+            and _INITIALS.fullmatch(words[0])
+            and not any(is_acronym(w) or _INITIALS.fullmatch(w) for w in words[1:])
+        ):
+            return self._mention(text, run, "PER", None), True  # "Т. Мей", "J. Kowalski"
         if self.script == "cyrl" and all(_script(w) == "latn" for w in words):
             # a Latin-script name in Cyrillic text is a brand or company ("Pfizer", "Sky News"),
             # unless it is a common English word ("Twitter", "Times", "Queen")

@@ -43,7 +43,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline.article import Article, EntityType, Mention
-from storyline.entities.lexicon_ner import sentence_initial
+from storyline.entities.lexicon_ner import is_acronym, sentence_initial
 from storyline.entities.registry import DETERMINERS, PARTICLES, ROLE_CLASSES
 from storyline.nlp import SPACY_MODELS, parse, pipe_texts, spacy_for
 
@@ -466,6 +466,8 @@ def title_after(text: str, end: int, doc: Doc | None = None) -> str | None:
 def type_cue(text: str, mention: Mention, title: str | None) -> EntityType | None:
     """A checked context cue for the mention's type, or None (the model's label stands)."""
     if title is not None:
+        if mention.type != "PER" and is_acronym(mention.text):
+            return None  # the office's body, not its holder: "міністр МОЗ", "глава МЗС"
         return "PER"
     if mention.type == "PER" and any(ch.isdigit() for ch in mention.text):
         return "ORG"  # names of people hold no digits: "Rossiya 24" is a channel
