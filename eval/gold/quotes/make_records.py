@@ -18,8 +18,9 @@ records of documents not yet in ``<lang>.jsonl``, after checking every offset: s
 text, non-empty, not starting or ending in a space, and the text's SHA-1. It prints each span for
 reading back (``--dry-run``: only that), and refuses the whole list on any error.
 
-``--part c`` appends to ``<lang>-c.jsonl`` instead (part C, the held-out set scored by
-``eval/quotes.py --part-c``); a document already in either file is never written again.
+``--part c`` (or ``d``) appends to ``<lang>-c.jsonl`` (``<lang>-d.jsonl``) instead, the parts
+scored on their own by ``eval/quotes.py --part-c`` (``--part-d``); a document already in any file
+of the language is never written again.
 """
 
 from __future__ import annotations
@@ -166,7 +167,7 @@ def main() -> None:
     existing = _read(path)
     for record in existing:
         check(record, texts[record["doc"]])
-    other = _read(HERE / f"{lang}.jsonl") if part else _read(HERE / f"{lang}-c.jsonl")
+    other = [r for p in HERE.glob(f"{lang}*.jsonl") if p != path for r in _read(p)]
     have = {r["doc"] for r in existing + other}
     new = [d for d in parse(sys.stdin.readlines(), texts) if d["doc"] not in have]
     if len({d["doc"] for d in new}) != len(new):
