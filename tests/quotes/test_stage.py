@@ -351,3 +351,22 @@ def test_given_name_genders() -> None:
     genders = given_name_genders()
     assert genders.get("daniela") == "f" and genders.get("jens") == "m"
     assert "andrea" not in genders  # listed for both genders
+
+
+def test_cue_subject_not_next_to_the_cue_without_parser() -> None:
+    # Italian has no parser here: the subject is the first role of the cue's sentence, and a cue
+    # with only an adverbial before it speaks for the previous speaker (a dropped subject).
+    text = (
+        "Ieri un generale in pensione ha confermato che l'esercito non cambierà idea. "
+        "Con forza afferma che si tratta soltanto di una facciata."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="it"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == [
+        "l'esercito non cambierà idea",
+        "si tratta soltanto di una facciata",
+    ]
+    assert all("generale" in (q.speaker or "") for q in quotes)
