@@ -370,3 +370,22 @@ def test_cue_subject_not_next_to_the_cue_without_parser() -> None:
         "si tratta soltanto di una facciata",
     ]
     assert all("generale" in (q.speaker or "") for q in quotes)
+
+
+def test_unmarked_clause_before_its_attribution() -> None:
+    # German has no parser here: the reported clause before ", teilte X mit." is indirect, and
+    # a cue that goes on to a clause of its own ("sagte er, dass …") is not a postposed one.
+    text = (
+        "Die ersten zwanzig Patienten seien bereits eingeliefert worden, teilte die "
+        "Stadtverwaltung am Dienstag mit. Am Abend kam der Bus, sagte er, dass alles gut sei."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="de"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == [
+        "Die ersten zwanzig Patienten seien bereits eingeliefert worden",
+        "alles gut sei",
+    ]
+    assert "Stadtverwaltung" in (quotes[0].speaker or "")

@@ -193,6 +193,13 @@ CLAUSE_SUBJECTS = True
 # Words before a cue in its sentence that can still be adverbials of a dropped subject ("Con
 # forza afferma che", "Jak mówił"): more make the words the subject phrase.
 DROPPED_SUBJECT_WORDS = 2
+# Unmarked reported clauses before a comma and their cue ("…, teilte die Stadt mit.") in the
+# languages without a parser (`_QuoteFinder._postposed`): session 14, on the same sets. The clause
+# needs this many words, and the attribution after the cue ends its sentence within this many
+# characters (a speaker, a date, a place: "sagte der Elysée-Palast am Samstagabend in Paris").
+POSTPOSED_CUES = True
+POSTPOSED_MIN_WORDS = 4
+POSTPOSED_TAIL_CHARS = 90
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
     r"(?:has|have|had|also|then|later|further|again|once|was|is|would|will|had|a|ont|avait|"
@@ -832,6 +839,8 @@ class _QuoteFinder:
                 out.extend(self._colon_paragraphs(quoted, out))
         elif self.cue_re is not None:
             out.extend(self._indirect_patterns(quoted))
+            if POSTPOSED_CUES:
+                out.extend(self._postposed(quoted, out))
         out.extend(self._according_to(quoted, out))
         return out
 
@@ -1153,6 +1162,50 @@ class _QuoteFinder:
             if speaker is None:
                 continue
             out.append(_Found(a, b, "indirect", m.group(0), speaker, m.start()))
+        return out
+
+    def _postposed(self, quoted: SpanIndex[None], found: list[_Found]) -> list[_Found]:
+        """Reported clauses before their attribution, without quotation marks, in a language
+        without a parser: "Die ersten Patienten seien eingeliefert worden, teilte die
+        Stadtverwaltung mit.", "…, ha detto il ministro.", "…, dodał." The clause runs from its
+        sentence's start to the comma; the speaker is the first name, role or organisation after
+        the cue, or, where subjects may be dropped and nothing follows the cue, the previous
+        speaker. A cue that goes on to a "that" clause of its own, or whose sentence goes on
+        for more than :data:`POSTPOSED_TAIL_CHARS`, is not one."""
+        rx = cues.postposed_cue_regex(self.lang)
+        if rx is None:
+            return []
+        that = tuple(w.casefold() for w in cues.THAT.get(self.lang, ()))
+        taken = spans_index([(f.start, f.end) for f in found])
+        text = self.text
+        out: list[_Found] = []
+        for m in rx.finditer(text):
+            comma, cs, ce = m.start(), m.start(1), m.end(1)
+            if self._inside(cs, ce, quoted):
+                continue
+            pa, pb = self._para_of(comma)
+            end_m = _SENTENCE_END.search(text, ce, pb)
+            s_end = end_m.start() if end_m else pb
+            tail = text[ce:s_end]
+            tail_words = [w.casefold() for w in _WORD.findall(tail)]
+            if len(tail) > POSTPOSED_TAIL_CHARS or any(w in that for w in tail_words):
+                continue
+            last_end = self._last_sentence_end(pa, comma)
+            a = last_end if last_end >= 0 else pa
+            while a < comma and not text[a].isalnum():
+                a += 1
+            b = comma
+            if len(_WORD.findall(text[a:b])) < POSTPOSED_MIN_WORDS or self._headline(a):
+                continue
+            if self._overlaps_quotes(a, b, self._blocking) or taken.overlapping(a, b):
+                continue
+            named = [c for c in self._candidates(ce, s_end) if c.kind in ("name", "role", "org")]
+            speaker: _Candidate | None = named[0] if named else None
+            if speaker is None and self.pro_drop and not tail_words:
+                speaker = _Candidate(cs, ce, "pronoun", text[cs:ce])
+            if speaker is None:
+                continue
+            out.append(_Found(a, b, "indirect", text[cs:ce], speaker, cs))
         return out
 
     def _clause_subject(self, pa: int, cs: int, ce: int) -> _Candidate | None:

@@ -143,6 +143,22 @@ def cue_regex(language: str) -> re.Pattern[str] | None:
 
 
 @cache
+def postposed_cue_regex(language: str) -> re.Pattern[str] | None:
+    """A comma and a cue opening the clause after it ("…, teilte die Stadt mit", "…, ha detto
+    X"): the first word of each cue form (a separable particle comes later, if at all), with the
+    language's auxiliary prefix. Group 1 is the cue. None if the language has no cue forms."""
+    forms = CUE_FORMS.get(language)
+    if not forms:
+        return None
+    firsts = sorted({f.split()[0] for f in forms}, key=len, reverse=True)
+    body = "|".join(map(re.escape, firsts))
+    prefix = lexicon(language).get("cue_prefix")
+    if prefix:
+        body = rf"(?:{prefix}\s+)?(?:{body})"
+    return re.compile(rf",[ \t\u00a0]+((?:{body}))(?![\w-])", re.IGNORECASE)
+
+
+@cache
 def according_regex(language: str) -> re.Pattern[str] | None:
     markers = ACCORDING_TO.get(language)
     if not markers:
