@@ -389,3 +389,24 @@ def test_unmarked_clause_before_its_attribution() -> None:
         "alles gut sei",
     ]
     assert "Stadtverwaltung" in (quotes[0].speaker or "")
+
+
+def test_as_clause_attributions_without_parser() -> None:
+    # "Jak mówił, X." speaks for the previous speaker (a dropped subject); "…, jak podkreślił
+    # minister." attributes the clause before it.
+    text = (
+        "Minister zdrowia Adam Nowak powiedział, że szczepienia ruszą w piątek. "
+        "Jak mówił, kontrola ma ruszyć w poniedziałek rano. "
+        "Wyjątki od zasady zostały bardzo dokładnie opisane, jak podkreślił minister."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="pl"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == [
+        "szczepienia ruszą w piątek",
+        "kontrola ma ruszyć w poniedziałek rano",
+        "Wyjątki od zasady zostały bardzo dokładnie opisane",
+    ]
+    assert all("Nowak" in (q.speaker or "") for q in quotes)

@@ -200,6 +200,11 @@ DROPPED_SUBJECT_WORDS = 2
 POSTPOSED_CUES = True
 POSTPOSED_MIN_WORDS = 4
 POSTPOSED_TAIL_CHARS = 90
+# "As" clauses of attribution ("Jak mówił minister, …", "…, come ha spiegato X.") in the
+# languages without a parser (`_QuoteFinder._as_clauses`): session 14, on the same sets; the
+# clause (marker to comma or sentence end) is at most this long.
+AS_CLAUSES = True
+AS_CLAUSE_CHARS = 80
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
     r"(?:has|have|had|also|then|later|further|again|once|was|is|would|will|had|a|ont|avait|"
@@ -841,6 +846,8 @@ class _QuoteFinder:
             out.extend(self._indirect_patterns(quoted))
             if POSTPOSED_CUES:
                 out.extend(self._postposed(quoted, out))
+            if AS_CLAUSES:
+                out.extend(self._as_clauses(quoted, out))
         out.extend(self._according_to(quoted, out))
         return out
 
@@ -1206,6 +1213,70 @@ class _QuoteFinder:
             if speaker is None:
                 continue
             out.append(_Found(a, b, "indirect", text[cs:ce], speaker, cs))
+        return out
+
+    def _as_clauses(self, quoted: SpanIndex[None], found: list[_Found]) -> list[_Found]:
+        """Attributions in an "as" clause, in a language without a parser: "Jak mówił minister,
+        CONTENT.", "Wie die Polizei mitteilte, CONTENT." (the content after the clause's comma,
+        the clause opening its sentence), "CONTENT, come ha spiegato X." (the content before
+        the clause's comma, the clause ending its sentence). The clause is the marker, at most
+        :data:`AS_CLAUSE_CHARS` characters holding a cue, and a comma or the sentence end; the
+        speaker is its first name, role or organisation, or, where subjects may be dropped and
+        the cue is alone with the marker, the previous speaker."""
+        markers = cues.AS_MARKERS.get(self.lang)
+        if not markers or self.cue_re is None:
+            return []
+        rx = re.compile(
+            rf"(?<![\w-])(?:{'|'.join(map(re.escape, markers))})[ \t\u00a0]+", re.IGNORECASE
+        )
+        taken = spans_index([(f.start, f.end) for f in found])
+        text = self.text
+        out: list[_Found] = []
+        for m in rx.finditer(text):
+            if self._inside(m.start(), m.end(), quoted):
+                continue
+            pa, pb = self._para_of(m.start())
+            end_m = _SENTENCE_END.search(text, m.end(), pb)
+            s_end = end_m.start() if end_m else pb
+            comma = text.find(",", m.end(), s_end)
+            c_end = comma if comma >= 0 else s_end
+            if c_end - m.end() > AS_CLAUSE_CHARS:
+                continue
+            cue = self.cue_re.search(text, m.end(), c_end)
+            if cue is None:
+                continue
+            last_end = self._last_sentence_end(pa, m.start())
+            s_start = last_end if last_end >= 0 else pa
+            before = text[s_start : m.start()]
+            if not before.strip(' \t\u00a0\n"“”„«»'):
+                if comma < 0:
+                    continue
+                a, b = comma + 1, s_end  # "Jak mówił, CONTENT."
+            elif comma < 0 and before.rstrip().endswith(","):
+                a, b = s_start, len(before.rstrip()) - 1 + s_start  # "CONTENT, come ha detto X."
+            else:
+                continue
+            while a < b and not text[a].isalnum():
+                a += 1
+            while b > a and text[b - 1] in " ,\t\u00a0":
+                b -= 1
+            if len(_WORD.findall(text[a:b])) < POSTPOSED_MIN_WORDS or self._headline(a):
+                continue
+            if self._overlaps_quotes(a, b, self._blocking) or taken.overlapping(a, b):
+                continue
+            named = [
+                c
+                for c in self._candidates(m.end(), c_end)
+                if c.kind in ("name", "role", "org")
+                and not (c.start < cue.end() and cue.start() < c.end)
+            ]
+            speaker: _Candidate | None = named[0] if named else None
+            rest = _WORD.findall(text[m.end() : cue.start()] + text[cue.end() : c_end])
+            if speaker is None and self.pro_drop and not rest:
+                speaker = _Candidate(cue.start(), cue.end(), "pronoun", cue.group(0))
+            if speaker is None:
+                continue
+            out.append(_Found(a, b, "indirect", cue.group(0), speaker, cue.start()))
         return out
 
     def _clause_subject(self, pa: int, cs: int, ce: int) -> _Candidate | None:

@@ -88,6 +88,9 @@ CLAUSE_INTERNAL_ACCORDING = frozenset(
 )
 # "according to X" family: the source follows the marker, the content is the rest of the sentence.
 ACCORDING_TO: dict[str, tuple[str, ...]] = _by_lang("according_to")
+# "As"-clause markers of an attribution ("Jak mówił, …", "Wie die Polizei mitteilte, …", "…, come
+# ha spiegato X."): the quotes stage reads them with a cue inside the clause.
+AS_MARKERS: dict[str, tuple[str, ...]] = _by_lang("as_markers")
 # Complementisers that open reported speech after a cue ("said that", "a indiqué que").
 THAT: dict[str, tuple[str, ...]] = _by_lang("that")
 # Cue lemmas for the dependency parse (en, fr, es): reported speech is a cue verb with a ccomp.
