@@ -410,3 +410,22 @@ def test_as_clause_attributions_without_parser() -> None:
         "Wyjątki od zasady zostały bardzo dokładnie opisane",
     ]
     assert all("Nowak" in (q.speaker or "") for q in quotes)
+
+
+def test_polish_according_to_without_comma() -> None:
+    # "Zdaniem X" takes no comma in Polish; "Jej zdaniem" names the source by a pronoun.
+    text = (
+        "Rzeczniczka Departamentu Stanu Heather Nauert mówiła o gazociągu. "
+        "Zdaniem Nauert zaangażowanie firm europejskich jest formą wsparcia Rosji. "
+        "Jej zdaniem USA nie powinny działać w tej sprawie samotnie."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="pl"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == [
+        "zaangażowanie firm europejskich jest formą wsparcia Rosji",
+        "USA nie powinny działać w tej sprawie samotnie",
+    ]
+    assert all("Nauert" in (q.speaker or "") for q in quotes)

@@ -1347,6 +1347,32 @@ class _QuoteFinder:
             comma = self.text.find(",", m.end(), s_end)
             src_end = s_end if comma < 0 else comma
             cand = self._first_candidate(m.end(), src_end)
+            no_comma = self.lang in cues.ACCORDING_WITHOUT_COMMA
+            adjacent = False  # the source is the name right after the marker (no comma)
+            possessive = False
+            m_end = m.end()
+            if no_comma:
+                own = re.search(r"(\w+)[ \t\u00a0]+$", self.text[s_start : m.start()])
+                poss = cues.lexicon(self.lang).get("according_possessives") or {}
+                if (
+                    own
+                    and own.group(1).casefold() in poss
+                    and not self.text[s_start : s_start + own.start()].strip(' \t\u00a0\n"“”„«»')
+                ):
+                    # "Jej zdaniem USA nie powinny …": the pronoun is the source
+                    p0 = s_start + own.start(1)
+                    cand = _Candidate(p0, p0 + len(own.group(1)), "pronoun", own.group(1))
+                    comma, src_end, adjacent, possessive = -1, s_end, True, True
+                else:
+                    first = self._first_candidate(m.end(), s_end)
+                    if (
+                        first is not None
+                        and first.kind == "name"
+                        and not self.text[m.end() : first.start].strip()
+                        and (comma < 0 or len(_WORD.findall(self.text[first.end : comma])) >= 3)
+                    ):
+                        cand, comma, src_end, adjacent = first, -1, s_end, True
+                        m_end = first.end
             if cand is None and ACCORDING_ANY_SOURCE and self.lang in POLNEAR_RULES_LANGS:
                 cand = self._noun_phrase(m.end(), src_end)  # "according to the poll"
             if cand is None:
@@ -1358,7 +1384,9 @@ class _QuoteFinder:
             # the whole sentence is. Elsewhere what follows the source belongs to it ("according
             # to Craig Bryan, head of …"); taking it as content cost precision on PolNeAR dev.
             inside_clause = comma < 0 and self.lang in cues.CLAUSE_INTERNAL_ACCORDING
-            if inside_clause and len(before.split()) >= 2 and len(after.split()) >= 2:
+            if adjacent and (possessive or not before):
+                a, b = m_end, s_end  # "Zdaniem Nauert CONTENT.", "Jej zdaniem CONTENT."
+            elif inside_clause and len(before.split()) >= 2 and len(after.split()) >= 2:
                 a, b = s_start, s_end
             elif before:
                 a, b = s_start, m.start()  # "CONTENT, according to X."

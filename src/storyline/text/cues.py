@@ -86,6 +86,11 @@ CUE_NOUNS: dict[str, tuple[str, ...]] = _by_lang("cue_nouns")
 CLAUSE_INTERNAL_ACCORDING = frozenset(
     lang for lang in LANGUAGES if lexicon(lang).get("clause_internal_according")
 )
+# Languages whose "according to" phrase takes no comma before its clause ("Zdaniem Nauert
+# zaangażowanie …"): a comma far after the source belongs to the content.
+ACCORDING_WITHOUT_COMMA = frozenset(
+    lang for lang in LANGUAGES if lexicon(lang).get("according_without_comma")
+)
 # "according to X" family: the source follows the marker, the content is the rest of the sentence.
 ACCORDING_TO: dict[str, tuple[str, ...]] = _by_lang("according_to")
 # "As"-clause markers of an attribution ("Jak mówił, …", "Wie die Polizei mitteilte, …", "…, come
