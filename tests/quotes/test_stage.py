@@ -429,3 +429,18 @@ def test_polish_according_to_without_comma() -> None:
         "USA nie powinny działać w tej sprawie samotnie",
     ]
     assert all("Nauert" in (q.speaker or "") for q in quotes)
+
+
+def test_italian_infinitive_clause_after_a_cue() -> None:
+    # "ha proposto di …" reports a proposal; "di" before a noun is no clause.
+    text = (
+        "Ayman Nour ha proposto di diffondere la voce di un attacco aereo contro la diga. "
+        "Il ministro ha parlato di una crisi molto grave per tutto il paese."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="it"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == ["diffondere la voce di un attacco aereo contro la diga"]
+    assert quotes[0].speaker == "Ayman Nour"

@@ -204,6 +204,11 @@ POSTPOSED_TAIL_CHARS = 90
 # languages without a parser (`_QuoteFinder._as_clauses`): session 14, on the same sets; the
 # clause (marker to comma or sentence end) is at most this long.
 AS_CLAUSES = True
+# Infinitive clauses after a cue and the language's marker ("ha proposto di diffondere …", it):
+# session 14, on the same sets; the cue's object may stand between them ("ha chiesto al governo
+# di …") within this many characters.
+INFINITIVE_CLAUSES = True
+INFINITIVE_GAP_CHARS = 40
 AS_CLAUSE_CHARS = 80
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
@@ -1140,11 +1145,24 @@ class _QuoteFinder:
             re.IGNORECASE,
         )
         mood = {w.casefold() for w in cues.lexicon(self.lang).get("reported_mood") or ()}
+        lex = cues.lexicon(self.lang)
+        infinitive = (
+            re.compile(
+                rf"[^.;:!?\"“”«»„\n]{{0,{INFINITIVE_GAP_CHARS}}}?(?<!\w)"
+                rf"{re.escape(lex['infinitive_marker'])}\s+(?={lex['infinitive']})",
+                re.IGNORECASE,
+            )
+            if INFINITIVE_CLAUSES and lex.get("infinitive_marker") and lex.get("infinitive")
+            else None
+        )
         out: list[_Found] = []
         for m in self.cue_re.finditer(self.text):
             if self._inside(m.start(), m.end(), quoted):
                 continue
             cm = comp.match(self.text, m.end())
+            if (not cm or "\n" in cm.group(0)) and infinitive is not None:
+                # "ha promesso di velocizzare la transizione": the infinitive clause
+                cm = infinitive.match(self.text, m.end())
             if (not cm or "\n" in cm.group(0)) and mood:
                 # "sagte, er sei …": a clause in the reported mood after the cue and a comma
                 cm = _COMMA_CLAUSE.match(self.text, m.end())
