@@ -444,3 +444,20 @@ def test_italian_infinitive_clause_after_a_cue() -> None:
     ]
     assert [q.text for q in quotes] == ["diffondere la voce di un attacco aereo contro la diga"]
     assert quotes[0].speaker == "Ayman Nour"
+
+
+def test_german_so_and_impersonal_attribution() -> None:
+    text = (
+        "Das entscheidende Wort gehöre den Palästinensern und Israelis selbst, so Sacharowa. "
+        "Für die Mitarbeiter wurden auf dem Gelände auch Unterkünfte gebaut, hieß es. "
+        "Der Zug kam spät, so dass niemand mehr wartete."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="de"))
+        if q.type == "indirect"
+    ]
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Das entscheidende Wort gehöre den Palästinensern und Israelis selbst", "Sacharowa"),
+        ("Für die Mitarbeiter wurden auf dem Gelände auch Unterkünfte gebaut", None),
+    ]

@@ -158,8 +158,10 @@ def postposed_cue_regex(language: str) -> re.Pattern[str] | None:
     forms = CUE_FORMS.get(language)
     if not forms:
         return None
-    firsts = sorted({f.split()[0] for f in forms}, key=len, reverse=True)
-    body = "|".join(map(re.escape, firsts))
+    lex = lexicon(language)
+    extra = [*(lex.get("postposed_markers") or ()), *(lex.get("impersonal_cues") or ())]
+    firsts = sorted({f.split()[0] for f in forms} | set(extra), key=len, reverse=True)
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in firsts)
     prefix = lexicon(language).get("cue_prefix")
     if prefix:
         body = rf"(?:{prefix}\s+)?(?:{body})"
