@@ -461,3 +461,15 @@ def test_german_so_and_impersonal_attribution() -> None:
         ("Das entscheidende Wort gehöre den Palästinensern und Israelis selbst", "Sacharowa"),
         ("Für die Mitarbeiter wurden auf dem Gelände auch Unterkünfte gebaut", None),
     ]
+
+
+def test_polish_as_clause_with_a_phrase_source() -> None:
+    text = "Jak twierdzą komentatorzy, wyborcy tracą zaufanie do szefowej rządu w tej sprawie."
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="pl"))
+        if q.type == "indirect"
+    ]
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("wyborcy tracą zaufanie do szefowej rządu w tej sprawie", "komentatorzy")
+    ]

@@ -212,6 +212,9 @@ AS_CLAUSES = True
 INFINITIVE_CLAUSES = True
 INFINITIVE_GAP_CHARS = 40
 AS_CLAUSE_CHARS = 80
+# Words of an "as" clause besides its cue that are taken as an unresolved source phrase when no
+# name, role or organisation is among them ("Jak twierdzą komentatorzy, …").
+AS_CLAUSE_PHRASE_WORDS = 3
 # Auxiliaries/adverbs allowed between a speaker and its cue ("he has also said", "il a déclaré").
 _GAP_WORDS = (
     r"(?:has|have|had|also|then|later|further|again|once|was|is|would|will|had|a|ont|avait|"
@@ -1297,6 +1300,17 @@ class _QuoteFinder:
             rest = _WORD.findall(text[m.end() : cue.start()] + text[cue.end() : c_end])
             if speaker is None and self.pro_drop and not rest:
                 speaker = _Candidate(cue.start(), cue.end(), "pronoun", cue.group(0))
+            if speaker is None and 0 < len(rest) <= AS_CLAUSE_PHRASE_WORDS:
+                # "Jak twierdzą komentatorzy, …": the words of the clause are the source
+                lo, hi = (
+                    (m.end(), cue.start())
+                    if text[m.end() : cue.start()].strip()
+                    else (
+                        cue.end(),
+                        c_end,
+                    )
+                )
+                speaker = self._noun_phrase(lo, hi)
             if speaker is None:
                 continue
             out.append(_Found(a, b, "indirect", cue.group(0), speaker, cue.start()))
