@@ -473,3 +473,13 @@ def test_polish_as_clause_with_a_phrase_source() -> None:
     assert [(q.text, q.speaker) for q in quotes] == [
         ("wyborcy tracą zaufanie do szefowej rządu w tej sprawie", "komentatorzy")
     ]
+
+
+def test_capitalised_function_word_is_no_speaker() -> None:
+    # "Jak" opens the sentence; with no name after it, the dropped subject is the previous speaker.
+    text = (
+        "Minister Adam Nowak powiedział, że szczepienia ruszą w piątek. "
+        "Jak dodał, kontrola ma ruszyć w poniedziałek rano."
+    )
+    quotes = extract_quotes(Article(raw_text=text, text=text, language="pl"))
+    assert [q.speaker for q in quotes] == ["Adam Nowak", "Adam Nowak"]
