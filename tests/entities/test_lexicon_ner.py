@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storyline.article import Article, EntityType
 from storyline.corpus import Corpus
-from storyline.entities.lexicon_ner import LexiconNer, cues_for, is_given_name, stem
+from storyline.entities.lexicon_ner import LexiconNer, cues_for, is_given_name, is_org_suffix, stem
 from storyline.entities.registry import new_registry
 from storyline.entities.stage import EntityStage
 
@@ -222,3 +222,10 @@ def test_an_initial_before_a_german_noun_is_no_person() -> None:
     assert not any(
         t == "PER" for _, t, _ in found("de", "Die Mannschaft spielt in der V. Kategorie.")
     )
+
+
+def test_org_suffix_with_or_without_its_period() -> None:
+    # One check for both places that read company suffixes: "AG." ending a sentence, "S.A" and
+    # "s.a." are the suffixes "ag", "s.a."; an ordinary word is not one.
+    assert all(is_org_suffix(w) for w in ("AG", "AG.", "S.A.", "S.A", "n.v.", "GmbH"))
+    assert not any(is_org_suffix(w) for w in ("Stream", "Berlin.", "sa-"))

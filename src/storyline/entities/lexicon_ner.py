@@ -128,6 +128,16 @@ ORG_SUFFIXES = _words(
     "s.r.o. d.o.o. d.d. ооо оао зао пао ад еад оод"
 )
 
+
+def is_org_suffix(word: str) -> bool:
+    """``word`` is a company suffix, with or without its final period ("AG", "AG." ending a
+    sentence, "S.A.", "s.a", "N.V.")."""
+    folded = word.casefold()
+    return (
+        folded in ORG_SUFFIXES or folded.rstrip(".") in ORG_SUFFIXES or f"{folded}." in ORG_SUFFIXES
+    )
+
+
 # A word; a C1 control character (U+0080-U+009F, left by text decoded with the wrong code page:
 # "Belgi\x81E") stays inside the word it breaks, so no half of it is read as a name of its own.
 _TOKEN = re.compile(r"(?:[^\W_]|[\x80-\x9f])+(?:[-'’.](?:[^\W_]|[\x80-\x9f])+)*\.?")
@@ -561,7 +571,7 @@ class LexiconNer:
                 if (
                     k < len(tokens)
                     and text[tokens[j][1] : tokens[k][0]] == " "
-                    and tokens[k][2].casefold() in ORG_SUFFIXES
+                    and is_org_suffix(tokens[k][2])
                 ):
                     return k + 1
                 return k
@@ -818,7 +828,7 @@ class LexiconNer:
         # sentence of a language that writes common nouns in lower case ("w Sejmie"); in
         # German, or first in a sentence, it is the common noun ("Regierung", "Komisja …")
         alone_ok = not cues.caseless_nouns and not sentence_initial(text, run[0][0])
-        if any(w.casefold().rstrip(".") in ORG_SUFFIXES for w in words[1:]) or (
+        if any(is_org_suffix(w) for w in words[1:]) or (
             (len(run) >= 2 or alone_ok)
             and any(_has_head(w, cues.org) and not is_given_name(w, cues) for w in words)
         ):
