@@ -300,6 +300,7 @@ _VOWELS = frozenset("aeiouy")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(token: str) -> str:
     """Consonant skeleton of one folded name token: transliteration variants share it.
 
