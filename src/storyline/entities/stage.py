@@ -37,6 +37,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from storyline.article import Article, EntityType, Mention
@@ -64,6 +65,7 @@ from storyline.entities.ner import (
     type_cue,
 )
 from storyline.entities.registry import CUE_VOTE, EntityRegistry, is_acronym
+from storyline.nlp import doc_text
 from storyline.store.registry import RegistryChange, stored_evidence
 
 if TYPE_CHECKING:
@@ -159,7 +161,7 @@ class EntityStage:
             article.language, self._gazetteer, self._loose_gazetteer
         )
         doc: Doc | None = article.annotations.get("doc")
-        if doc is not None and doc.text != text:
+        if doc is not None and doc_text(doc) != text:
             doc = None
         mentions, titles = self._find(article, backend, doc)
         ctx = registry.context(article.id, article.language, article.published)
@@ -375,8 +377,13 @@ def find_names(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
     article's names, and its bracketed acronyms, make a new pattern).
     """
     longest: dict[int, str] = {}  # start → the longest name found there
+    runs = set(_ALNUM_RUN.findall(text))
     for name in names:
         if not name:
+            continue
+        lead = _leading_run(name)
+        if lead and lead not in runs:
+            # a whole-word occurrence starts with a whole run of letters and digits of the text
             continue
         at = text.find(name)
         while at >= 0:
@@ -396,6 +403,17 @@ def find_names(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
             reached = start + len(name)
             out.append((start, reached, name))
     return out
+
+
+# A maximal run of letters and digits ([^\W_] is str.isalnum, as in find_names' boundaries).
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=1 << 14)
+def _leading_run(name: str) -> str:
+    """The letters and digits ``name`` starts with ("" when it starts with another character)."""
+    m = _ALNUM_RUN.match(name)
+    return m.group() if m else ""
 
 
 def _overlap_test(spans: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
