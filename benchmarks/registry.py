@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
 import subprocess
 import sys
 import tempfile
@@ -32,8 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from ingest import news_texts  # type: ignore[import-not-found]  # noqa: E402
 from pipeline import env_for, worktree  # type: ignore[import-not-found]  # noqa: E402
+
+from ingest import news_texts  # type: ignore[import-not-found]  # noqa: E402
 
 # Run by this tree's interpreter once: the captured articles, pickled to argv[2].
 CAPTURE = r"""

@@ -529,10 +529,19 @@ def _indexes(registry: EntityRegistry) -> dict[str, object]:
 def test_indexing_a_known_form_once_gives_the_indexes_of_indexing_it_at_every_mention() -> None:
     # type changes by votes (Jordan), given names that are surnames elsewhere, merges, places
     docs: list[tuple[str, list[tuple[str, EntityType]]]] = [
-        ("en", [("Jordan", "PER"), ("Boris Johnson", "PER"), ("Johnson", "PER"), ("Polska", "LOC")]),
+        (
+            "en",
+            [("Jordan", "PER"), ("Boris Johnson", "PER"), ("Johnson", "PER"), ("Polska", "LOC")],
+        ),
         ("en", [("Jordan", "LOC"), ("Jordan", "LOC"), ("Jordan", "LOC"), ("Boris", "PER")]),
-        ("pl", [("Johnsona", "PER"), ("Polacy", "LOC"), ("Jordan", "LOC"), ("Unia Europejska", "ORG")]),
-        ("ru", [("Борис Джонсон", "PER"), ("Джонсон", "PER"), ("Иордания", "LOC"), ("Boris", "PER")]),
+        (
+            "pl",
+            [("Johnsona", "PER"), ("Polacy", "LOC"), ("Jordan", "LOC"), ("Unia Europejska", "ORG")],
+        ),
+        (
+            "ru",
+            [("Борис Джонсон", "PER"), ("Джонсон", "PER"), ("Иордания", "LOC"), ("Boris", "PER")],
+        ),
         ("en", [("Tereza May", "PER"), ("Tereza", "PER"), ("May", "PER"), ("Jordan", "PER")]),
         # a place by its first label, a person by the votes that follow: indexed as both
         ("en", [("Kinshak", "LOC"), ("Kinshak", "PER"), ("Kinshak", "PER"), ("Kinshak", "PER")]),
