@@ -51,3 +51,14 @@ def test_lemma_of_a_parse_read_from_bytes_needs_no_model() -> None:
     finally:
         nlp._LOADED["fr"] = loaded
         nlp._lemmatizer.cache_clear()
+
+
+def test_doc_text_is_the_docs_text_and_is_not_sent_with_the_parse() -> None:
+    from storyline.engine import doc_from_bytes, doc_to_bytes
+
+    doc = nlp.blank("en")("The  ambassador said so.\n")
+    assert nlp.doc_text(doc) == doc.text == "The  ambassador said so.\n"
+    assert nlp.doc_text(doc) == doc.text  # the kept copy
+    again = doc_from_bytes(doc_to_bytes(doc), "en")
+    assert not again.user_data  # the kept text stays in this process
+    assert nlp.doc_text(again) == doc.text

@@ -116,8 +116,10 @@ def _worker_pipeline(token: str, factory: WorkerPipelineFactory) -> Pipeline:
 
 def _pack(article: Article) -> Article:
     """The article with its spaCy parse as bytes (a Doc pickles with its whole vocabulary)."""
+    from storyline.nlp import doc_text
+
     doc = article.annotations.pop(_DOC, None)
-    if doc is not None and doc.text == article.text:
+    if doc is not None and doc_text(doc) == article.text:
         article.annotations[_DOC_BYTES] = doc_to_bytes(doc)
     return article
 

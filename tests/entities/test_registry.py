@@ -498,3 +498,60 @@ def test_german_genitive_of_names(registry: EntityRegistry) -> None:
     # in English the s stays
     england = resolve_all(registry, "d5", "en", [("England", "LOC")])[0]
     assert resolve_all(registry, "d6", "en", [("Englands", "LOC")])[0] != england
+
+
+class _NeverSeen(set[tuple[str, str, str, str]]):
+    """An ``_indexed`` memo that remembers nothing: every mention indexes its form again."""
+
+    def __contains__(self, item: object) -> bool:
+        return False
+
+
+def _indexes(registry: EntityRegistry) -> dict[str, object]:
+    return {
+        name: [(key, list(bucket)) for key, bucket in getattr(registry, name).items()]
+        for name in (
+            "_by_form",
+            "_by_skeleton",
+            "_by_surname",
+            "_by_surname_prefix",
+            "_by_place_stem",
+            "_by_initials",
+        )
+    } | {
+        "given": {k: (v.keys, v.initials, v.names) for k, v in registry._given.items()},
+        "surnames": dict(registry._surnames),
+        "stems": dict(registry._place_stems),
+        "entities": {e.id: (e.canonical, e.type, dict(e.variants)) for e in registry},
+    }
+
+
+def test_indexing_a_known_form_once_gives_the_indexes_of_indexing_it_at_every_mention() -> None:
+    # type changes by votes (Jordan), given names that are surnames elsewhere, merges, places
+    docs: list[tuple[str, list[tuple[str, EntityType]]]] = [
+        (
+            "en",
+            [("Jordan", "PER"), ("Boris Johnson", "PER"), ("Johnson", "PER"), ("Polska", "LOC")],
+        ),
+        ("en", [("Jordan", "LOC"), ("Jordan", "LOC"), ("Jordan", "LOC"), ("Boris", "PER")]),
+        (
+            "pl",
+            [("Johnsona", "PER"), ("Polacy", "LOC"), ("Jordan", "LOC"), ("Unia Europejska", "ORG")],
+        ),
+        (
+            "ru",
+            [("Борис Джонсон", "PER"), ("Джонсон", "PER"), ("Иордания", "LOC"), ("Boris", "PER")],
+        ),
+        ("en", [("Tereza May", "PER"), ("Tereza", "PER"), ("May", "PER"), ("Jordan", "PER")]),
+        # a place by its first label, a person by the votes that follow: indexed as both
+        ("en", [("Kinshak", "LOC"), ("Kinshak", "PER"), ("Kinshak", "PER"), ("Kinshak", "PER")]),
+    ]
+    memo, plain = new_registry(), new_registry()
+    plain._indexed = _NeverSeen()
+    for registry in (memo, plain):
+        for n, (language, names) in enumerate(docs):
+            resolve_all(registry, f"d{n}", language, names)
+        registry.merge(registry.find("Johnson").id, registry.find("Tereza May").id)  # type: ignore[union-attr]
+        resolve_all(registry, "after", "en", [("Johnson", "PER"), ("May", "PER")])
+    assert memo._indexed  # the memo was used
+    assert _indexes(memo) == _indexes(plain)

@@ -11,12 +11,19 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.article import Article, EntityType, Mention
 from storyline.corpus import Corpus
 from storyline.entities.ner import NerBackend
 from storyline.entities.registry import EntityRegistry
-from storyline.entities.stage import EntityStage, _harmonise_persons
+from storyline.entities.stage import (
+    EntityStage,
+    _harmonise_persons,
+    _overlap_test,
+    find_names,
+)
 from storyline.ingest import read_one
 from storyline.pipeline import Pipeline
 from storyline.store.sqlite import SQLiteStore
@@ -255,3 +262,45 @@ def test_a_model_common_english_word_in_cyrillic_text_is_dropped() -> None:
         Article(raw_text=text, text=text, language="ru")
     )
     assert {m.text for m in article.entities} == {"Pfizer"}
+
+
+# find_names replaces re.finditer over the alternation of the names (longest first, whole words);
+# the two must agree on every text, names overlapping, nested, repeated or next to "_" included.
+_ALPHABET = "aAbé1 _-(É"
+
+
+def _regex_names(text: str, names: list[str]) -> list[tuple[int, int, str]]:
+    pattern = re.compile(
+        r"(?<![^\W_])("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?![^\W_])"
+    )
+    return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(alphabet=_ALPHABET, max_size=40),
+    names=st.lists(st.text(alphabet=_ALPHABET, min_size=1, max_size=5), min_size=1, max_size=6),
+)
+def test_find_names_is_the_alternation_regex(text: str, names: list[str]) -> None:
+    assert find_names(text, dict.fromkeys(names)) == _regex_names(text, names)
+
+
+def test_find_names_longest_name_whole_words() -> None:
+    text = "US-led Islamic State forces; the USA and US. BUSH"
+    found = find_names(text, ["US", "USA", "Islamic State", "State"])
+    assert found == [(0, 2, "US"), (7, 20, "Islamic State"), (33, 36, "USA"), (41, 43, "US")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 30), st.integers(0, 8)), max_size=8),
+    start=st.integers(0, 35),
+    length=st.integers(0, 8),
+)
+def test_overlap_test_is_the_scan(spans: list[tuple[int, int]], start: int, length: int) -> None:
+    spans = [(s, s + n) for s, n in spans]
+    end = start + length
+    expected = any(s < end and start < e for s, e in spans)
+    assert _overlap_test(spans)(start, end) is expected

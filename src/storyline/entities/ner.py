@@ -40,12 +40,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from storyline.article import Article, EntityType, Mention
 from storyline.entities.lexicon_ner import is_acronym, sentence_initial
 from storyline.entities.registry import DETERMINERS, PARTICLES, ROLE_CLASSES
-from storyline.nlp import SPACY_MODELS, parse, pipe_texts, spacy_for
+from storyline.nlp import SPACY_MODELS, doc_text, parse, pipe_texts, spacy_for
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -137,7 +138,7 @@ def pipe_docs(articles: Sequence[Article], batch_size: int = 32) -> None:
     by_lang: dict[str, list[Article]] = {}
     for article in articles:
         cached = article.annotations.get("doc")
-        if article.language in SPACY_MODELS and not (cached and cached.text == article.text):
+        if article.language in SPACY_MODELS and not (cached and doc_text(cached) == article.text):
             by_lang.setdefault(article.language or "", []).append(article)
     for lang, group in by_lang.items():
         nlp = spacy_for(lang)
@@ -497,12 +498,19 @@ def heading_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=1 << 12)
+def _whole_word(name: str) -> re.Pattern[str]:
+    """``name`` as a whole word, case ignored (compiled once per name: ``re``'s own cache is
+    first-in first-out, and a corpus's many one-off names push the recurring ones out)."""
+    return re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", re.IGNORECASE)
+
+
 def confirmed_outside(text: str, name: str, headings: Sequence[tuple[int, int]]) -> bool:
     """True if ``name`` also occurs capitalised in ``text`` outside the ``headings`` spans:
     running text confirms what a heading's capitals cannot. Case is ignored past the first
     letter (an ALL CAPS heading's "LIBYE" is confirmed by "Libye"); a lower-case occurrence
     ("through local peace deals") says the heading's phrase is no name."""
-    pattern = re.compile(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", re.IGNORECASE)
+    pattern = _whole_word(name)
     starts = [s for s, _ in headings]
     for m in pattern.finditer(text):
         at = bisect.bisect_right(starts, m.start()) - 1

@@ -300,6 +300,7 @@ _VOWELS = frozenset("aeiouy")
 _SOFT_C = re.compile(r"c(?=[eiy])")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(token: str) -> str:
     """Consonant skeleton of one folded name token: transliteration variants share it.
 
@@ -822,6 +823,8 @@ class EntityRegistry:
         self._via_demonym = False  # the last _match went through a demonym
         self._place_stems: dict[str, set[str]] = {}  # place id → stems of its one-word names
         self._ids: set[str] = set()
+        # (entity id, form, language, type) already indexed by _index_keys
+        self._indexed: set[tuple[str, str, str, str]] = set()
         self.dirty: set[str] = set()  # entities changed since the last save
         self._surfaces: dict[str, str] | None = None
 
@@ -875,6 +878,8 @@ class EntityRegistry:
         return entity_id
 
     def get(self, entity_id: str) -> Entity | None:
+        if entity_id not in self.merged:  # most ids were never merged: no redirect chain
+            return self.entities.get(entity_id)
         return self.entities.get(self.canonical_id(entity_id))
 
     def find(self, name_or_id: str, by_key: bool = True) -> Entity | None:
@@ -1239,6 +1244,22 @@ class EntityRegistry:
         return entity
 
     def _index_form(self, entity: Entity, form: str, language: str = "", count: int = 0) -> None:
+        indexed = (entity.id, form, language, entity.type)
+        if indexed not in self._indexed:
+            self._indexed.add(indexed)
+            self._index_keys(entity, form, language)
+        if (form, language) not in entity.variants:
+            entity.variants[(form, language)] = 0
+        entity.variants[(form, language)] += count
+        self.dirty.add(entity.id)
+
+    def _index_keys(self, entity: Entity, form: str, language: str) -> None:
+        """Index ``entity`` under every key of ``form``. Indexes only grow for a live entity
+        (buckets keep their first order, the sets add), and what is indexed depends on the
+        entity's id and type and on the form and language alone (a given name alone is no
+        surname: ``given.names`` only grows, so a form skipped once stays skipped), so a second
+        call with the same four is a no-op, which :meth:`_index_form` skips (``_indexed``): each
+        mention of a known name used to index it again."""
         forms = romanisations(form, language) or (form.casefold(),)
         for folded in forms:
             self._by_form.setdefault(folded, {})[entity.id] = None
@@ -1272,10 +1293,6 @@ class EntityRegistry:
                 if " " not in folded and (stem := place_stem(folded)):
                     self._place_stems.setdefault(entity.id, set()).add(stem)
                     self._by_place_stem.setdefault(stem[:PLACE_STEM_INDEX], {})[entity.id] = None
-        if (form, language) not in entity.variants:
-            entity.variants[(form, language)] = 0
-        entity.variants[(form, language)] += count
-        self.dirty.add(entity.id)
 
     def _record(
         self,
@@ -1335,14 +1352,13 @@ class EntityRegistry:
             if lang in self.preferred_languages:
                 preferred.add(form)
 
-        tokens = {form: set(name_tokens(fold(form))) for form in totals}
+        shape = _form_shapes(frozenset(totals))
 
         def rank(form: str) -> tuple[int, int, int, int, int, int]:
-            words = tokens[form]
+            full, n_words = shape[form]
             return (
-                # not a short form of another variant ("Army" of "Syrian Arab Army")
-                int(not any(words < other for other in tokens.values())),
-                int(entity.type != "PER" or len(words) >= 2),  # a person's full name
+                int(full),  # not a short form of another variant ("Army" of "Syrian Arab Army")
+                int(entity.type != "PER" or n_words >= 2),  # a person's full name
                 int(form in preferred),
                 int(form.isascii()),
                 totals[form],
@@ -1512,6 +1528,19 @@ class EntityRegistry:
         for form, lang in list(entity.variants):
             self._index_form(entity, form, lang, 0)
         self.dirty.discard(entity.id)
+
+
+@lru_cache(maxsize=1 << 14)
+def _form_shapes(forms: frozenset[str]) -> Mapping[str, tuple[bool, int]]:
+    """For each of an entity's forms: whether it is a short form of none of the others (its
+    name tokens a proper subset of another's), and its number of distinct name tokens. What
+    :meth:`EntityRegistry._update_canonical` ranks by; cached because an entity's set of forms
+    rarely changes between its mentions, while the comparison is quadratic in its forms."""
+    tokens = {form: frozenset(name_tokens(fold(form))) for form in forms}
+    return {
+        form: (not any(words < other for other in tokens.values()), len(words))
+        for form, words in tokens.items()
+    }
 
 
 # Articles that news text puts before names ("the United States", "le Pentagone"); not part of

@@ -36,6 +36,8 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from storyline.article import Article, EntityType, Mention
@@ -63,6 +65,7 @@ from storyline.entities.ner import (
     type_cue,
 )
 from storyline.entities.registry import CUE_VOTE, EntityRegistry, is_acronym
+from storyline.nlp import doc_text
 from storyline.store.registry import RegistryChange, stored_evidence
 
 if TYPE_CHECKING:
@@ -158,7 +161,7 @@ class EntityStage:
             article.language, self._gazetteer, self._loose_gazetteer
         )
         doc: Doc | None = article.annotations.get("doc")
-        if doc is not None and doc.text != text:
+        if doc is not None and doc_text(doc) != text:
             doc = None
         mentions, titles = self._find(article, backend, doc)
         ctx = registry.context(article.id, article.language, article.published)
@@ -295,19 +298,15 @@ class EntityStage:
         out: list[Mention] = []
         if not surfaces:
             return out
-        pattern = re.compile(
-            r"(?<![^\W_])("
-            + "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
-            + r")(?![^\W_])"
-        )
-        for m in pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+        overlaps = _overlap_test(taken)
+        for start, end, surface in find_names(text, surfaces):
+            if overlaps(start, end):
                 continue
-            if _in_compound(text, m.start(), m.end()):
+            if _in_compound(text, start, end):
                 continue  # "US-Botschaft", "UN-backed": a modifier inside a compound word
-            entity = self.registry.get(surfaces[m.group()]) if surfaces[m.group()] else None
+            entity = self.registry.get(surfaces[surface]) if surfaces[surface] else None
             type_: EntityType = entity.type if entity is not None else "ORG"
-            out.append(Mention(m.group(), m.start(), m.end(), type_))
+            out.append(Mention(surface, start, end, type_))
         return out
 
     def _learn_aliases(self, text: str, mentions: list[Mention], registry: EntityRegistry) -> None:
@@ -358,18 +357,78 @@ def _propagate(text: str, found: list[Mention]) -> list[Mention]:
     names = {n: t for n, t in names.items() if len(n) >= PROPAGATE_MIN_CHARS and n[:1].isupper()}
     if not names:
         return []
-    taken = sorted((m.start, m.end) for m in found)
-    pattern = re.compile(
-        r"(?<![^\W_])("
-        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        + r")(?![^\W_])"
-    )
+    overlaps = _overlap_test([(m.start, m.end) for m in found])
     out = []
-    for m in pattern.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+    for start, end, name in find_names(text, names):
+        if overlaps(start, end):
             continue
-        out.append(Mention(m.group(), m.start(), m.end(), names[m.group()]))
+        out.append(Mention(name, start, end, names[name]))
     return out
+
+
+def find_names(text: str, names: Iterable[str]) -> list[tuple[int, int, str]]:
+    """Occurrences of ``names`` in ``text`` as whole words (no letter or digit right before or
+    after), case-sensitively, left to right without overlaps, the longest name winning where
+    several start at one place: (start, end, name).
+
+    What ``re.finditer`` gives for the alternation of the names, longest first, between
+    ``(?<![^\\W_])`` and ``(?![^\\W_])``, without compiling that pattern per article (issue 12:
+    on news texts the compiles were a fifth of the entities stage's call, because every
+    article's names, and its bracketed acronyms, make a new pattern).
+    """
+    longest: dict[int, str] = {}  # start → the longest name found there
+    runs = set(_ALNUM_RUN.findall(text))
+    for name in names:
+        if not name:
+            continue
+        lead = _leading_run(name)
+        if lead and lead not in runs:
+            # a whole-word occurrence starts with a whole run of letters and digits of the text
+            continue
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if (
+                not (at > 0 and text[at - 1].isalnum())
+                and not (end < len(text) and text[end].isalnum())
+                and len(name) > len(longest.get(at, ""))
+            ):
+                longest[at] = name
+            at = text.find(name, at + 1)
+    out: list[tuple[int, int, str]] = []
+    reached = 0
+    for start in sorted(longest):
+        if start >= reached:
+            name = longest[start]
+            reached = start + len(name)
+            out.append((start, reached, name))
+    return out
+
+
+# A maximal run of letters and digits ([^\W_] is str.isalnum, as in find_names' boundaries).
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+
+
+@lru_cache(maxsize=1 << 14)
+def _leading_run(name: str) -> str:
+    """The letters and digits ``name`` starts with ("" when it starts with another character)."""
+    m = _ALNUM_RUN.match(name)
+    return m.group() if m else ""
+
+
+def _overlap_test(spans: Sequence[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test of whether ``[start, end)`` overlaps one of ``spans`` (``s < end and start < e``
+    for some span), in O(log n) per call: the spans sorted by start, with the greatest end of
+    each prefix."""
+    ordered = sorted(spans)
+    starts = [s for s, _ in ordered]
+    reach = list(itertools.accumulate((e for _, e in ordered), max))
+
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect.bisect_left(starts, end)
+        return k > 0 and reach[k - 1] > start
+
+    return overlaps
 
 
 _WORD = re.compile(r"[^\W\d_][^\W_]*")
