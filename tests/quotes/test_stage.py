@@ -351,3 +351,135 @@ def test_given_name_genders() -> None:
     genders = given_name_genders()
     assert genders.get("daniela") == "f" and genders.get("jens") == "m"
     assert "andrea" not in genders  # listed for both genders
+
+
+def test_cue_subject_not_next_to_the_cue_without_parser() -> None:
+    # Italian has no parser here: the subject is the first role of the cue's sentence, and a cue
+    # with only an adverbial before it speaks for the previous speaker (a dropped subject).
+    text = (
+        "Ieri un generale in pensione ha confermato che l'esercito non cambierà idea. "
+        "Con forza afferma che si tratta soltanto di una facciata."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="it"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == [
+        "l'esercito non cambierà idea",
+        "si tratta soltanto di una facciata",
+    ]
+    assert all("generale" in (q.speaker or "") for q in quotes)
+
+
+def test_unmarked_clause_before_its_attribution() -> None:
+    # German has no parser here: the reported clause before ", teilte X mit." is indirect, and
+    # a cue that goes on to a clause of its own ("sagte er, dass …") is not a postposed one.
+    text = (
+        "Die ersten zwanzig Patienten seien bereits eingeliefert worden, teilte die "
+        "Stadtverwaltung am Dienstag mit. Am Abend kam der Bus, sagte er, dass alles gut sei."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="de"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == [
+        "Die ersten zwanzig Patienten seien bereits eingeliefert worden",
+        "alles gut sei",
+    ]
+    assert "Stadtverwaltung" in (quotes[0].speaker or "")
+
+
+def test_as_clause_attributions_without_parser() -> None:
+    # "Jak mówił, X." speaks for the previous speaker (a dropped subject); "…, jak podkreślił
+    # minister." attributes the clause before it.
+    text = (
+        "Minister zdrowia Adam Nowak powiedział, że szczepienia ruszą w piątek. "
+        "Jak mówił, kontrola ma ruszyć w poniedziałek rano. "
+        "Wyjątki od zasady zostały bardzo dokładnie opisane, jak podkreślił minister."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="pl"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == [
+        "szczepienia ruszą w piątek",
+        "kontrola ma ruszyć w poniedziałek rano",
+        "Wyjątki od zasady zostały bardzo dokładnie opisane",
+    ]
+    assert all("Nowak" in (q.speaker or "") for q in quotes)
+
+
+def test_polish_according_to_without_comma() -> None:
+    # "Zdaniem X" takes no comma in Polish; "Jej zdaniem" names the source by a pronoun.
+    text = (
+        "Rzeczniczka Departamentu Stanu Heather Nauert mówiła o gazociągu. "
+        "Zdaniem Nauert zaangażowanie firm europejskich jest formą wsparcia Rosji. "
+        "Jej zdaniem USA nie powinny działać w tej sprawie samotnie."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="pl"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == [
+        "zaangażowanie firm europejskich jest formą wsparcia Rosji",
+        "USA nie powinny działać w tej sprawie samotnie",
+    ]
+    assert all("Nauert" in (q.speaker or "") for q in quotes)
+
+
+def test_italian_infinitive_clause_after_a_cue() -> None:
+    # "ha proposto di …" reports a proposal; "di" before a noun is no clause.
+    text = (
+        "Ayman Nour ha proposto di diffondere la voce di un attacco aereo contro la diga. "
+        "Il ministro ha parlato di una crisi molto grave per tutto il paese."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="it"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == ["diffondere la voce di un attacco aereo contro la diga"]
+    assert quotes[0].speaker == "Ayman Nour"
+
+
+def test_german_so_and_impersonal_attribution() -> None:
+    text = (
+        "Das entscheidende Wort gehöre den Palästinensern und Israelis selbst, so Sacharowa. "
+        "Für die Mitarbeiter wurden auf dem Gelände auch Unterkünfte gebaut, hieß es. "
+        "Der Zug kam spät, so dass niemand mehr wartete."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="de"))
+        if q.type == "indirect"
+    ]
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("Das entscheidende Wort gehöre den Palästinensern und Israelis selbst", "Sacharowa"),
+        ("Für die Mitarbeiter wurden auf dem Gelände auch Unterkünfte gebaut", None),
+    ]
+
+
+def test_polish_as_clause_with_a_phrase_source() -> None:
+    text = "Jak twierdzą komentatorzy, wyborcy tracą zaufanie do szefowej rządu w tej sprawie."
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="pl"))
+        if q.type == "indirect"
+    ]
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("wyborcy tracą zaufanie do szefowej rządu w tej sprawie", "komentatorzy")
+    ]
+
+
+def test_capitalised_function_word_is_no_speaker() -> None:
+    # "Jak" opens the sentence; with no name after it, the dropped subject is the previous speaker.
+    text = (
+        "Minister Adam Nowak powiedział, że szczepienia ruszą w piątek. "
+        "Jak dodał, kontrola ma ruszyć w poniedziałek rano."
+    )
+    quotes = extract_quotes(Article(raw_text=text, text=text, language="pl"))
+    assert [q.speaker for q in quotes] == ["Adam Nowak", "Adam Nowak"]

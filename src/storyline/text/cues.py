@@ -86,8 +86,16 @@ CUE_NOUNS: dict[str, tuple[str, ...]] = _by_lang("cue_nouns")
 CLAUSE_INTERNAL_ACCORDING = frozenset(
     lang for lang in LANGUAGES if lexicon(lang).get("clause_internal_according")
 )
+# Languages whose "according to" phrase takes no comma before its clause ("Zdaniem Nauert
+# zaangażowanie …"): a comma far after the source belongs to the content.
+ACCORDING_WITHOUT_COMMA = frozenset(
+    lang for lang in LANGUAGES if lexicon(lang).get("according_without_comma")
+)
 # "according to X" family: the source follows the marker, the content is the rest of the sentence.
 ACCORDING_TO: dict[str, tuple[str, ...]] = _by_lang("according_to")
+# "As"-clause markers of an attribution ("Jak mówił, …", "Wie die Polizei mitteilte, …", "…, come
+# ha spiegato X."): the quotes stage reads them with a cue inside the clause.
+AS_MARKERS: dict[str, tuple[str, ...]] = _by_lang("as_markers")
 # Complementisers that open reported speech after a cue ("said that", "a indiqué que").
 THAT: dict[str, tuple[str, ...]] = _by_lang("that")
 # Cue lemmas for the dependency parse (en, fr, es): reported speech is a cue verb with a ccomp.
@@ -140,6 +148,24 @@ def cue_regex(language: str) -> re.Pattern[str] | None:
     if suffix:
         body = rf"(?:{body})(?:{suffix})?"
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w])", re.IGNORECASE)
+
+
+@cache
+def postposed_cue_regex(language: str) -> re.Pattern[str] | None:
+    """A comma and a cue opening the clause after it ("…, teilte die Stadt mit", "…, ha detto
+    X"): the first word of each cue form (a separable particle comes later, if at all), with the
+    language's auxiliary prefix. Group 1 is the cue. None if the language has no cue forms."""
+    forms = CUE_FORMS.get(language)
+    if not forms:
+        return None
+    lex = lexicon(language)
+    extra = [*(lex.get("postposed_markers") or ()), *(lex.get("impersonal_cues") or ())]
+    firsts = sorted({f.split()[0] for f in forms} | set(extra), key=len, reverse=True)
+    body = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in firsts)
+    prefix = lexicon(language).get("cue_prefix")
+    if prefix:
+        body = rf"(?:{prefix}\s+)?(?:{body})"
+    return re.compile(rf",[ \t\u00a0]+((?:{body}))(?![\w-])", re.IGNORECASE)
 
 
 @cache
