@@ -483,3 +483,14 @@ def test_capitalised_function_word_is_no_speaker() -> None:
     )
     quotes = extract_quotes(Article(raw_text=text, text=text, language="pl"))
     assert [q.speaker for q in quotes] == ["Adam Nowak", "Adam Nowak"]
+
+
+def test_italian_secondo_as_an_ordinal_is_no_marker() -> None:
+    text = (
+        "Il video mostra qualche secondo di un raduno a Sitra, con molte persone in strada. "
+        "Secondo il ministro, la situazione resta molto tesa in tutto il paese."
+    )
+    quotes = extract_quotes(Article(raw_text=text, text=text, language="it"))
+    assert [q.text for q in quotes if q.type == "indirect"] == [
+        "la situazione resta molto tesa in tutto il paese"
+    ]

@@ -1379,10 +1379,14 @@ class _QuoteFinder:
         if rx is None:
             return []
         taken = spans_index([(f.start, f.end) for f in found])
+        not_after = {w.casefold() for w in cues.lexicon(self.lang).get("according_not_after") or ()}
         out: list[_Found] = []
         for m in rx.finditer(self.text):
             if self._inside(m.start(), m.end(), quoted):
                 continue
+            prev = re.search(r"(\w+)[ \t\u00a0]+$", self.text[max(0, m.start() - 30) : m.start()])
+            if prev and (prev.group(1).casefold() in not_after or prev.group(1).isdigit()):
+                continue  # "qualche secondo", "il secondo turno": the ordinal, not the marker
             pa, pb = self._para_of(m.start())
             last_end = self._last_sentence_end(pa, m.start())
             s_start = last_end if last_end >= 0 else pa
