@@ -645,6 +645,7 @@ def rule_table() -> str:
         ("POSTPOSED_CUES", "unmarked clause before ', <cue> <speaker>'"),
         ("AS_CLAUSES", "attribution in an 'as' clause (jak / wie / come)"),
         ("INFINITIVE_CLAUSES", "infinitive clause after a cue (it: 'di')"),
+        ("HEARSAY_MARKERS", "a sentence attributed by 'demnach' (de)"),
         ("FUNCTION_WORDS_NOT_NAMES", "capitalised function words are not speakers"),
     )
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")

@@ -494,3 +494,20 @@ def test_italian_secondo_as_an_ordinal_is_no_marker() -> None:
     assert [q.text for q in quotes if q.type == "indirect"] == [
         "la situazione resta molto tesa in tutto il paese"
     ]
+
+
+def test_german_demnach_attributes_its_sentence() -> None:
+    text = (
+        "Die Stadtverwaltung teilte mit, dass die Klinik am Stadtrand fertig sei. "
+        "Bis zu 800 Menschen können demnach in der Klinik behandelt werden."
+    )
+    quotes = [
+        q
+        for q in extract_quotes(Article(raw_text=text, text=text, language="de"))
+        if q.type == "indirect"
+    ]
+    assert [q.text for q in quotes] == [
+        "die Klinik am Stadtrand fertig sei",
+        "Bis zu 800 Menschen können demnach in der Klinik behandelt werden",
+    ]
+    assert quotes[1].speaker == quotes[0].speaker

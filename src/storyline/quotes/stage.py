@@ -213,6 +213,9 @@ AS_CLAUSES = True
 # session 14, on the same sets; the cue's object may stand between them ("ha chiesto al governo
 # di …") within this many characters.
 INFINITIVE_CLAUSES = True
+# Sentences attributed by a hearsay adverb to the source just reported (de "demnach"): session
+# 14, written on the German hand gold's halves and part C.
+HEARSAY_MARKERS = True
 INFINITIVE_GAP_CHARS = 40
 AS_CLAUSE_CHARS = 80
 # Words of an "as" clause besides its cue that are taken as an unresolved source phrase when no
@@ -865,6 +868,8 @@ class _QuoteFinder:
                 out.extend(self._postposed(quoted, out))
             if AS_CLAUSES:
                 out.extend(self._as_clauses(quoted, out))
+            if HEARSAY_MARKERS:
+                out.extend(self._hearsay(quoted, out))
         out.extend(self._according_to(quoted, out))
         return out
 
@@ -1321,6 +1326,37 @@ class _QuoteFinder:
             if speaker is None:
                 continue
             out.append(_Found(a, b, "indirect", cue.group(0), speaker, cue.start()))
+        return out
+
+    def _hearsay(self, quoted: SpanIndex[None], found: list[_Found]) -> list[_Found]:
+        """Sentences holding one of the lexicon's ``hearsay_markers`` ("Demnach soll es eine
+        Obergrenze geben", "Bis zu 800 Menschen können demnach behandelt werden"): indirect
+        speech of the previous speaker, the marker standing for a pronoun."""
+        markers = cues.lexicon(self.lang).get("hearsay_markers")
+        if not markers:
+            return []
+        rx = re.compile(
+            rf"(?<![\w-])(?:{'|'.join(map(re.escape, markers))})(?![\w-])", re.IGNORECASE
+        )
+        taken = spans_index([(f.start, f.end) for f in found])
+        text = self.text
+        out: list[_Found] = []
+        for m in rx.finditer(text):
+            if self._inside(m.start(), m.end(), quoted):
+                continue
+            pa, pb = self._para_of(m.start())
+            last_end = self._last_sentence_end(pa, m.start())
+            a = last_end if last_end >= 0 else pa
+            while a < m.start() and not text[a].isalnum():
+                a += 1
+            end_m = _SENTENCE_END.search(text, m.end(), pb)
+            b = end_m.start() if end_m else pb
+            if len(_WORD.findall(text[a:b])) < POSTPOSED_MIN_WORDS or self._headline(a):
+                continue
+            if self._overlaps_quotes(a, b, self._blocking) or taken.overlapping(a, b):
+                continue
+            cand = _Candidate(m.start(), m.end(), "pronoun", m.group(0))
+            out.append(_Found(a, b, "indirect", m.group(0), cand, m.start()))
         return out
 
     def _clause_subject(self, pa: int, cs: int, ce: int) -> _Candidate | None:
