@@ -360,11 +360,7 @@ def test_cue_subject_not_next_to_the_cue_without_parser() -> None:
         "Ieri un generale in pensione ha confermato che l'esercito non cambierà idea. "
         "Con forza afferma che si tratta soltanto di una facciata."
     )
-    quotes = [
-        q
-        for q in extract_quotes(Article(raw_text=text, text=text, language="it"))
-        if q.type == "indirect"
-    ]
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
     assert [q.text for q in quotes] == [
         "l'esercito non cambierà idea",
         "si tratta soltanto di una facciata",
@@ -379,11 +375,7 @@ def test_unmarked_clause_before_its_attribution() -> None:
         "Die ersten zwanzig Patienten seien bereits eingeliefert worden, teilte die "
         "Stadtverwaltung am Dienstag mit. Am Abend kam der Bus, sagte er, dass alles gut sei."
     )
-    quotes = [
-        q
-        for q in extract_quotes(Article(raw_text=text, text=text, language="de"))
-        if q.type == "indirect"
-    ]
+    quotes = [q for q in _run(text, "de") if q.type == "indirect"]
     assert [q.text for q in quotes] == [
         "Die ersten zwanzig Patienten seien bereits eingeliefert worden",
         "alles gut sei",
@@ -399,11 +391,7 @@ def test_as_clause_attributions_without_parser() -> None:
         "Jak mówił, kontrola ma ruszyć w poniedziałek rano. "
         "Wyjątki od zasady zostały bardzo dokładnie opisane, jak podkreślił minister."
     )
-    quotes = [
-        q
-        for q in extract_quotes(Article(raw_text=text, text=text, language="pl"))
-        if q.type == "indirect"
-    ]
+    quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
     assert [q.text for q in quotes] == [
         "szczepienia ruszą w piątek",
         "kontrola ma ruszyć w poniedziałek rano",
@@ -419,11 +407,7 @@ def test_polish_according_to_without_comma() -> None:
         "Zdaniem Nauert zaangażowanie firm europejskich jest formą wsparcia Rosji. "
         "Jej zdaniem USA nie powinny działać w tej sprawie samotnie."
     )
-    quotes = [
-        q
-        for q in extract_quotes(Article(raw_text=text, text=text, language="pl"))
-        if q.type == "indirect"
-    ]
+    quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
     assert [q.text for q in quotes] == [
         "zaangażowanie firm europejskich jest formą wsparcia Rosji",
         "USA nie powinny działać w tej sprawie samotnie",
@@ -437,11 +421,7 @@ def test_italian_infinitive_clause_after_a_cue() -> None:
         "Ayman Nour ha proposto di diffondere la voce di un attacco aereo contro la diga. "
         "Il ministro ha parlato di una crisi molto grave per tutto il paese."
     )
-    quotes = [
-        q
-        for q in extract_quotes(Article(raw_text=text, text=text, language="it"))
-        if q.type == "indirect"
-    ]
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
     assert [q.text for q in quotes] == ["diffondere la voce di un attacco aereo contro la diga"]
     assert quotes[0].speaker == "Ayman Nour"
 
@@ -452,11 +432,7 @@ def test_german_so_and_impersonal_attribution() -> None:
         "Für die Mitarbeiter wurden auf dem Gelände auch Unterkünfte gebaut, hieß es. "
         "Der Zug kam spät, so dass niemand mehr wartete."
     )
-    quotes = [
-        q
-        for q in extract_quotes(Article(raw_text=text, text=text, language="de"))
-        if q.type == "indirect"
-    ]
+    quotes = [q for q in _run(text, "de") if q.type == "indirect"]
     assert [(q.text, q.speaker) for q in quotes] == [
         ("Das entscheidende Wort gehöre den Palästinensern und Israelis selbst", "Sacharowa"),
         ("Für die Mitarbeiter wurden auf dem Gelände auch Unterkünfte gebaut", None),
@@ -465,11 +441,7 @@ def test_german_so_and_impersonal_attribution() -> None:
 
 def test_polish_as_clause_with_a_phrase_source() -> None:
     text = "Jak twierdzą komentatorzy, wyborcy tracą zaufanie do szefowej rządu w tej sprawie."
-    quotes = [
-        q
-        for q in extract_quotes(Article(raw_text=text, text=text, language="pl"))
-        if q.type == "indirect"
-    ]
+    quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
     assert [(q.text, q.speaker) for q in quotes] == [
         ("wyborcy tracą zaufanie do szefowej rządu w tej sprawie", "komentatorzy")
     ]
@@ -481,7 +453,7 @@ def test_capitalised_function_word_is_no_speaker() -> None:
         "Minister Adam Nowak powiedział, że szczepienia ruszą w piątek. "
         "Jak dodał, kontrola ma ruszyć w poniedziałek rano."
     )
-    quotes = extract_quotes(Article(raw_text=text, text=text, language="pl"))
+    quotes = _run(text, "pl")
     assert [q.speaker for q in quotes] == ["Adam Nowak", "Adam Nowak"]
 
 
@@ -490,7 +462,7 @@ def test_italian_secondo_as_an_ordinal_is_no_marker() -> None:
         "Il video mostra qualche secondo di un raduno a Sitra, con molte persone in strada. "
         "Secondo il ministro, la situazione resta molto tesa in tutto il paese."
     )
-    quotes = extract_quotes(Article(raw_text=text, text=text, language="it"))
+    quotes = _run(text, "it")
     assert [q.text for q in quotes if q.type == "indirect"] == [
         "la situazione resta molto tesa in tutto il paese"
     ]
@@ -501,11 +473,7 @@ def test_german_demnach_attributes_its_sentence() -> None:
         "Die Stadtverwaltung teilte mit, dass die Klinik am Stadtrand fertig sei. "
         "Bis zu 800 Menschen können demnach in der Klinik behandelt werden."
     )
-    quotes = [
-        q
-        for q in extract_quotes(Article(raw_text=text, text=text, language="de"))
-        if q.type == "indirect"
-    ]
+    quotes = [q for q in _run(text, "de") if q.type == "indirect"]
     assert [q.text for q in quotes] == [
         "die Klinik am Stadtrand fertig sei",
         "Bis zu 800 Menschen können demnach in der Klinik behandelt werden",

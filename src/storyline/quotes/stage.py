@@ -1162,15 +1162,8 @@ class _QuoteFinder:
             re.IGNORECASE,
         )
         mood = {w.casefold() for w in cues.lexicon(self.lang).get("reported_mood") or ()}
-        lex = cues.lexicon(self.lang)
         infinitive = (
-            re.compile(
-                rf"[^.;:!?\"“”«»„\n]{{0,{INFINITIVE_GAP_CHARS}}}?(?<!\w)"
-                rf"{re.escape(lex['infinitive_marker'])}\s+(?={lex['infinitive']})",
-                re.IGNORECASE,
-            )
-            if INFINITIVE_CLAUSES and lex.get("infinitive_marker") and lex.get("infinitive")
-            else None
+            cues.infinitive_regex(self.lang, INFINITIVE_GAP_CHARS) if INFINITIVE_CLAUSES else None
         )
         out: list[_Found] = []
         for m in self.cue_re.finditer(self.text):
@@ -1206,6 +1199,25 @@ class _QuoteFinder:
             out.append(_Found(a, b, "indirect", m.group(0), speaker, m.start()))
         return out
 
+    def _sentence_start(self, pa: int, pos: int) -> int:
+        """The first letter or digit of the sentence holding ``pos``, in the paragraph at ``pa``."""
+        last_end = self._last_sentence_end(pa, pos)
+        a = last_end if last_end >= 0 else pa
+        while a < pos and not self.text[a].isalnum():
+            a += 1
+        return a
+
+    def _unmarked_clause(self, a: int, b: int, taken: SpanIndex[None]) -> bool:
+        """``text[a:b]`` can be a reported clause found without quotation marks: at least
+        :data:`POSTPOSED_MIN_WORDS` words, not a headline, not mostly quoted, not already found."""
+        if len(_WORD.findall(self.text[a:b])) < POSTPOSED_MIN_WORDS or self._headline(a):
+            return False
+        return not (self._overlaps_quotes(a, b, self._blocking) or taken.overlapping(a, b))
+
+    def _named(self, a: int, b: int) -> list[_Candidate]:
+        """The names, roles and organisations among the candidates in [a, b)."""
+        return [c for c in self._candidates(a, b) if c.kind in ("name", "role", "org")]
+
     def _postposed(self, quoted: SpanIndex[None], found: list[_Found]) -> list[_Found]:
         """Reported clauses before their attribution, without quotation marks, in a language
         without a parser: "Die ersten Patienten seien eingeliefert worden, teilte die
@@ -1235,16 +1247,10 @@ class _QuoteFinder:
             tail_words = [w.casefold() for w in _WORD.findall(tail)]
             if len(tail) > POSTPOSED_TAIL_CHARS or any(w in that for w in tail_words):
                 continue
-            last_end = self._last_sentence_end(pa, comma)
-            a = last_end if last_end >= 0 else pa
-            while a < comma and not text[a].isalnum():
-                a += 1
-            b = comma
-            if len(_WORD.findall(text[a:b])) < POSTPOSED_MIN_WORDS or self._headline(a):
+            a, b = self._sentence_start(pa, comma), comma
+            if not self._unmarked_clause(a, b, taken):
                 continue
-            if self._overlaps_quotes(a, b, self._blocking) or taken.overlapping(a, b):
-                continue
-            named = [c for c in self._candidates(ce, s_end) if c.kind in ("name", "role", "org")]
+            named = self._named(ce, s_end)
             speaker: _Candidate | None = named[0] if named else None
             if speaker is None and self.pro_drop and not tail_words:
                 speaker = _Candidate(cs, ce, "pronoun", text[cs:ce])
@@ -1261,12 +1267,9 @@ class _QuoteFinder:
         :data:`AS_CLAUSE_CHARS` characters holding a cue, and a comma or the sentence end; the
         speaker is its first name, role or organisation, or, where subjects may be dropped and
         the cue is alone with the marker, the previous speaker."""
-        markers = cues.AS_MARKERS.get(self.lang)
-        if not markers or self.cue_re is None:
+        rx = cues.as_marker_regex(self.lang)
+        if rx is None or self.cue_re is None:
             return []
-        rx = re.compile(
-            rf"(?<![\w-])(?:{'|'.join(map(re.escape, markers))})[ \t\u00a0]+", re.IGNORECASE
-        )
         taken = spans_index([(f.start, f.end) for f in found])
         text = self.text
         out: list[_Found] = []
@@ -1298,15 +1301,12 @@ class _QuoteFinder:
                 a += 1
             while b > a and text[b - 1] in " ,\t\u00a0":
                 b -= 1
-            if len(_WORD.findall(text[a:b])) < POSTPOSED_MIN_WORDS or self._headline(a):
-                continue
-            if self._overlaps_quotes(a, b, self._blocking) or taken.overlapping(a, b):
+            if not self._unmarked_clause(a, b, taken):
                 continue
             named = [
                 c
-                for c in self._candidates(m.end(), c_end)
-                if c.kind in ("name", "role", "org")
-                and not (c.start < cue.end() and cue.start() < c.end)
+                for c in self._named(m.end(), c_end)
+                if not (c.start < cue.end() and cue.start() < c.end)
             ]
             speaker: _Candidate | None = named[0] if named else None
             rest = _WORD.findall(text[m.end() : cue.start()] + text[cue.end() : c_end])
@@ -1314,14 +1314,8 @@ class _QuoteFinder:
                 speaker = _Candidate(cue.start(), cue.end(), "pronoun", cue.group(0))
             if speaker is None and 0 < len(rest) <= AS_CLAUSE_PHRASE_WORDS:
                 # "Jak twierdzą komentatorzy, …": the words of the clause are the source
-                lo, hi = (
-                    (m.end(), cue.start())
-                    if text[m.end() : cue.start()].strip()
-                    else (
-                        cue.end(),
-                        c_end,
-                    )
-                )
+                before_cue = bool(text[m.end() : cue.start()].strip())
+                lo, hi = (m.end(), cue.start()) if before_cue else (cue.end(), c_end)
                 speaker = self._noun_phrase(lo, hi)
             if speaker is None:
                 continue
@@ -1332,12 +1326,9 @@ class _QuoteFinder:
         """Sentences holding one of the lexicon's ``hearsay_markers`` ("Demnach soll es eine
         Obergrenze geben", "Bis zu 800 Menschen können demnach behandelt werden"): indirect
         speech of the previous speaker, the marker standing for a pronoun."""
-        markers = cues.lexicon(self.lang).get("hearsay_markers")
-        if not markers:
+        rx = cues.word_regex(self.lang, "hearsay_markers")
+        if rx is None:
             return []
-        rx = re.compile(
-            rf"(?<![\w-])(?:{'|'.join(map(re.escape, markers))})(?![\w-])", re.IGNORECASE
-        )
         taken = spans_index([(f.start, f.end) for f in found])
         text = self.text
         out: list[_Found] = []
@@ -1345,15 +1336,10 @@ class _QuoteFinder:
             if self._inside(m.start(), m.end(), quoted):
                 continue
             pa, pb = self._para_of(m.start())
-            last_end = self._last_sentence_end(pa, m.start())
-            a = last_end if last_end >= 0 else pa
-            while a < m.start() and not text[a].isalnum():
-                a += 1
+            a = self._sentence_start(pa, m.start())
             end_m = _SENTENCE_END.search(text, m.end(), pb)
             b = end_m.start() if end_m else pb
-            if len(_WORD.findall(text[a:b])) < POSTPOSED_MIN_WORDS or self._headline(a):
-                continue
-            if self._overlaps_quotes(a, b, self._blocking) or taken.overlapping(a, b):
+            if not self._unmarked_clause(a, b, taken):
                 continue
             cand = _Candidate(m.start(), m.end(), "pronoun", m.group(0))
             out.append(_Found(a, b, "indirect", m.group(0), cand, m.start()))
@@ -1366,24 +1352,16 @@ class _QuoteFinder:
         dropped and at most :data:`DROPPED_SUBJECT_WORDS` words precede the cue ("Con forza
         afferma che …"), the previous speaker, else the words before the cue as an unresolved
         phrase ("Zwolennicy brexitu twierdzą, że …")."""
-        last_end = self._last_sentence_end(pa, cs)
-        lo = last_end if last_end >= 0 else pa
-        while lo < cs and not self.text[lo].isalnum():
-            lo += 1
+        lo = self._sentence_start(pa, cs)
         named = [
             c
-            for c in self._candidates(lo, cs)
-            if c.kind in ("role", "org")
-            or (
-                c.kind == "name"
-                # one capitalised word opening the sentence is any word ("Con forza afferma")
-                and (
-                    c.start > lo
-                    or " " in c.text
-                    or self._person_for(c.text) is not None
-                    or self._mention_at(c.start, c.end) is not None
-                )
-            )
+            for c in self._named(lo, cs)
+            # one capitalised word opening the sentence is any word ("Con forza afferma")
+            if c.kind != "name"
+            or c.start > lo
+            or " " in c.text
+            or self._person_for(c.text) is not None
+            or self._mention_at(c.start, c.end) is not None
         ]
         if named:
             return named[0]

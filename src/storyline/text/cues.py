@@ -169,6 +169,43 @@ def postposed_cue_regex(language: str) -> re.Pattern[str] | None:
 
 
 @cache
+def word_regex(language: str, key: str) -> re.Pattern[str] | None:
+    """One regex matching any entry of the lexicon list ``key`` of ``language`` as a whole word
+    (a hyphen counts as a word character), case-insensitively; None if the list is empty."""
+    words = lexicon(language).get(key)
+    if not words:
+        return None
+    body = "|".join(map(re.escape, words))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+@cache
+def as_marker_regex(language: str) -> re.Pattern[str] | None:
+    """An "as" marker of attribution (``as_markers``: "jak", "wie", "come") and the spaces after
+    it; None if the language has none."""
+    markers = AS_MARKERS.get(language)
+    if not markers:
+        return None
+    body = "|".join(map(re.escape, markers))
+    return re.compile(rf"(?<![\w-])(?:{body})[ \t\u00a0]+", re.IGNORECASE)
+
+
+@cache
+def infinitive_regex(language: str, gap_chars: int) -> re.Pattern[str] | None:
+    """After a cue: up to ``gap_chars`` characters of its object, the language's
+    ``infinitive_marker`` and, looked ahead at, an ``infinitive`` ("ha chiesto al governo di
+    mettere …"); None if the language has no such marker."""
+    lex = lexicon(language)
+    marker, infinitive = lex.get("infinitive_marker"), lex.get("infinitive")
+    if not marker or not infinitive:
+        return None
+    return re.compile(
+        rf"[^.;:!?\"“”«»„\n]{{0,{gap_chars}}}?(?<!\w){re.escape(marker)}\s+(?={infinitive})",
+        re.IGNORECASE,
+    )
+
+
+@cache
 def according_regex(language: str) -> re.Pattern[str] | None:
     markers = ACCORDING_TO.get(language)
     if not markers:

@@ -57,7 +57,8 @@ def quote_embedder() -> E5Embedder:
     chosen = os.environ.get("STORYLINE_E5_ENGINE")
     if chosen:
         return E5Embedder(engine=chosen)
-    return E5Embedder(engine=QUOTE_ENGINE if default_engine() == "onnx" else default_engine())
+    engine = default_engine()
+    return E5Embedder(engine=QUOTE_ENGINE if engine == "onnx" else engine)
 
 
 def text_hash(text: str) -> str:
