@@ -18,9 +18,9 @@ records of documents not yet in ``<lang>.jsonl``, after checking every offset: s
 text, non-empty, not starting or ending in a space, and the text's SHA-1. It prints each span for
 reading back (``--dry-run``: only that), and refuses the whole list on any error.
 
-``--part c`` (or ``d``) appends to ``<lang>-c.jsonl`` (``<lang>-d.jsonl``) instead, the parts
-scored on their own by ``eval/quotes.py --part-c`` (``--part-d``); a document already in any file
-of the language is never written again.
+``--part c`` (or ``d``, ``e``) appends to ``<lang>-c.jsonl`` (``<lang>-d.jsonl``, ...) instead,
+the parts scored on their own by ``eval/quotes.py --part-c`` (``--part-d``, ``--part-e``); a
+document already in any file of the language is never written again.
 """
 
 from __future__ import annotations
