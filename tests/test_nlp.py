@@ -62,3 +62,21 @@ def test_doc_text_is_the_docs_text_and_is_not_sent_with_the_parse() -> None:
     again = doc_from_bytes(doc_to_bytes(doc), "en")
     assert not again.user_data  # the kept text stays in this process
     assert nlp.doc_text(again) == doc.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“Nobody has challenged a word I said.”\n\nDespite attacking the party leader, Smith "
+        "said if elected he could work with the leadership.",
+        "Mayor quits after audit\nA report released on Monday said the mayor had misled the "
+        "council.",
+    ],
+)
+def test_a_line_break_ends_a_sentence(text: str) -> None:
+    # Both texts are parsed as one sentence by the English model without the component.
+    from storyline.article import Article
+
+    doc = nlp.parse(Article(raw_text=text, text=text, language="en"))
+    assert doc is not None
+    assert not any("\n" in sent.text.strip() for sent in doc.sents)

@@ -43,11 +43,36 @@ def spacy_for(language: str | None) -> Language | None:
         nlp: Language = spacy.load(name)
     if LAZY_LEMMAS and "lemmatizer" in nlp.pipe_names:
         nlp.disable_pipe("lemmatizer")
+    if LINE_BREAKS_END_SENTENCES and "parser" in nlp.pipe_names:
+        _register_line_breaks()
+        nlp.add_pipe(LINE_BREAKS, before="parser")
     _LOADED[language or ""] = nlp
     return nlp
 
 
 _LOADED: dict[str, Language] = {}  # what spacy_for loaded, by language
+
+# The cleaned text has one paragraph per line, but the parsers' sentence splits cross line breaks:
+# en_core_web_sm joins a headline to the first paragraph ("… at Pentagon.\n\nWASHINGTON (AP) — A
+# report said …" became one sentence, the report's "said" taking the headline's verb as its
+# complement) and a paragraph closing a quotation to the next one. So a token after a line break
+# starts a sentence, set before the parser, which keeps preset sentence starts. Measured on PolNeAR
+# (docs/evaluation.md, quotes section, session 15). spaCy has no such component built in: the
+# sentencizer splits on punctuation only, and replaces the parser's splits rather than seeding them.
+LINE_BREAKS_END_SENTENCES = True
+LINE_BREAKS = "storyline_line_breaks"
+
+
+@cache
+def _register_line_breaks() -> None:
+    from spacy.language import Language
+
+    @Language.component(LINE_BREAKS)
+    def line_breaks(doc: Doc) -> Doc:
+        for tok in doc[1:]:
+            if "\n" in doc[tok.i - 1].text_with_ws and not tok.is_space:
+                tok.is_sent_start = True
+        return doc
 
 
 @cache

@@ -108,6 +108,11 @@ CUE_LEMMAS: dict[str, frozenset[str]] = {
 OBJECT_CUE_LEMMAS: dict[str, frozenset[str]] = {
     lang: frozenset(words) for lang, words in _by_lang("object_cue_lemmas").items()
 }
+# Verbs naming their object as something ("called him a liar"): object and complement are what
+# was said (the quotes stage's NAMING_CUES).
+NAMING_LEMMAS: dict[str, frozenset[str]] = {
+    lang: frozenset(words) for lang, words in _by_lang("naming_lemmas").items()
+}
 # Verbs of intention whose to-infinitive is an attributed content ("wants to repeal the law",
 # "plans to visit"), as PolNeAR annotates them: read by the quotes stage (TO_CLAUSES) only.
 INTENT_LEMMAS: dict[str, frozenset[str]] = {
