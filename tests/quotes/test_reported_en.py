@@ -131,6 +131,56 @@ def test_statement_saying_takes_the_issuers_name() -> None:
     assert q.speaker is not None and "Jones" in q.speaker
 
 
+def _parsed(words: list[str], heads: list[int], deps: str, tags: str) -> Article:
+    """An English article with the given parse (a misparse the model makes in context, so the
+    test does not depend on the model); POS from the Penn tags, lemmas of the verbs set."""
+    from spacy.tokens import Doc
+
+    from storyline.nlp import spacy_for
+
+    nlp = spacy_for("en")
+    assert nlp is not None
+    tag_list = tags.split()
+    pos = [
+        "VERB" if t.startswith("VB") else {"NNP": "PROPN", ",": "PUNCT", ".": "PUNCT"}.get(t, "X")
+        for t in tag_list
+    ]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps.split(), tags=tag_list, pos=pos)
+    lemmas = {"said": "say", "sits": "sit", "speaks": "speak", "close": "close"}
+    for tok in doc:
+        tok.lemma_ = lemmas.get(tok.text, tok.text.lower())
+    art = Article(raw_text=doc.text, text=doc.text, language="en")
+    art.annotations["doc"] = doc
+    return art
+
+
+def test_a_bare_verb_conjoined_to_the_cue_continues_the_clause() -> None:
+    # "reopen" misattached to "said" as its conjunct: a bare form is no predicate of "Officials"
+    sentence = "Officials said the bridge would close in May and reopen in autumn ."
+    words = sentence.split(" ")
+    heads = [1, 1, 3, 5, 5, 1, 5, 6, 1, 1, 9, 10, 1]
+    deps = "nsubj ROOT det nsubj aux ccomp prep pobj cc conj prep pobj punct"
+    tags = "NNS VBD DT NN MD VB IN NNP CC VB IN NN ."
+    reported = [
+        q for q in extract_quotes(_parsed(words, heads, deps, tags)) if q.type == "indirect"
+    ]
+    assert [q.text for q in reported] == ["the bridge would close in May and reopen in autumn"]
+    # a finite verb conjoined to the cue is the speaker's next act, not what was said
+    words[9] = "left"
+    tags = tags.replace("CC VB", "CC VBD")
+    reported = [
+        q for q in extract_quotes(_parsed(words, heads, deps, tags)) if q.type == "indirect"
+    ]
+    assert [q.text for q in reported] == ["the bridge would close in May"]
+
+
+def test_one_word_before_according_to_is_no_content() -> None:
+    q = _one(
+        "But, according to the survey, most voters remain undecided about it.\n", "most voters"
+    )
+    assert q.speaker_mention == "the survey"
+
+
 def test_the_complement_after_the_cue_is_the_reported_one() -> None:
     # A relative clause before the cue misparsed as its second complement, as the English model
     # parses such sentences in context: the parse is given, so the test does not depend on it.
