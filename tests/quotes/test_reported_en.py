@@ -205,4 +205,11 @@ def test_an_as_clause_cue_reports_the_clause_it_modifies() -> None:
 def test_a_naming_verb_reports_its_object_and_complement() -> None:
     q = _one("He called him a pathological liar for repeating the story.\n", "him a pathological")
     assert q.text.startswith("him a pathological liar")
+    # parsed as one clause: "calling [Trump a fascist]"
+    assert _one("The senator attacked him, calling Trump a fascist.\n", "Trump a fascist")
     assert not [q for q in _indirect("The resort, now called Palm Court, is closed.\n")]
+
+
+def test_an_object_control_infinitive_starts_at_the_one_asked() -> None:
+    q = _one("McConnell asked him to condemn violence at the rallies.\n", "him to condemn")
+    assert q.speaker is not None and "McConnell" in q.speaker

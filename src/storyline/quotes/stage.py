@@ -194,6 +194,10 @@ AS_CUES = True
 # "He called him a pathological liar": a naming verb (lexicon ``naming_lemmas``) with an object
 # and a predicative complement reports the two. Written and checked as RELATIVE_NOT_REPORTED.
 NAMING_CUES = True
+# "asked him to condemn violence": a to-infinitive's content starts at the one it is asked of
+# (the cue's object). Written from the PolNeAR train files outside the sample; checked on dev and
+# the train sample.
+OBJECT_CONTROL = True
 # A reported clause continued past the cue's next dependents (see _with_continuations). Written
 # from the PolNeAR train files outside the sample (a second ccomp 131 gold tokens to 20 others,
 # bare conjuncts 43 to 2, bare-verb adverbials 39 to 0); checked on dev and the train sample.
@@ -929,9 +933,16 @@ class _QuoteFinder:
                 if ch.dep_ == "prep" and ch.i > tok.i and f"{lem} {ch.lower_}" in object_lemmas
             ]
             object_cue = OBJECT_CONTENT and (lem in object_lemmas or bool(preps))
+            # "called him a liar", "calling Trump a fascist" (misparsed as xcomp + dobj): the
+            # object and its complement, whatever the small model calls the two
             named_as = (
-                [ch for ch in tok.children if ch.dep_ == "oprd" and ch.i > tok.i]
+                [ch for ch in tok.children if ch.dep_ in _NAMED_AS and ch.i > tok.i]
                 if NAMING_CUES and lem in naming_lemmas
+                else []
+            )
+            named_as = (
+                named_as
+                if len(named_as) >= 2 or (named_as and named_as[0].dep_ in _NAMED_CLAUSE)
                 else []
             )
             intent_cue = TO_CLAUSES and lem in intent_lemmas
@@ -973,6 +984,8 @@ class _QuoteFinder:
             objs = objs if _active_main(tok) else []
             if comps:
                 toks = list(comps[0].subtree)
+                if OBJECT_CONTROL and _to_infinitive(comps[0]) and comps[0].i > tok.i:
+                    toks = _with_controller(tok, comps[0], toks)
                 if REASON_CLAUSES and comps[0].i > tok.i:
                     toks = self._with_reason_clause(tok, toks)
                 if CLAUSE_CONTINUATIONS and self.lang in POLNEAR_RULES_LANGS and comps[0].i > tok.i:
@@ -989,9 +1002,8 @@ class _QuoteFinder:
                 toks = [t for t in tok.head.subtree if t.i not in inner]
             elif object_cue and objs and self._object_content(tok, objs[0]):
                 toks = list(objs[0].subtree)
-            elif named_as and objs and objs[0].i < named_as[0].i:
-                # "called him a pathological liar": the object through its complement
-                toks = list(tok.doc[objs[0].left_edge.i : named_as[0].right_edge.i + 1])
+            elif named_as:
+                toks = list(tok.doc[named_as[0].left_edge.i : named_as[-1].right_edge.i + 1])
             else:
                 continue
             span = self._clause_span(toks, that)
@@ -2148,6 +2160,28 @@ def _with_continuations(cue: Token, toks: list[Token]) -> list[Token]:
     if any("\n" in t.text for t in extra):
         return toks
     return sorted(set(toks) | set(extra), key=lambda t: t.i)
+
+
+# The dependents a naming verb's object and complement come as (NAMING_CUES).
+_NAMED_AS = frozenset(["dobj", "oprd", "xcomp", "ccomp", "acomp", "attr"])
+_NAMED_CLAUSE = frozenset(
+    ["oprd", "xcomp", "ccomp"]
+)  # one holding both ("calling [Trump a fascist]")
+
+
+def _with_controller(cue: Token, clause: Token, toks: list[Token]) -> list[Token]:
+    """A to-infinitive's content with the one it asks of, between cue and clause ("asked him to
+    condemn …", "called on Clinton to release …"): the object of the cue, or of its preposition."""
+    for ch in cue.children:
+        if cue.i < ch.i < clause.i and ch.dep_ in ("dobj", "prep"):
+            first = (
+                ch
+                if ch.dep_ == "dobj"
+                else next((c for c in ch.children if c.dep_ == "pobj"), None)
+            )
+            if first is not None:
+                return list(cue.doc[first.left_edge.i : clause.left_edge.i]) + toks
+    return toks
 
 
 def _follows(cue: Token, clause: Token) -> bool:
