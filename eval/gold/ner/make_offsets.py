@@ -26,7 +26,7 @@ def main() -> None:
         text = gold_text(source, doc_id.strip())[:limit]
         print(f"{doc_id}\t0\t{limit}\tLIMIT")
         pos = 0
-        for item in rest.strip().split("; "):
+        for item in filter(None, rest.strip().split("; ")):  # "doc_id: " alone: no names
             surface, _, type_ = item.rpartition("|")
             m = re.compile(rf"(?<![\w-]){re.escape(surface)}(?![\w-])").search(text, pos)
             if m is None:
