@@ -657,6 +657,9 @@ def rule_table() -> str:
         ("HEARSAY_MARKERS", "a sentence attributed by 'demnach' (de)"),
         ("FUNCTION_WORDS_NOT_NAMES", "capitalised function words are not speakers"),
     )
+    # Session 15's rules, written on part D's errors (a development set from then on): shown on
+    # halves A/B and part C below (the rule table's first part) and on part D.
+    rules_e = (("INSERTED_CUES", "', <cue>,' inserted; speaker before the next comma (it, D)"),)
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")
     if hand_files("d"):
         part_d = {p.stem.split("-")[0]: _load_hand(p) for p in hand_files("d")}
@@ -664,6 +667,13 @@ def rule_table() -> str:
             "\n\nThe session-14 rules on / off on part D (all-quote F1 and speaker accuracy, "
             "after the entities stage; each switched off alone, the others on):\n\n"
             + _rule_rows(rules_d, part_d, "")
+        )
+        # columns "de" (halves A+B), "de-c", "de-d", ...
+        data = {p.stem: _load_hand(p) for part in ("", "c", "d") for p in hand_files(part)}
+        out += (
+            "\n\nThe session-15 rules on / off on halves A+B, part C and part D (written on part "
+            "D's errors; all-quote F1 and speaker accuracy, after the entities stage):\n\n"
+            + _rule_rows(rules_e, data, "")
         )
     return out
 
@@ -680,7 +690,8 @@ def _rule_rows(
     rows = []
     for name, label in rules:
         cells = []
-        for lang, (docs, texts) in data.items():
+        for key, (docs, texts) in data.items():
+            lang = key.split("-")[0]
             held = [doc for doc in docs if not half or half_of(doc["doc"]) == half]
             f1: dict[bool, float] = {}
             acc: dict[bool, str] = {}

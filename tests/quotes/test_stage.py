@@ -479,3 +479,21 @@ def test_german_demnach_attributes_its_sentence() -> None:
         "Bis zu 800 Menschen können demnach in der Klinik behandelt werden",
     ]
     assert quotes[1].speaker == quotes[0].speaker
+
+
+def test_inserted_cue_between_commas() -> None:
+    # ", afferma, " is an inserted attribution (a dropped subject): the clause goes on after it
+    # as a second part, and a capitalised word after the second comma is not the speaker; words
+    # after the second comma holding a cue of their own are a new report, not the same clause.
+    text = (
+        "La deputata Marianne Kamal ha detto che il voto si terrà in aprile. "
+        "Scegliere di andare alle elezioni come previsto, afferma, è vitale per Roma. "
+        "Il governo vuole tutto questo, dice, e poi Rossi ha smentito la notizia."
+    )
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
+    assert [q.text for q in quotes] == [
+        "il voto si terrà in aprile",
+        "Scegliere di andare alle elezioni come previsto",
+        "è vitale per Roma",
+    ]
+    assert all("Kamal" in (q.speaker or "") for q in quotes)

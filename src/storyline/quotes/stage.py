@@ -202,6 +202,14 @@ DROPPED_SUBJECT_WORDS = 2
 POSTPOSED_CUES = True
 POSTPOSED_MIN_WORDS = 4
 POSTPOSED_TAIL_CHARS = 90
+# The attribution after a postposed cue ends at the next comma or quotation mark: its speaker is
+# looked for only before them, and a bare cue between two commas in a language that drops
+# subjects ("Non è possibile, prosegue, lasciare il Paese …") is an inserted attribution, the
+# clause going on after it as the quote's second part (`_QuoteFinder._postposed`). Session 15,
+# written on the Italian part D, where a name in the words after ", afferma," became the speaker.
+INSERTED_CUES = True
+_QUOTE_MARK = re.compile(r"[\"“”«»„]")
+_ATTRIBUTION_STOP = re.compile(r"[,\"“”«»„]")
 # "As" clauses of attribution ("Jak mówił minister, …", "…, come ha spiegato X.") in the
 # languages without a parser (`_QuoteFinder._as_clauses`): session 14, on the same sets; the
 # clause (marker to comma or sentence end) is at most this long.
@@ -1227,7 +1235,9 @@ class _QuoteFinder:
         speaker. The lexicon's ``postposed_markers`` stand for a cue there ("…, so Sacharowa."),
         and its ``impersonal_cues`` report without a speaker ("…, hieß es."). A cue that goes
         on to a "that" clause of its own, or whose sentence goes on for more than
-        :data:`POSTPOSED_TAIL_CHARS`, is not one."""
+        :data:`POSTPOSED_TAIL_CHARS`, is not one. With :data:`INSERTED_CUES`, the speaker is
+        looked for before the next comma or mark only, and a bare cue between commas ("…,
+        prosegue, …") is inserted: the clause after it is the quote's second part."""
         rx = cues.postposed_cue_regex(self.lang)
         if rx is None:
             return []
@@ -1243,21 +1253,49 @@ class _QuoteFinder:
             pa, pb = self._para_of(comma)
             end_m = _SENTENCE_END.search(text, ce, pb)
             s_end = end_m.start() if end_m else pb
-            tail = text[ce:s_end]
-            tail_words = [w.casefold() for w in _WORD.findall(tail)]
-            if len(tail) > POSTPOSED_TAIL_CHARS or any(w in that for w in tail_words):
-                continue
+            stop = _ATTRIBUTION_STOP.search(text, ce, s_end) if INSERTED_CUES else None
+            cut = stop.start() if stop else s_end
             a, b = self._sentence_start(pa, comma), comma
-            if not self._unmarked_clause(a, b, taken):
+            rest = None
+            if stop and text[cut] == "," and self.pro_drop and not _WORD.search(text, ce, cut):
+                rest = self._inserted_rest(cut + 1, s_end, that)
+            tail = text[ce:s_end]
+            # an inserted cue's tail is the clause going on (checked by _inserted_rest)
+            tail_words = [] if rest else [w.casefold() for w in _WORD.findall(tail)]
+            too_long = len(tail) > POSTPOSED_TAIL_CHARS and not rest
+            if too_long or any(w in that for w in tail_words):
                 continue
-            named = self._named(ce, s_end)
+            if not self._unmarked_clause(a, rest[1] if rest else b, taken):
+                continue
+            named = self._named(ce, cut)
             speaker: _Candidate | None = named[0] if named else None
             if speaker is None and self.pro_drop and not tail_words:
                 speaker = _Candidate(cs, ce, "pronoun", text[cs:ce])
             if speaker is None and " ".join(text[cs:ce].casefold().split()) not in impersonal:
                 continue
             out.append(_Found(a, b, "indirect", text[cs:ce], speaker, cs))
+            if rest:
+                out.append(_Found(rest[0], rest[1], "indirect", text[cs:ce], speaker, cs))
         return out
+
+    def _inserted_rest(self, a: int, s_end: int, that: tuple[str, ...]) -> tuple[int, int] | None:
+        """The clause after an inserted cue (", prosegue, CONTENT."): from ``a`` to the sentence
+        end or the next quotation mark, or None when it opens with a "that" word or holds a cue
+        of its own (a new report, not the same clause going on)."""
+        assert self.cue_re is not None
+        text = self.text
+        while a < s_end and not text[a].isalnum():
+            a += 1
+        stop = _QUOTE_MARK.search(text, a, s_end)
+        b = stop.start() if stop else s_end
+        while b > a and text[b - 1] in " ,;:\t\u00a0":
+            b -= 1
+        first = _WORD.match(text, a)
+        if first is None or b <= a or first.group(0).casefold() in that:
+            return None
+        if self.cue_re.search(text[a:b]):
+            return None
+        return a, b
 
     def _as_clauses(self, quoted: SpanIndex[None], found: list[_Found]) -> list[_Found]:
         """Attributions in an "as" clause, in a language without a parser: "Jak mówił minister,
