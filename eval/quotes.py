@@ -659,7 +659,10 @@ def rule_table() -> str:
     )
     # Session 15's rules, written on part D's errors (a development set from then on): shown on
     # halves A/B and part C below (the rule table's first part) and on part D.
-    rules_e = (("INSERTED_CUES", "', <cue>,' inserted; speaker before the next comma (it, D)"),)
+    rules_e = (
+        ("INSERTED_CUES", "', <cue>,' inserted; speaker before the next comma (it, D)"),
+        ("RELATIVE_AFTER_COMMA", "', che' opens a relative clause, not a cue's content (it, D)"),
+    )
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")
     if hand_files("d"):
         part_d = {p.stem.split("-")[0]: _load_hand(p) for p in hand_files("d")}

@@ -497,3 +497,13 @@ def test_inserted_cue_between_commas() -> None:
         "è vitale per Roma",
     ]
     assert all("Kamal" in (q.speaker or "") for q in quotes)
+
+
+def test_italian_che_after_a_comma_is_relative() -> None:
+    # "…, che" after a cue's object is a relative clause; "ha detto che" is the cue's content.
+    text = (
+        "Lo ha annunciato la televisione di stato libica, che trasmette le immagini della piazza. "
+        "Il ministro Franco Rossi ha detto che la missione durerà ancora due mesi."
+    )
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
+    assert [q.text for q in quotes] == ["la missione durerà ancora due mesi"]
