@@ -507,3 +507,14 @@ def test_italian_che_after_a_comma_is_relative() -> None:
     )
     quotes = [q for q in _run(text, "it") if q.type == "indirect"]
     assert [q.text for q in quotes] == ["la missione durerà ancora due mesi"]
+
+
+def test_italian_bare_participle_with_agent_is_no_attribution() -> None:
+    # ", sostenuto dal movimento" modifies the name before it; ", ha sostenuto il ministro" and
+    # ", sostiene il ministro" attribute the clause before them.
+    text = (
+        "Le proteste hanno portato alla caduta di Morsi, sostenuto dai Fratelli Musulmani. "
+        "La crisi durerà ancora per molti mesi, ha sostenuto il ministro Franco Rossi."
+    )
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
+    assert [q.text for q in quotes] == ["La crisi durerà ancora per molti mesi"]
