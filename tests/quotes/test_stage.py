@@ -518,3 +518,27 @@ def test_italian_bare_participle_with_agent_is_no_attribution() -> None:
     )
     quotes = [q for q in _run(text, "it") if q.type == "indirect"]
     assert [q.text for q in quotes] == ["La crisi durerà ancora per molti mesi"]
+
+
+def test_according_to_a_phrase_source_without_parser() -> None:
+    # "Secondo i militari, …": a short phrase before the comma is the source; "Secondo me" is
+    # the writer's view, and a marker inside its sentence leaves the content's start unknown.
+    text = (
+        "Secondo i militari, la scelta di emendare la Costituzione era necessaria. "
+        "Secondo me, il governo sbaglia tutto quanto da mesi. "
+        "Nel paese il potere, secondo il dittatore, è esercitato dal popolo."
+    )
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("la scelta di emendare la Costituzione era necessaria", "i militari")
+    ]
+
+
+def test_polish_according_to_a_pronoun() -> None:
+    text = (
+        "Minister David Davis powiedział, że rozmowy ruszą w poniedziałek. "
+        "Według niego, w okresie przejściowym powinny być utrzymane obecne zasady handlu."
+    )
+    quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
+    assert [q.text for q in quotes][-1].startswith("w okresie przejściowym")
+    assert all("Davis" in (q.speaker or "") for q in quotes)

@@ -10,11 +10,14 @@ parse (en, fr, es), where a cue is recognised by lemma.
 Keys of a language file (all optional): ``cue_forms``, ``cue_prefix`` / ``cue_suffix`` (regexes
 around a cue form: French "a-t-il souligné", Italian "ha detto"), ``cue_lemmas``, ``cue_nouns``
 ("statement", "claim": a noun whose clause is reported speech), ``according_to``,
-``clause_internal_according``, ``pro_drop`` (a cue opening its clause without a subject speaks
-for the previous speaker), ``that`` (complementisers), ``pronouns`` (subject pronoun ->
-m / f / p), ``roles`` (group -> role nouns), ``org_nouns``, ``determiners`` and the claims
-vocabulary (``number_modifiers``, ``zero_markers``, ``scales``, ``fractions``, ``percent_words``,
-``area_words``, ``per_day_words``, ``territory_words``, ``control_words``, ``horizons``).
+``clause_internal_according``, ``according_pronouns`` (pronoun forms after the marker: "według
+niego"), ``relative_after_comma`` (a "that" word after a comma opens a relative clause),
+``agent_markers`` (the agent of a passive: "sostenuto dal …"), ``pro_drop`` (a cue opening its
+clause without a subject speaks for the previous speaker), ``that`` (complementisers), ``pronouns``
+(subject pronoun -> m / f / p), ``roles`` (group -> role nouns), ``org_nouns``, ``determiners`` and
+the claims vocabulary (``number_modifiers``, ``zero_markers``, ``scales``, ``fractions``,
+``percent_words``, ``area_words``, ``per_day_words``, ``territory_words``, ``control_words``,
+``horizons``).
 
 A language without a file gets no attribution at all rather than another language's rules. The
 module-level tables below keep the shape the stages read: dicts by language, and unions over all
