@@ -664,6 +664,7 @@ def rule_table() -> str:
         ("RELATIVE_AFTER_COMMA", "', che' opens a relative clause, not a cue's content (it, D)"),
         ("PASSIVE_PARTICIPLES", "', sostenuto dal X': a participle, no attribution (it, D)"),
         ("ACCORDING_PHRASE_SOURCES", "'Secondo i militari, …': a short phrase as source (it, D)"),
+        ("NOMINAL_AFTER_CUE", "'– …– dodał polityk.': the nominal is the mention (pl, A+B)"),
     )
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")
     if hand_files("d"):

@@ -542,3 +542,18 @@ def test_polish_according_to_a_pronoun() -> None:
     quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
     assert [q.text for q in quotes][-1].startswith("w okresie przejściowym")
     assert all("Davis" in (q.speaker or "") for q in quotes)
+
+
+def test_polish_nominal_after_a_dropped_subject_cue() -> None:
+    # "– …– dodał polityk.": the nominal is the speaker's mention, the speaker the previous one;
+    # "dodał w poniedziałek" has no nominal (a preposition follows the cue).
+    text = (
+        "Minister Paweł Kowal mówił w radiu o wojnie.\n"
+        "– Ukraińcy wygrają tę wojnę, ale nie wiadomo kiedy – dodał polityk.\n"
+        "– Potrzebna jest amunicja i to bardzo szybko – dodał w poniedziałek."
+    )
+    quotes = [q for q in _run(text, "pl") if q.type == "direct"]
+    assert [(q.speaker, q.speaker_mention) for q in quotes] == [
+        ("Paweł Kowal", "polityk"),
+        ("Paweł Kowal", "dodał"),
+    ]
