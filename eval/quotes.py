@@ -665,6 +665,7 @@ def rule_table() -> str:
         ("PASSIVE_PARTICIPLES", "', sostenuto dal X': a participle, no attribution (it, D)"),
         ("ACCORDING_PHRASE_SOURCES", "'Secondo i militari, …': a short phrase as source (it, D)"),
         ("NOMINAL_AFTER_CUE", "'– …– dodał polityk.': the nominal is the mention (pl, A+B)"),
+        ("TITLES_AFTER_CUE", "'sagte Analyst Thomas Altmann': title between cue and name (de, D)"),
     )
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")
     if hand_files("d"):

@@ -557,3 +557,14 @@ def test_polish_nominal_after_a_dropped_subject_cue() -> None:
         ("Paweł Kowal", "polityk"),
         ("Paweł Kowal", "dodał"),
     ]
+
+
+def test_title_between_cue_and_name_without_parser() -> None:
+    # "sagte Analyst Thomas Altmann": the title does not hide the name after the cue.
+    text = (
+        "Die Börse schloss am Abend deutlich im Minus.\n"
+        '"Entscheidend wird sein, wie schnell sich die Indizes erholen", sagte Analyst Thomas '
+        "Altmann."
+    )
+    quotes = _run(text, "de")
+    assert [(q.type, q.speaker) for q in quotes] == [("direct", "Thomas Altmann")]
