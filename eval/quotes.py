@@ -657,8 +657,8 @@ def rule_table() -> str:
         ("HEARSAY_MARKERS", "a sentence attributed by 'demnach' (de)"),
         ("FUNCTION_WORDS_NOT_NAMES", "capitalised function words are not speakers"),
     )
-    # Session 15's rules, written on part D's errors (a development set from then on): shown on
-    # halves A/B and part C below (the rule table's first part) and on part D.
+    # Session 15's rules, written on the errors of part D (a development set from then on), of
+    # part C or of the halves (the set in each label): shown on all three.
     rules_e = (
         ("INSERTED_CUES", "', <cue>,' inserted; speaker before the next comma (it, D)"),
         ("RELATIVE_AFTER_COMMA", "', che' opens a relative clause, not a cue's content (it, D)"),
@@ -666,6 +666,7 @@ def rule_table() -> str:
         ("ACCORDING_PHRASE_SOURCES", "'Secondo i militari, …': a short phrase as source (it, D)"),
         ("NOMINAL_AFTER_CUE", "'– …– dodał polityk.': the nominal is the mention (pl, A+B)"),
         ("TITLES_AFTER_CUE", "'sagte Analyst Thomas Altmann': title between cue and name (de, D)"),
+        ("COLON_BLOCKS", "paragraph after 'X ha scritto:' is a direct quote (it, C)"),
     )
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")
     if hand_files("d"):
@@ -678,8 +679,9 @@ def rule_table() -> str:
         # columns "de" (halves A+B), "de-c", "de-d", ...
         data = {p.stem: _load_hand(p) for part in ("", "c", "d") for p in hand_files(part)}
         out += (
-            "\n\nThe session-15 rules on / off on halves A+B, part C and part D (written on part "
-            "D's errors; all-quote F1 and speaker accuracy, after the entities stage):\n\n"
+            "\n\nThe session-15 rules on / off on halves A+B (de, it, pl), part C (-c) and part D "
+            "(-d), each written on the set its label names (all-quote F1 and speaker accuracy, "
+            "after the entities stage; each switched off alone, the others on):\n\n"
             + _rule_rows(rules_e, data, "")
         )
     return out

@@ -568,3 +568,18 @@ def test_title_between_cue_and_name_without_parser() -> None:
     )
     quotes = _run(text, "de")
     assert [(q.type, q.speaker) for q in quotes] == [("direct", "Thomas Altmann")]
+
+
+def test_italian_colon_paragraph_is_a_block_quote() -> None:
+    # "Michelle Gonzalez ha scritto:" introduces the next paragraph as her words; a paragraph
+    # ending in a colon without a cue introduces none.
+    text = (
+        "In un suo post, la blogger Michelle Gonzalez ha scritto:\n"
+        "Chiunque può essere oggetto di violenza, non importa il genere o la religione.\n"
+        "Ecco i dati del ministero:\n"
+        "Sono stati arrestati venti manifestanti nella notte di sabato in piazza."
+    )
+    quotes = _run(text, "it")
+    assert [(q.type, q.text[:8], q.speaker) for q in quotes] == [
+        ("direct", "Chiunque", "Michelle Gonzalez")
+    ]
