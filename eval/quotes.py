@@ -667,6 +667,7 @@ def rule_table() -> str:
         ("NOMINAL_AFTER_CUE", "'– …– dodał polityk.': the nominal is the mention (pl, A+B)"),
         ("TITLES_AFTER_CUE", "'sagte Analyst Thomas Altmann': title between cue and name (de, D)"),
         ("COLON_BLOCKS", "paragraph after 'X ha scritto:' is a direct quote (it, C)"),
+        ("HANDLE_NAMES", "'@HalaGorani' is Hala Gorani's, named in the text (it, A+B)"),
     )
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")
     if hand_files("d"):

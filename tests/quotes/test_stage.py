@@ -583,3 +583,17 @@ def test_italian_colon_paragraph_is_a_block_quote() -> None:
     assert [(q.type, q.text[:8], q.speaker) for q in quotes] == [
         ("direct", "Chiunque", "Michelle Gonzalez")
     ]
+
+
+def test_handle_spelling_a_named_persons_name() -> None:
+    # "@HalaGorani" is Hala Gorani's handle; "@Feb17Libya" names no person of the text.
+    text = (
+        "La giornalista Hala Gorani e il gruppo Youth of Libya commentano su Twitter.\n"
+        "@HalaGorani: Gheddafi è stato catturato ferito ma vivo e poi giustiziato?\n"
+        "@Feb17Libya: Quando Gheddafi ci ha chiamati ratti, gli abbiamo dimostrato il contrario."
+    )
+    quotes = _run(text, "it")
+    assert [(q.speaker, q.speaker_mention) for q in quotes] == [
+        ("Hala Gorani", "@HalaGorani"),
+        ("@Feb17Libya", "@Feb17Libya"),
+    ]
