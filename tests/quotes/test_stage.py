@@ -588,7 +588,7 @@ def test_italian_colon_paragraph_is_a_block_quote() -> None:
 def test_handle_spelling_a_named_persons_name() -> None:
     # "@HalaGorani" is Hala Gorani's handle; "@Feb17Libya" names no person of the text.
     text = (
-        "La giornalista Hala Gorani e il gruppo Youth of Libya commentano su Twitter.\n"
+        "La portavoce Hala Gorani e il gruppo Youth of Libya commentano su Twitter.\n"
         "@HalaGorani: Gheddafi è stato catturato ferito ma vivo e poi giustiziato?\n"
         "@Feb17Libya: Quando Gheddafi ci ha chiamati ratti, gli abbiamo dimostrato il contrario."
     )
