@@ -668,6 +668,7 @@ def rule_table() -> str:
         ("TITLES_AFTER_CUE", "'sagte Analyst Thomas Altmann': title between cue and name (de, D)"),
         ("COLON_BLOCKS", "paragraph after 'X ha scritto:' is a direct quote (it, C)"),
         ("HANDLE_NAMES", "'@HalaGorani' is Hala Gorani's, named in the text (it, A+B)"),
+        ("POSTPOSED_DASHES", "'… – oświadczyła rzeczniczka.': a dash for the comma (pl, D)"),
     )
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")
     if hand_files("d"):

@@ -597,3 +597,17 @@ def test_handle_spelling_a_named_persons_name() -> None:
         ("Hala Gorani", "@HalaGorani"),
         ("@Feb17Libya", "@Feb17Libya"),
     ]
+
+
+def test_polish_postposed_attribution_after_a_dash() -> None:
+    # "… – oświadczyła rzeczniczka ministerstwa." attributes the sentence before the dash; a
+    # dash before a word that is no cue attributes nothing.
+    text = (
+        "Rząd Niemiec dostał od USA gwarancje rezygnacji z sankcji na gazociąg - oświadczyła "
+        "rzeczniczka ministerstwa gospodarki.\n"
+        "Budowa gazociągu potrwa jeszcze co najmniej dwa lata - to pewne."
+    )
+    quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
+    assert [q.text for q in quotes] == [
+        "Rząd Niemiec dostał od USA gwarancje rezygnacji z sankcji na gazociąg"
+    ]

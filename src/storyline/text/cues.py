@@ -154,10 +154,12 @@ def cue_regex(language: str) -> re.Pattern[str] | None:
 
 
 @cache
-def postposed_cue_regex(language: str) -> re.Pattern[str] | None:
+def postposed_cue_regex(language: str, dash: bool = False) -> re.Pattern[str] | None:
     """A comma and a cue opening the clause after it ("…, teilte die Stadt mit", "…, ha detto
     X"): the first word of each cue form (a separable particle comes later, if at all), with the
-    language's auxiliary prefix. Group 1 is the cue. None if the language has no cue forms."""
+    language's auxiliary prefix. Group 1 is the cue. None if the language has no cue forms. With
+    ``dash``, in a language whose lexicon sets ``postposed_dash``, a spaced dash stands for the
+    comma ("… Nord Stream 2 – oświadczyła rzeczniczka")."""
     forms = CUE_FORMS.get(language)
     if not forms:
         return None
@@ -168,7 +170,8 @@ def postposed_cue_regex(language: str) -> re.Pattern[str] | None:
     prefix = lexicon(language).get("cue_prefix")
     if prefix:
         body = rf"(?:{prefix}\s+)?(?:{body})"
-    return re.compile(rf",[ \t\u00a0]+((?:{body}))(?![\w-])", re.IGNORECASE)
+    sep = r"(?:,|[ \t\u00a0]+[–—-])" if dash and lex.get("postposed_dash") else ","
+    return re.compile(rf"{sep}[ \t\u00a0]+((?:{body}))(?![\w-])", re.IGNORECASE)
 
 
 @cache
