@@ -669,6 +669,7 @@ def rule_table() -> str:
         ("COLON_BLOCKS", "paragraph after 'X ha scritto:' is a direct quote (it, C)"),
         ("HANDLE_NAMES", "'@HalaGorani' is Hala Gorani's, named in the text (it, A+B)"),
         ("POSTPOSED_DASHES", "'… – oświadczyła rzeczniczka.': a dash for the comma (pl, D)"),
+        ("COLON_PARENTHETICAL", "'Manconi (Ass. Nobilita): …': the name before it (it, D)"),
     )
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")
     if hand_files("d"):

@@ -611,3 +611,16 @@ def test_polish_postposed_attribution_after_a_dash() -> None:
     assert [q.text for q in quotes] == [
         "Rząd Niemiec dostał od USA gwarancje rezygnacji z sankcji na gazociąg"
     ]
+
+
+def test_colon_speaker_before_a_parenthesis() -> None:
+    # "Manconi (Ass. Nobilita): '…'": the name before the parenthesis; a parenthesis holding no
+    # name before it gives no speaker.
+    text = (
+        "Notizie del giorno.\n"
+        "Dazi, Manconi (Ass. Nobilita): 'Bene segnali distensivi tra Usa e Cina'\n"
+        "Roma, 30 agosto 2019. Dopo un lungo periodo di tensione.\n"
+        "Le previsioni (aggiornate): 'Pioggia su tutto il paese per tre giorni'"
+    )
+    quotes = _run(text, "it")
+    assert [(q.text[:4], q.speaker) for q in quotes] == [("Bene", "Manconi"), ("Piog", None)]
