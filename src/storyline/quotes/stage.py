@@ -244,7 +244,7 @@ COLON_BLOCKS = True
 # "Name (affiliation): «…»": the parenthesis between a speaker and the colon opening the quote
 # (COLON_SPEAKERS) is skipped ("Manconi (Ass. Nobilita): 'Bene segnali distensivi …'"). Session
 # 15, written on the Italian part D's headline teasers (speakers 24/39 -> 28/39; the other sets
-# unchanged); on all 139 Italian texts it names the speaker of 11 quotes, 10 rightly.
+# unchanged); on all 139 Italian texts it names the speaker of 11 quotes, all rightly.
 COLON_PARENTHETICAL = True
 _PAREN_END = re.compile(r"[ \t\u00a0]*\([^()\n]{1,60}\)$")
 # A name after a cue with its title between them ("sagte Analyst Thomas Altmann", "powiedział
