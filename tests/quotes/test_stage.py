@@ -624,3 +624,13 @@ def test_colon_speaker_before_a_parenthesis() -> None:
     )
     quotes = _run(text, "it")
     assert [(q.text[:4], q.speaker) for q in quotes] == [("Bene", "Manconi"), ("Piog", None)]
+
+
+def test_postposed_speaker_named_in_marks() -> None:
+    # "– informuje „Guardian”": marks round a publication's name do not end the attribution.
+    text = (
+        "Stanie się tak, jeżeli nie dojdzie do zawarcia ogólnounijnej umowy - informuje "
+        "„Guardian”. Firma ma w Europie około stu kanałów."
+    )
+    quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
+    assert [(q.text[:6], q.speaker) for q in quotes] == [("Stanie", "Guardian")]

@@ -1357,7 +1357,7 @@ class _QuoteFinder:
             pa, pb = self._para_of(comma)
             end_m = _SENTENCE_END.search(text, ce, pb)
             s_end = end_m.start() if end_m else pb
-            stop = _ATTRIBUTION_STOP.search(text, ce, s_end) if INSERTED_CUES else None
+            stop = self._attribution_stop(ce, s_end) if INSERTED_CUES else None
             cut = stop.start() if stop else s_end
             if agent is not None and " " not in text[cs:ce] and agent.match(text, ce):
                 continue  # a bare participle (no auxiliary) and its agent
@@ -1383,6 +1383,25 @@ class _QuoteFinder:
             if rest:
                 out.append(_Found(rest[0], rest[1], "indirect", text[cs:ce], speaker, cs))
         return out
+
+    def _attribution_stop(self, a: int, s_end: int) -> re.Match[str] | None:
+        """The comma or quotation mark ending the attribution that starts at ``a``; marks round
+        a short capitalised name do not ("informuje „Guardian”", "poinformował portal
+        „Ukraińska Prawda”": a publication's name)."""
+        text = self.text
+        stop = _ATTRIBUTION_STOP.search(text, a, s_end)
+        while stop is not None and stop.group(0) != ",":
+            close = _QUOTE_MARK.search(text, stop.end(), s_end)
+            inner = _WORD.findall(text[stop.end() : close.start()]) if close else []
+            if (
+                not inner
+                or len(inner) > AS_CLAUSE_PHRASE_WORDS
+                or not all(w[0].isupper() for w in inner)
+            ):
+                return stop
+            assert close is not None
+            stop = _ATTRIBUTION_STOP.search(text, close.end(), s_end)
+        return stop
 
     def _inserted_rest(self, a: int, s_end: int, that: tuple[str, ...]) -> tuple[int, int] | None:
         """The clause after an inserted cue (", prosegue, CONTENT."): from ``a`` to the sentence
