@@ -659,6 +659,20 @@ def rule_table() -> str:
         ("HEARSAY_MARKERS", "a sentence attributed by 'demnach' (de)"),
         ("FUNCTION_WORDS_NOT_NAMES", "capitalised function words are not speakers"),
     )
+    # Session 15's rules, written on the errors of part D (a development set from then on), of
+    # part C or of the halves (the set in each label): shown on all three.
+    rules_e = (
+        ("INSERTED_CUES", "', <cue>,' inserted; speaker before the next comma (it, D)"),
+        ("RELATIVE_AFTER_COMMA", "', che' opens a relative clause, not a cue's content (it, D)"),
+        ("PASSIVE_PARTICIPLES", "', sostenuto dal X': a participle, no attribution (it, D)"),
+        ("ACCORDING_PHRASE_SOURCES", "'Secondo i militari, …': a short phrase as source (it, D)"),
+        ("NOMINAL_AFTER_CUE", "'– …– dodał polityk.': the nominal is the mention (pl, A+B)"),
+        ("TITLES_AFTER_CUE", "'sagte Analyst Thomas Altmann': title between cue and name (de, D)"),
+        ("COLON_BLOCKS", "paragraph after 'X ha scritto:' is a direct quote (it, C)"),
+        ("HANDLE_NAMES", "'@HalaGorani' is Hala Gorani's, named in the text (it, A+B)"),
+        ("POSTPOSED_DASHES", "'… – oświadczyła rzeczniczka.': a dash for the comma (pl, D)"),
+        ("COLON_PARENTHETICAL", "'Manconi (Ass. Nobilita): …': the name before it (it, D)"),
+    )
     out = _rule_rows(rules, {p.stem: _load_hand(p) for p in hand_files()}, "B")
     if hand_files("d"):
         part_d = {p.stem.split("-")[0]: _load_hand(p) for p in hand_files("d")}
@@ -666,6 +680,14 @@ def rule_table() -> str:
             "\n\nThe session-14 rules on / off on part D (all-quote F1 and speaker accuracy, "
             "after the entities stage; each switched off alone, the others on):\n\n"
             + _rule_rows(rules_d, part_d, "")
+        )
+        # columns "de" (halves A+B), "de-c", "de-d", ...
+        data = {p.stem: _load_hand(p) for part in ("", "c", "d") for p in hand_files(part)}
+        out += (
+            "\n\nThe session-15 rules on / off on halves A+B (de, it, pl), part C (-c) and part D "
+            "(-d), each written on the set its label names (all-quote F1 and speaker accuracy, "
+            "after the entities stage; each switched off alone, the others on):\n\n"
+            + _rule_rows(rules_e, data, "")
         )
     return out
 
@@ -680,13 +702,19 @@ def _rule_rows(
     from storyline.quotes import stage
 
     rows = []
+    # with every rule at its default (all on): scored once per column
+    default: dict[str, tuple[float, str]] = {}
     for name, label in rules:
         cells = []
-        for lang, (docs, texts) in data.items():
+        for key, (docs, texts) in data.items():
+            lang = key.split("-")[0]
             held = [doc for doc in docs if not half or half_of(doc["doc"]) == half]
             f1: dict[bool, float] = {}
             acc: dict[bool, str] = {}
             for on in (False, True):
+                if on and getattr(stage, name) and key in default:
+                    f1[on], acc[on] = default[key]
+                    continue
                 saved = getattr(stage, name)
                 setattr(stage, name, on)
                 try:
@@ -695,6 +723,8 @@ def _rule_rows(
                     setattr(stage, name, saved)
                 score = _hand_score(held, texts, found, ALL_KINDS)
                 f1[on], acc[on] = score[2], f"{score[5]}/{score[6]}"
+                if on and saved:
+                    default[key] = f1[on], acc[on]
             cells.append(f"{f1[False]:.3f} → {f1[True]:.3f} (speaker {acc[False]} → {acc[True]})")
         rows.append(f"| {label} (`{name}`) | " + " | ".join(cells) + " |")
     head = (

@@ -479,3 +479,158 @@ def test_german_demnach_attributes_its_sentence() -> None:
         "Bis zu 800 Menschen können demnach in der Klinik behandelt werden",
     ]
     assert quotes[1].speaker == quotes[0].speaker
+
+
+def test_inserted_cue_between_commas() -> None:
+    # ", afferma, " is an inserted attribution (a dropped subject): the clause goes on after it
+    # as a second part, and a capitalised word after the second comma is not the speaker; words
+    # after the second comma holding a cue of their own are a new report, not the same clause.
+    text = (
+        "La deputata Marianne Kamal ha detto che il voto si terrà in aprile. "
+        "Scegliere di andare alle elezioni come previsto, afferma, è vitale per Roma. "
+        "Il governo vuole tutto questo, dice, e poi Rossi ha smentito la notizia."
+    )
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
+    assert [q.text for q in quotes] == [
+        "il voto si terrà in aprile",
+        "Scegliere di andare alle elezioni come previsto",
+        "è vitale per Roma",
+    ]
+    assert all("Kamal" in (q.speaker or "") for q in quotes)
+
+
+def test_italian_che_after_a_comma_is_relative() -> None:
+    # "…, che" after a cue's object is a relative clause; "ha detto che" is the cue's content.
+    text = (
+        "Lo ha annunciato la televisione di stato libica, che trasmette le immagini della piazza. "
+        "Il ministro Franco Rossi ha detto che la missione durerà ancora due mesi."
+    )
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
+    assert [q.text for q in quotes] == ["la missione durerà ancora due mesi"]
+
+
+def test_italian_bare_participle_with_agent_is_no_attribution() -> None:
+    # ", sostenuto dal movimento" modifies the name before it; ", ha sostenuto il ministro" and
+    # ", sostiene il ministro" attribute the clause before them.
+    text = (
+        "Le proteste hanno portato alla caduta di Morsi, sostenuto dai Fratelli Musulmani. "
+        "La crisi durerà ancora per molti mesi, ha sostenuto il ministro Franco Rossi."
+    )
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
+    assert [q.text for q in quotes] == ["La crisi durerà ancora per molti mesi"]
+
+
+def test_according_to_a_phrase_source_without_parser() -> None:
+    # "Secondo i militari, …": a short phrase before the comma is the source; "Secondo me" is
+    # the writer's view, and a marker inside its sentence leaves the content's start unknown.
+    text = (
+        "Secondo i militari, la scelta di emendare la Costituzione era necessaria. "
+        "Secondo me, il governo sbaglia tutto quanto da mesi. "
+        "Nel paese il potere, secondo il dittatore, è esercitato dal popolo."
+    )
+    quotes = [q for q in _run(text, "it") if q.type == "indirect"]
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("la scelta di emendare la Costituzione era necessaria", "i militari")
+    ]
+
+
+def test_polish_according_to_a_pronoun() -> None:
+    text = (
+        "Minister David Davis powiedział, że rozmowy ruszą w poniedziałek. "
+        "Według niego, w okresie przejściowym powinny być utrzymane obecne zasady handlu."
+    )
+    quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
+    assert [q.text for q in quotes][-1].startswith("w okresie przejściowym")
+    assert all("Davis" in (q.speaker or "") for q in quotes)
+
+
+def test_polish_nominal_after_a_dropped_subject_cue() -> None:
+    # "– …– dodał polityk.": the nominal is the speaker's mention, the speaker the previous one;
+    # "dodał w poniedziałek" has no nominal (a preposition follows the cue).
+    text = (
+        "Minister Paweł Kowal mówił w radiu o wojnie.\n"
+        "– Ukraińcy wygrają tę wojnę, ale nie wiadomo kiedy – dodał polityk.\n"
+        "– Potrzebna jest amunicja i to bardzo szybko – dodał w poniedziałek."
+    )
+    quotes = [q for q in _run(text, "pl") if q.type == "direct"]
+    assert [(q.speaker, q.speaker_mention) for q in quotes] == [
+        ("Paweł Kowal", "polityk"),
+        ("Paweł Kowal", "dodał"),
+    ]
+
+
+def test_title_between_cue_and_name_without_parser() -> None:
+    # "sagte Analyst Thomas Altmann": the title does not hide the name after the cue.
+    text = (
+        "Die Börse schloss am Abend deutlich im Minus.\n"
+        '"Entscheidend wird sein, wie schnell sich die Indizes erholen", sagte Analyst Thomas '
+        "Altmann."
+    )
+    quotes = _run(text, "de")
+    assert [(q.type, q.speaker) for q in quotes] == [("direct", "Thomas Altmann")]
+
+
+def test_italian_colon_paragraph_is_a_block_quote() -> None:
+    # "Michelle Gonzalez ha scritto:" introduces the next paragraph as her words; a paragraph
+    # ending in a colon without a cue introduces none.
+    text = (
+        "In un suo post, la blogger Michelle Gonzalez ha scritto:\n"
+        "Chiunque può essere oggetto di violenza, non importa il genere o la religione.\n"
+        "Ecco i dati del ministero:\n"
+        "Sono stati arrestati venti manifestanti nella notte di sabato in piazza."
+    )
+    quotes = _run(text, "it")
+    assert [(q.type, q.text[:8], q.speaker) for q in quotes] == [
+        ("direct", "Chiunque", "Michelle Gonzalez")
+    ]
+
+
+def test_handle_spelling_a_named_persons_name() -> None:
+    # "@HalaGorani" is Hala Gorani's handle; "@Feb17Libya" names no person of the text.
+    text = (
+        "La portavoce Hala Gorani e il gruppo Youth of Libya commentano su Twitter.\n"
+        "@HalaGorani: Gheddafi è stato catturato ferito ma vivo e poi giustiziato?\n"
+        "@Feb17Libya: Quando Gheddafi ci ha chiamati ratti, gli abbiamo dimostrato il contrario."
+    )
+    quotes = _run(text, "it")
+    assert [(q.speaker, q.speaker_mention) for q in quotes] == [
+        ("Hala Gorani", "@HalaGorani"),
+        ("@Feb17Libya", "@Feb17Libya"),
+    ]
+
+
+def test_polish_postposed_attribution_after_a_dash() -> None:
+    # "… – oświadczyła rzeczniczka ministerstwa." attributes the sentence before the dash; a
+    # dash before a word that is no cue attributes nothing.
+    text = (
+        "Rząd Niemiec dostał od USA gwarancje rezygnacji z sankcji na gazociąg - oświadczyła "
+        "rzeczniczka ministerstwa gospodarki.\n"
+        "Budowa gazociągu potrwa jeszcze co najmniej dwa lata - to pewne."
+    )
+    quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
+    assert [q.text for q in quotes] == [
+        "Rząd Niemiec dostał od USA gwarancje rezygnacji z sankcji na gazociąg"
+    ]
+
+
+def test_colon_speaker_before_a_parenthesis() -> None:
+    # "Manconi (Ass. Nobilita): '…'": the name before the parenthesis; a parenthesis holding no
+    # name before it gives no speaker.
+    text = (
+        "Notizie del giorno.\n"
+        "Dazi, Manconi (Ass. Nobilita): 'Bene segnali distensivi tra Usa e Cina'\n"
+        "Roma, 30 agosto 2019. Dopo un lungo periodo di tensione.\n"
+        "Le previsioni (aggiornate): 'Pioggia su tutto il paese per tre giorni'"
+    )
+    quotes = _run(text, "it")
+    assert [(q.text[:4], q.speaker) for q in quotes] == [("Bene", "Manconi"), ("Piog", None)]
+
+
+def test_postposed_speaker_named_in_marks() -> None:
+    # "– informuje „Guardian”": marks round a publication's name do not end the attribution.
+    text = (
+        "Stanie się tak, jeżeli nie dojdzie do zawarcia ogólnounijnej umowy - informuje "
+        "„Guardian”. Firma ma w Europie około stu kanałów."
+    )
+    quotes = [q for q in _run(text, "pl") if q.type == "indirect"]
+    assert [(q.text[:6], q.speaker) for q in quotes] == [("Stanie", "Guardian")]

@@ -10,11 +10,14 @@ parse (en, fr, es), where a cue is recognised by lemma.
 Keys of a language file (all optional): ``cue_forms``, ``cue_prefix`` / ``cue_suffix`` (regexes
 around a cue form: French "a-t-il souligné", Italian "ha detto"), ``cue_lemmas``, ``cue_nouns``
 ("statement", "claim": a noun whose clause is reported speech), ``according_to``,
-``clause_internal_according``, ``pro_drop`` (a cue opening its clause without a subject speaks
-for the previous speaker), ``that`` (complementisers), ``pronouns`` (subject pronoun ->
-m / f / p), ``roles`` (group -> role nouns), ``org_nouns``, ``determiners`` and the claims
-vocabulary (``number_modifiers``, ``zero_markers``, ``scales``, ``fractions``, ``percent_words``,
-``area_words``, ``per_day_words``, ``territory_words``, ``control_words``, ``horizons``).
+``clause_internal_according``, ``according_pronouns`` (pronoun forms after the marker: "według
+niego"), ``relative_after_comma`` (a "that" word after a comma opens a relative clause),
+``agent_markers`` (the agent of a passive: "sostenuto dal …"), ``pro_drop`` (a cue opening its
+clause without a subject speaks for the previous speaker), ``that`` (complementisers), ``pronouns``
+(subject pronoun -> m / f / p), ``roles`` (group -> role nouns), ``org_nouns``, ``determiners`` and
+the claims vocabulary (``number_modifiers``, ``zero_markers``, ``scales``, ``fractions``,
+``percent_words``, ``area_words``, ``per_day_words``, ``territory_words``, ``control_words``,
+``horizons``).
 
 A language without a file gets no attribution at all rather than another language's rules. The
 module-level tables below keep the shape the stages read: dicts by language, and unions over all
@@ -156,10 +159,12 @@ def cue_regex(language: str) -> re.Pattern[str] | None:
 
 
 @cache
-def postposed_cue_regex(language: str) -> re.Pattern[str] | None:
+def postposed_cue_regex(language: str, dash: bool = False) -> re.Pattern[str] | None:
     """A comma and a cue opening the clause after it ("…, teilte die Stadt mit", "…, ha detto
     X"): the first word of each cue form (a separable particle comes later, if at all), with the
-    language's auxiliary prefix. Group 1 is the cue. None if the language has no cue forms."""
+    language's auxiliary prefix. Group 1 is the cue. None if the language has no cue forms. With
+    ``dash``, in a language whose lexicon sets ``postposed_dash``, a spaced dash stands for the
+    comma ("… Nord Stream 2 – oświadczyła rzeczniczka")."""
     forms = CUE_FORMS.get(language)
     if not forms:
         return None
@@ -170,7 +175,8 @@ def postposed_cue_regex(language: str) -> re.Pattern[str] | None:
     prefix = lexicon(language).get("cue_prefix")
     if prefix:
         body = rf"(?:{prefix}\s+)?(?:{body})"
-    return re.compile(rf",[ \t\u00a0]+((?:{body}))(?![\w-])", re.IGNORECASE)
+    sep = r"(?:,|[ \t\u00a0]+[–—-])" if dash and lex.get("postposed_dash") else ","
+    return re.compile(rf"{sep}[ \t\u00a0]+((?:{body}))(?![\w-])", re.IGNORECASE)
 
 
 @cache
