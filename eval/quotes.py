@@ -487,8 +487,9 @@ PART_CAPTIONS = {
     "d": (
         "Part D, held out (eval/gold/quotes/<lang>-d.jsonl, see its README): the 10 articles "
         "after part C in the same selection order, annotated by another annotator before the "
-        "extractor was run on them; no rule was written from them. This is the figure to quote "
-        "for unseen articles. Quotes after the entities stage, same scoring as above. Before "
+        "extractor was run on them; held out for the session-14 rules. Session 15 read its "
+        "errors, so it is a development set from then on (part E is the held-out set). Quotes "
+        "after the entities stage, same scoring as above. Before "
         "the session-14 rules (main at 50021bf, scored on the same records): all-quote F1 de "
         "0.388, it 0.414, pl 0.570; indirect F1 0.143, 0.044, 0.357; speaker accuracy 3/6, "
         "10/22, 11/19."
