@@ -485,7 +485,7 @@ PART_CAPTIONS = {
         "no longer a held-out one. Quotes after the entities stage, same scoring as above."
     ),
     "d": (
-        "Part D, held out (eval/gold/quotes/<lang>-d.jsonl, see its README): the 10 articles "
+        "Part D (eval/gold/quotes/<lang>-d.jsonl, see its README): the 10 articles "
         "after part C in the same selection order, annotated by another annotator before the "
         "extractor was run on them; held out for the session-14 rules. Session 15 read its "
         "errors, so it is a development set from then on (part E is the held-out set). Quotes "
