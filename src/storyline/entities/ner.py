@@ -364,7 +364,7 @@ def split_title(text: str, start: int, end: int) -> tuple[int, str | None]:
         k -= 1
     name_words = words[k:]
     if titled and not lower:
-        # "Colonel General Sergey Rudskoy": titles are capitalised too; keep the last two words.
+        # "Colonel General Sergey Gorskoy": titles are capitalised too; keep the last two words.
         name_words = [w for w in words if w.group().casefold() not in ROLE_CLASSES][-2:]
     elif len(name_words) > 2:
         name_words = name_words[-2:]
@@ -378,9 +378,9 @@ def split_title(text: str, start: int, end: int) -> tuple[int, str | None]:
 def title_before(text: str, start: int, doc: Doc | None = None) -> str | None:
     """The title/role phrase right before a name, or None.
 
-    "Russia’s ambassador to Syria, Aleksandr Kinshak" → "Russia’s ambassador to Syria";
-    "Colonel General Sergey Rudskoy" → "Colonel General"; "a déclaré l’ambassadeur russe en Syrie
-    Alexandre Kinchak" → "ambassadeur russe en Syrie". The phrase is the longest run of words
+    "Russia’s ambassador to Syria, Aleksandr Borshak" → "Russia’s ambassador to Syria";
+    "Colonel General Sergey Gorskoy" → "Colonel General"; "a déclaré l’ambassadeur russe en Syrie
+    Alexandre Borchak" → "ambassadeur russe en Syrie". The phrase is the longest run of words
     before the name made of role words (:data:`storyline.entities.registry.ROLE_CLASSES`),
     capitalised
     words, title adjectives and function words; it must name a role, and neither start nor end

@@ -6,7 +6,7 @@ the corpus (built from the store on first use; each article's change is written 
 a mention (:meth:`EntityRegistry.resolve`) tries, in order:
 
 1. **the same article**: an exact (folded) form already resolved in this article; a surname-only
-   person mention ("Kinshak", "Assad") links to the full person named in the article; a given
+   person mention ("Borshak", "Assad") links to the full person named in the article; a given
    name alone ("Тереза") links to the one person of the article named so in full; an all-caps
    acronym links to an organisation of the article whose initials it spells or that introduced it
    as "Long Name (ACR)";
@@ -22,7 +22,7 @@ a mention (:meth:`EntityRegistry.resolve`) tries, in order:
 5. **demonyms and place adjectives** (Polacy, Britové, британци, российский) → the place whose
    stem they are built on (:func:`demonym_stem`, :func:`place_stem`), among places known;
 6. **persons by name parts**: surname keys (:func:`name_keys`: a consonant skeleton that absorbs
-   transliteration variants — Kinshak / Kinshchak / Kinchak / Кинщак, Rudskoy / Rudskoi, Poutine /
+   transliteration variants — Borshak / Borshchak / Borchak / Борщак, Gorskoy / Gorskoi, Poutine /
    Putin — plus the keys of other readings: soft g, Г = h, ch = Х, w = У, silent h) *and*
    compatible given names (Aleksandr / Alexander / Alexandre / Александр); a surname-only mention
    picks the candidate sharing most co-occurring entities (the story's other entities);
@@ -35,7 +35,7 @@ the same ids in every process whatever ``PYTHONHASHSEED`` is.
 
 No false merges: string similarity alone never merges. Keys are exact-match dictionary look-ups
 (never all pairs), types must agree (:meth:`Entity.accepts`), person given names must agree, and
-different keys never meet: Rudskoy (``rdsk``) ≠ Rudakov (``rdkv``), Syria ≠ Syrian Arab Army,
+different keys never meet: Gorskoy (``grsk``) ≠ Gorakov (``grkv``), Syria ≠ Syrian Arab Army,
 Daesh ≠ al-Nusra Front.
 
 Inflected forms: resolution uses the mention's lemma when given (natasha lemmatises Russian;
@@ -98,8 +98,8 @@ ENTITY_TYPES: tuple[EntityType, ...] = ("PER", "ORG", "LOC", "MISC")
 # place/organisation names; 4 kept every slavicner merge that the folded form alone missed
 # (eval/entities.py).
 FUZZY_MIN_KEY = 4
-# Jaro-Winkler on folded forms that must confirm a skeleton match of non-person names (Rudskoy /
-# Rudakov, 0.87, have different skeletons anyway). Chosen by leave-one-topic-out on slavicner
+# Jaro-Winkler on folded forms that must confirm a skeleton match of non-person names (Gorskoy /
+# Gorakov, 0.87, have different skeletons anyway). Chosen by leave-one-topic-out on slavicner
 # among 0.75, 0.8, 0.85, 0.9 (eval/entities.py): 0.8 won on every fold.
 FUZZY_MIN_JW = 0.8
 # An entity whose type has this many votes, all for one type, no longer accepts an exact-name
@@ -113,7 +113,7 @@ TYPE_LOCK_VOTES = 3
 SHORT_FORM_MIN_CHARS = 4
 # Person names whose surname skeletons differ (Barnier / Барние "barnie"): matched when the
 # first SURNAME_PREFIX letters of the skeleton agree, a given name matches, and the folded
-# surnames reach SURNAME_MIN_JW (slavicner: Barnier/Barnie 0.97; Rudskoy/Rudakov 0.87 fail it).
+# surnames reach SURNAME_MIN_JW (slavicner: Barnier/Barnie 0.97; Gorskoy/Gorakov 0.87 fail it).
 SURNAME_PREFIX = 3
 SURNAME_MIN_JW = 0.9
 # Votes from a cue the stage checked (a title before a person, a locative preposition before a
@@ -257,8 +257,8 @@ def same_shape(a: str, b: str) -> bool:
 def fold(text: str) -> str:
     """Script-, case- and accent-free form: NFKC, anyascii, casefold, punctuation → spaces.
 
-    >>> fold("Рудской"), fold("Choïgou"), fold("al-Nusra  Front"), fold("СOVID-19")
-    ('rudskoy', 'choigou', 'al nusra front', 'covid 19')
+    >>> fold("Горской"), fold("Choïgou"), fold("al-Nusra  Front"), fold("СOVID-19")
+    ('gorskoy', 'choigou', 'al nusra front', 'covid 19')
     """
     text = unmix_scripts(unicodedata.normalize("NFKC", text)).casefold()
     text = text.translate(_CENTRAL_EUROPEAN)
@@ -270,7 +270,7 @@ def fold(text: str) -> str:
 
 # Spelling variants that transliteration conventions (English, French, German, Polish, Czech…)
 # write differently for one sound; applied in order, longest first. "ch" → "sh" is the French
-# reading (Kinchak, Choïgou) and matches Russian Ш/Щ romanised as sh/shch.
+# reading (Borchak, Choïgou) and matches Russian Ш/Щ romanised as sh/shch.
 _SKELETON_RULES: tuple[tuple[str, str], ...] = (
     ("shch", "sh"),
     ("sch", "sh"),
@@ -304,10 +304,10 @@ _SOFT_C = re.compile(r"c(?=[eiy])")
 def name_key(token: str) -> str:
     """Consonant skeleton of one folded name token: transliteration variants share it.
 
-    >>> [name_key(fold(t)) for t in ("Kinshak", "Kinshchak", "Kinchak", "Кинщак")]
-    ['knshk', 'knshk', 'knshk', 'knshk']
-    >>> name_key("rudskoy"), name_key("rudakov")
-    ('rdsk', 'rdkv')
+    >>> [name_key(fold(t)) for t in ("Borshak", "Borshchak", "Borchak", "Борщак")]
+    ['brshk', 'brshk', 'brshk', 'brshk']
+    >>> name_key("gorskoy"), name_key("gorakov")
+    ('grsk', 'grkv')
     """
     token = token.replace(" ", "")
     if not token:
@@ -435,7 +435,7 @@ def romanisations(form: str, language: str = "") -> tuple[str, ...]:
 # suffix rules below (SLAVIC_CASE_ENDINGS): no analyser for them ships in a pip package here.
 MORPH_LANGUAGES = frozenset({"ru", "uk"})
 # pymorphy3 tags of proper names: a parse carrying one is preferred to a likelier common-noun
-# reading ("Кинщака": the genitive of the surname Кинщак, not a feminine noun "кинщака").
+# reading (a genitive surname in -а that pymorphy3 also reads as a feminine common noun).
 NAME_GRAMMEMES = frozenset({"Surn", "Name", "Patr", "Geox", "Orgn", "Trad"})
 # Longest mention (in words) worth lemmatising word by word.
 MORPH_MAX_WORDS = 4
@@ -453,7 +453,7 @@ def _analyser(language: str) -> Any:
 @lru_cache(maxsize=1 << 16)
 def name_lemma(form: str, language: str) -> str | None:
     """The nominative of a Russian or Ukrainian name mention ("Джонсоном" → "Джонсон",
-    "Рудского" → "Рудской"… as pymorphy3 reads it, gender and number kept: "Захаровой" →
+    "Жарского" → "Жарский"… as pymorphy3 reads it, gender and number kept: "Захаровой" →
     "Захарова"); None for other languages, non-Cyrillic or long mentions."""
     words = form.split()
     if language not in MORPH_LANGUAGES or not _CYRILLIC.search(form):

@@ -10,7 +10,7 @@ Reads ``text``, ``language``, ``published``. For each article:
    introduces in brackets ("Islamic State (IS, …)");
 3. type cues (a title before a person, "in X" before a place, digits in a channel name) and one
    harmonisation: a multi-word name whose last word is a person mention of the same article is a
-   person ("Aleksandr Kinshak" tagged as a place, "Kinshak said" tagged as a person);
+   person ("Aleksandr Borshak" tagged as a place, "Borshak said" tagged as a person);
 4. resolution against the corpus :class:`~storyline.entities.registry.EntityRegistry` (see its
    docstring),
    then each mention takes its entity's type (type votes across all its mentions) and canonical
@@ -341,7 +341,7 @@ def _model_mentions(article: Article, backend: NerBackend) -> list[Mention]:
 def _propagate(text: str, found: list[Mention]) -> list[Mention]:
     """Occurrences of names the model tagged elsewhere in the article but missed here.
 
-    Models label a name in one sentence and skip it in the next ("Kinshchak said" tagged once
+    Models label a name in one sentence and skip it in the next ("Borshchak said" tagged once
     in ten on the seeds); a name is one thing within an article, so every other occurrence of a
     tagged name (and of a person's surname) is a mention too. Names shorter than
     :data:`PROPAGATE_MIN_CHARS` or not capitalised are left alone (too ambiguous).

@@ -89,8 +89,8 @@ DOUBLE_OPENERS = frozenset('“„«»"「『')
 QUOTE_OPENERS = frozenset(PAIRS)
 
 # Two surnames are the same person at or above this Jaro-Winkler similarity (casefolded).
-# Calibrated on spelling variants in the seeds and dev texts: Kinshak/Kinshchak 0.956,
-# Rudskoy/Rudskoi 0.943 must merge; Rudskoy/Rudakov 0.867 must not.
+# Calibrated on transliteration variants of surnames (-shak / -shchak, -skoy / -skoi): pairs such
+# as Borshak/Borshchak 0.956 and Gorskoy/Gorskoi 0.943 must merge; Gorskoy/Gorakov 0.867 must not.
 SURNAME_SIMILARITY = 0.92
 # A quoted span shorter than this (in words) is never a full direct quote: "unique", "undated".
 MIN_DIRECT_WORDS = 3
@@ -1720,7 +1720,7 @@ class _QuoteFinder:
 
         Order: a pronoun inverted into the cue ("a-t-il souligné"); the phrase ending right
         before the cue ("the ambassador said", "X, the head of …, reported"); the parser's
-        subject; the phrase right after the cue ("said Kinshak", "a déclaré le diplomate").
+        subject; the phrase right after the cue ("said Borshak", "a déclaré le diplomate").
         Adjacency comes before the parse because the small models misparse long subjects.
         """
         text = self.text
@@ -1902,7 +1902,7 @@ class _QuoteFinder:
                 if pw in cues.DETERMINERS:
                     break
             s = words[j].start()
-            # A following name makes this a title ("Colonel General Sergey Rudskoy"), not a role.
+            # A following name makes this a title ("Colonel General Sergey Gorskoy"), not a role.
             nxt = text[m.end() : m.end() + 2]
             if (
                 re.match(rf"\s{_CAP}", nxt)
@@ -1943,7 +1943,7 @@ class _QuoteFinder:
             r"(?:^|\s)(?:to|in|of|en|à|au|aux|в|во|bei|für)\s+$",
             text[max(0, s - 6) : toks[0].start()],
         ):
-            # "Ambassador to Syria Alexander Kinshchak": the place belongs to the title.
+            # "Ambassador to Syria Alexander Borshchak": the place belongs to the title.
             toks.pop(0)
         s = toks[0].start()
         # Possessive: "Russia’s ambassador" -> the name is "Russia"
@@ -1959,7 +1959,7 @@ class _QuoteFinder:
     def _build_cast(self) -> list[_Person]:
         """The people of the article: PER mentions of the entities stage, the parser's PERSON
         entities, and capitalised names introduced with a title ("ambassador … Alexander
-        Kinshchak"), merged by surname. Recognised names (not title-based guesses) give the
+        Borshchak"), merged by surname. Recognised names (not title-based guesses) give the
         canonical form."""
         people: list[_Person] = []
         occurrences: list[tuple[int, int, str | None, bool]] = []
@@ -2011,7 +2011,7 @@ class _QuoteFinder:
     @staticmethod
     def _match(people: list[_Person], surname: str, name: str) -> _Person | None:
         """The person with this surname (or spelling variant), or whose other name part a
-        one-word name is ("Assad" ~ "Bashar al-Assad", "Kinshak" ~ "Alexander Kinshchak")."""
+        one-word name is ("Assad" ~ "Bashar al-Assad", "Borshak" ~ "Alexander Borshchak")."""
         best, best_sim = None, 0.0
         for p in people:
             sim = jellyfish.jaro_winkler_similarity(p.surname, surname)
@@ -2030,7 +2030,7 @@ class _QuoteFinder:
 
     def _title_run(self, s: int) -> list[str]:
         """Role words and their modifiers right before a name, back to a verb or clause break:
-        "Russia’s ambassador to Syria, Aleksandr Kinshak" -> [russia, ambassador, syria]."""
+        "Russia’s ambassador to Syria, Aleksandr Borshak" -> [russia, ambassador, syria]."""
         pa, _ = self._para_of(s)
         before = self.text[max(pa, s - 80) : s]
         commas = 0
@@ -2147,7 +2147,7 @@ class _QuoteFinder:
 
     def _appositive_person(self, end: int) -> _Person | None:
         """A person named right after a role nominal: "l’ambassadeur russe en Syrie, Alexandre
-        Kinchak, a indiqué" -> Kinchak."""
+        Borchak, a indiqué" -> Borchak."""
         window = self.text[end : end + 45]
         m = re.match(r"[^,.;:\n]{0,30},\s*", window)
         start = end + (m.end() if m else 0)

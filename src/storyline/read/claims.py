@@ -22,7 +22,7 @@ from storyline.store import SQLConnection
 from storyline.store.readers import NO_FILTERS, Filters, Readers, readers
 
 # A speaker/holder name matches a stored name when each of its words is this close (Jaro-Winkler)
-# to a word of the stored name: "Kinshak" finds "Alexander Kinshchak" (0.956).
+# to a word of the stored name: "Borshak" finds "Alexander Borshchak" (0.956).
 NAME_MATCH = 0.92
 
 # The fields of a quote and of a claim as the HTTP API lists them (the CLI prints them all).

@@ -240,7 +240,7 @@ def find_entity_id(conn: SQLConnection | Readers, name_or_id: str) -> str | None
         or any(wanted == normalised(v) for v, _ in e.variants)
     ]
     if not named:
-        # No whole name: every word close to a word of one of its names ("Kinchak").
+        # No whole name: every word close to a word of one of its names ("Borchak").
         named = [
             e
             for e in entities.values()

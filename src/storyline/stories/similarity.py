@@ -9,7 +9,7 @@ Evidence per article (:class:`Evidence`):
   close; without that shared part the cosine separates stories better);
 * name keys: canonical entity ids from the entities stage when present, plus a fallback that
   works on any text — capitalised words, transliterated (``anyascii``) and reduced to a Metaphone
-  key, so "Kinshak"/"Kinchak"/"Киншак" and "Syria"/"Syrie" meet across languages;
+  key, so "Borshak"/"Borchak"/"Боршак" and "Syria"/"Syrie" meet across languages;
 * numbers (thousands separators and decimal commas normalised);
 * the publication date.
 

@@ -2,8 +2,8 @@
 
 Two quotes are one quotation when they have the same speaker and their content matches:
 
-- the speaker: the resolved speaker entity (the registry links "Kinshak", "Kinchak" and
-  "Киншак"), else the transliterated phonetic key of the speaker's name as written
+- the speaker: the resolved speaker entity (the registry links "Borshak", "Borchak" and
+  "Боршак"), else the transliterated phonetic key of the speaker's name as written
   (:func:`storyline.stories.similarity.name_key`), so that an unresolved speaker still meets
   the same name in another script;
 - the content: within one language, token-set similarity (rapidfuzz) at least
