@@ -2376,12 +2376,13 @@ __all__ = ["QuoteStage", "extract_quotes", "pair_quotation_marks", "paragraphs"]
 # a second clausal complement ("said the vote was fair, and that …"); a bare verb conjoined to the
 # cue ("said he would veto the bill and sign another", the conjunct misattached: a bare form is no
 # finite predicate of the speaker); a to-infinitive or bare-verb adverbial clause.
-_CONTINUATION_TAGS = {"ccomp": None, "conj": "VB", "advcl": "VB"}
+def _continues(dep: Token) -> bool:
+    return dep.dep_ == "ccomp" or (dep.dep_ in ("conj", "advcl") and dep.tag_ == "VB")
 
 
 def _with_continuations(cue: Token, toks: list[Token]) -> list[Token]:
     """``toks`` (a reported clause after ``cue``) with the cue's later dependents that continue
-    it (:data:`_CONTINUATION_TAGS`) and what lies between, up to a line break."""
+    it (:func:`_continues`) and what lies between, up to a line break."""
     last = max(t.i for t in toks)
     end = last
     for ch in cue.children:
@@ -2389,8 +2390,7 @@ def _with_continuations(cue: Token, toks: list[Token]) -> list[Token]:
             continue
         if ch.dep_ in ("cc", "punct"):
             continue  # kept only when a continuation follows
-        tag = _CONTINUATION_TAGS.get(ch.dep_, "")
-        if tag == "" or (tag is not None and ch.tag_ != tag):
+        if not _continues(ch):
             break
         end = ch.right_edge.i
     if end == last:
@@ -2403,9 +2403,8 @@ def _with_continuations(cue: Token, toks: list[Token]) -> list[Token]:
 
 # The dependents a naming verb's object and complement come as (NAMING_CUES).
 _NAMED_AS = frozenset(["dobj", "oprd", "xcomp", "ccomp", "acomp", "attr"])
-_NAMED_CLAUSE = frozenset(
-    ["oprd", "xcomp", "ccomp"]
-)  # one holding both ("calling [Trump a fascist]")
+# ... or the one that holds both ("calling [Trump a fascist]")
+_NAMED_CLAUSE = frozenset(["oprd", "xcomp", "ccomp"])
 
 
 def _with_controller(cue: Token, clause: Token, toks: list[Token]) -> list[Token]:
